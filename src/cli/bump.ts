@@ -1,0 +1,32 @@
+import { Command } from 'commander';
+import { InputError } from '../core/errors';
+import { bump } from '../core/lifecycle';
+import { isReleaseType, RELEASE_TYPES } from '../core/semver-rules';
+import { DIGEST_PATTERN } from '../core/tree-digest';
+import { CommonOptions, MODELS_DIR_FLAG, now, storeOf } from './options';
+
+interface BumpFlags extends CommonOptions {
+  preid?: string;
+  digest?: string;
+}
+
+export function registerBump(program: Command): void {
+  program
+    .command('bump')
+    .description('add the next version as a candidate and print it')
+    .argument('<name>', 'model name')
+    .argument('<release>', RELEASE_TYPES.join('|'))
+    .option('--preid <id>', 'prerelease identifier, e.g. rc')
+    .option('--digest <digest>', 'tree digest of the artifact (sha256:...)')
+    .option(...MODELS_DIR_FLAG)
+    .action((name: string, release: string, opts: BumpFlags) => {
+      if (!isReleaseType(release)) {
+        throw new InputError(`release: "${release}" is not one of ${RELEASE_TYPES.join(', ')}`);
+      }
+      if (opts.digest !== undefined && !DIGEST_PATTERN.test(opts.digest)) {
+        throw new InputError(`--digest: "${opts.digest}" must be sha256: followed by 64 lower-case hex digits`);
+      }
+      const outcome = storeOf(opts).update(name, (r) => bump(r, release, { preid: opts.preid, digest: opts.digest, now: now() }));
+      process.stdout.write(`${outcome.summary}\n`);
+    });
+}

@@ -1,0 +1,45 @@
+import { Command, Option } from 'commander';
+import { InputError } from '../core/errors';
+import { modelNameProblem } from '../core/names';
+import { STRATEGIES, Strategy } from '../core/record';
+import { DEFAULT_GATES, newRecordText } from '../registry/record-template';
+import { CommonOptions, MODELS_DIR_FLAG, parsePositiveInt, parsePositiveNumber, storeOf } from './options';
+
+interface InitOptions extends CommonOptions {
+  image: string;
+  servingImage: string;
+  port: number;
+  strategy: Strategy;
+  maxSizeMib: number;
+  maxLatencyP95Ms: number;
+  artifactPath: string;
+  namespace?: string;
+}
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('write models/<name>.yaml for a new model')
+    .argument('<name>', 'model name (DNS-1123 label)')
+    .requiredOption('--image <repo>', 'model image repository; the tag is the version')
+    .requiredOption('--serving-image <ref>', 'image of the serving container')
+    .option('--port <n>', 'serving port', parsePositiveInt, 8080)
+    .addOption(new Option('--strategy <s>', 'rolling or blue-green').choices(STRATEGIES).default('rolling'))
+    .option('--max-size-mib <n>', 'size gate', parsePositiveNumber, DEFAULT_GATES.maxSizeMiB)
+    .option('--max-latency-p95-ms <n>', 'p95 latency gate', parsePositiveNumber, DEFAULT_GATES.maxLatencyP95Ms)
+    .option('--artifact-path <path>', 'where the artifact lives inside the model image', '/model')
+    .option('--namespace <ns>', 'Kubernetes namespace')
+    .option(...MODELS_DIR_FLAG)
+    .action((name: string, opts: InitOptions) => {
+      const problem = modelNameProblem(name);
+      if (problem) throw new InputError(`model name: ${problem}`);
+      const text = newRecordText({
+        name, image: opts.image, servingImage: opts.servingImage, port: opts.port, strategy: opts.strategy,
+        maxSizeMiB: opts.maxSizeMib, maxLatencyP95Ms: opts.maxLatencyP95Ms, artifactPath: opts.artifactPath,
+        namespace: opts.namespace,
+      });
+      const store = storeOf(opts);
+      store.create(name, text, { action: 'init', version: null, from: null, to: null, details: { strategy: opts.strategy } });
+      process.stdout.write(`wrote ${store.recordFile(name)}\n`);
+    });
+}

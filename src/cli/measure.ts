@@ -1,0 +1,72 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { InputError } from '../core/errors';
+import { recordFigures } from '../core/lifecycle';
+import { treeDigest } from '../core/tree-digest';
+import { CommonOptions, MODELS_DIR_FLAG, now, parseNonNegativeNumber, parsePositiveInt, parseWholeNumber, storeOf } from './options';
+import { progressBar } from './progress-bar';
+
+interface MeasureFlags extends CommonOptions {
+  artifact?: string;
+  endpoint?: string;
+  requests: number;
+  concurrency: number;
+  warmup: number;
+  body?: string;
+  header: Record<string, string>;
+  maxErrorRate: number;
+  timeoutMs: number;
+}
+
+function collectHeader(value: string, previous: Record<string, string>): Record<string, string> {
+  const i = value.indexOf(':');
+  if (i <= 0) throw new InvalidArgumentError(`"${value}" is not K:V.`);
+  return { ...previous, [value.slice(0, i).trim()]: value.slice(i + 1).trim() };
+}
+
+export function registerMeasure(program: Command): void {
+  program
+    .command('measure')
+    .description('record an artifact tree\'s size and digest (--artifact) or an endpoint\'s latency (--endpoint)')
+    .argument('<name>', 'model name')
+    .argument('<version>', 'version')
+    .option('--artifact <dir>', 'artifact tree to hash and size')
+    .option('--endpoint <url>', 'URL to send requests to')
+    .option('--requests <n>', 'requests that count', parsePositiveInt, 200)
+    .option('--concurrency <n>', 'requests in flight at once', parsePositiveInt, 8)
+    .option('--warmup <n>', 'requests sent first and not counted', parseWholeNumber, 10)
+    .option('--body <file>', 'POST this file (else GET)')
+    .option('--header <k:v>', 'request header, repeatable', collectHeader, {})
+    .option('--max-error-rate <x>', 'share of failed requests (0..1) that refuses the measurement', parseNonNegativeNumber, 0.01)
+    .option('--timeout-ms <n>', 'per-request timeout', parsePositiveInt, 10000)
+    .option(...MODELS_DIR_FLAG)
+    .action(async (name: string, version: string, opts: MeasureFlags) => {
+      if (Boolean(opts.artifact) === Boolean(opts.endpoint)) {
+        throw new InputError('measure: give exactly one of --artifact DIR or --endpoint URL');
+      }
+      const store = storeOf(opts);
+      const record = store.load(name);
+      if (!record.versions.some((v) => v.version === version)) {
+        throw new InputError(`${name}: no version ${version} (versions: ${record.versions.map((v) => v.version).join(', ') || 'none'})`);
+      }
+      if (opts.artifact) {
+        const bar = progressBar(process.stderr);
+        const result = await treeDigest(opts.artifact, { onProgress: bar.update });
+        bar.done();
+        store.update(name, (r) => recordFigures(r, version, { sizeBytes: result.sizeBytes, digest: result.digest }, now()));
+        process.stdout.write(`${name} ${version}: ${result.files} files, ${result.sizeBytes} bytes, ${result.digest}\n`);
+        return;
+      }
+      const { measureLatency } = await import('../measure/endpoint-latency');
+      const result = await measureLatency({
+        url: opts.endpoint as string, requests: opts.requests, concurrency: opts.concurrency, warmup: opts.warmup,
+        bodyFile: opts.body, headers: opts.header, maxErrorRate: opts.maxErrorRate, timeoutMs: opts.timeoutMs,
+      });
+      store.update(name, (r) => recordFigures(r, version, {
+        latencyP50Ms: result.p50Ms, latencyP95Ms: result.p95Ms, latencyP99Ms: result.p99Ms,
+        latencyRequests: result.requests, latencyErrors: result.errors,
+      }, now()));
+      process.stdout.write(
+        `${name} ${version}: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms over ${result.requests} requests, ${result.errors} errors\n`,
+      );
+    });
+}

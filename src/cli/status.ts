@@ -1,0 +1,90 @@
+import { Command } from 'commander';
+import { ModelRecord, otherSlot, productionVersion, VersionEntry } from '../core/record';
+import { compareVersions } from '../core/semver-rules';
+import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
+import { green, red, dim } from './style';
+import { renderTable } from './table';
+
+interface StatusFlags extends CommonOptions {
+  json?: boolean;
+}
+
+const MIB = 1024 * 1024;
+
+export interface ModelStatus {
+  name: string;
+  strategy: string;
+  production: string | null;
+  /** The blue-green preview, or the newest version not yet in production. */
+  next: { version: string; stage: string; role: 'preview' | 'candidate' } | null;
+  activeSlot: string | null;
+  size: { mib: number | null; maxMiB: number };
+  latencyP95: { ms: number | null; maxMs: number };
+  versions: { version: string; stage: string }[];
+}
+
+/** The version a reviewer looks at next: the preview slot, else the newest not yet live. */
+function nextVersionOf(r: ModelRecord): ModelStatus['next'] {
+  if (r.deploy.strategy === 'blue-green' && r.slots) {
+    const v = r.slots[otherSlot(r.slots.active)];
+    const e = r.versions.find((x) => x.version === v);
+    if (e && e.stage === 'validated') return { version: e.version, stage: e.stage, role: 'preview' };
+  }
+  const pending = r.versions
+    .filter((v) => v.stage === 'candidate' || v.stage === 'validated')
+    .sort((a, b) => compareVersions(b.version, a.version))[0];
+  return pending ? { version: pending.version, stage: pending.stage, role: 'candidate' } : null;
+}
+
+export function statusOf(r: ModelRecord): ModelStatus {
+  const live = productionVersion(r);
+  const next = nextVersionOf(r);
+  // Figures shown are those of the version that matters most: the one in review, else the live one.
+  const shown: VersionEntry | undefined = (next && r.versions.find((v) => v.version === next.version)) ?? live;
+  return {
+    name: r.name,
+    strategy: r.deploy.strategy,
+    production: live?.version ?? null,
+    next,
+    activeSlot: r.slots?.active ?? null,
+    size: { mib: shown?.sizeBytes !== undefined ? shown.sizeBytes / MIB : null, maxMiB: r.gates.maxSizeMiB },
+    latencyP95: { ms: shown?.latencyP95Ms ?? null, maxMs: r.gates.maxLatencyP95Ms },
+    versions: r.versions.map((v) => ({ version: v.version, stage: v.stage })),
+  };
+}
+
+function against(actual: number | null, limit: number, unit: string): string {
+  if (actual === null) return dim(`- / ${limit} ${unit}`);
+  const text = `${actual.toFixed(1)} / ${limit} ${unit}`;
+  return actual <= limit ? green(text) : red(text);
+}
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('where every model (or one) stands: production, preview or candidate, slots, figures against gates')
+    .argument('[name]', 'one model')
+    .option('--json', 'machine-readable output')
+    .option(...MODELS_DIR_FLAG)
+    .action((name: string | undefined, opts: StatusFlags) => {
+      const store = storeOf(opts);
+      const records = name ? [store.load(name)] : store.loadAll();
+      const rows = records.map(statusOf);
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(name ? rows[0] : rows, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(renderTable(
+        ['MODEL', 'STRATEGY', 'PRODUCTION', 'NEXT', 'ACTIVE', 'SIZE (MiB)', 'P95'],
+        rows.map((s) => [
+          s.name,
+          s.strategy,
+          s.production ?? dim('-'),
+          s.next ? `${s.next.version} (${s.next.role === 'preview' ? 'preview' : s.next.stage})` : dim('-'),
+          s.activeSlot ?? dim('-'),
+          against(s.size.mib, s.size.maxMiB, 'MiB'),
+          against(s.latencyP95.ms, s.latencyP95.maxMs, 'ms'),
+        ]),
+      ));
+    });
+}

@@ -1,0 +1,28 @@
+/**
+ * Exit codes are part of the CLI contract: CI pipelines branch on them, so the
+ * kind of failure travels with the error instead of being guessed at the top.
+ */
+export const EXIT_POLICY = 1;
+export const EXIT_INPUT = 2;
+
+/** The user's input (a flag, a record, a file) is wrong: exit 2. */
+export class InputError extends Error {
+  readonly exitCode = EXIT_INPUT;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** The input is well formed but policy forbids the action (a gate, a transition): exit 1. */
+export class PolicyError extends Error {
+  readonly exitCode = EXIT_POLICY;
+  constructor(message: string) {
+    super(message);
+    this.name = 'PolicyError';
+  }
+}
+
+export function isModelshipError(e: unknown): e is InputError | PolicyError {
+  return e instanceof InputError || e instanceof PolicyError;
+}

@@ -1,0 +1,15 @@
+import type { Stage } from './record';
+
+/** One line of `models/<name>.history.jsonl`. */
+export interface HistoryEvent {
+  readonly at: string;
+  readonly actor: string;
+  readonly action: string;
+  readonly version: string | null;
+  readonly from: Stage | null;
+  readonly to: Stage | null;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** An event before the store stamps it with time and actor. */
+export type PendingEvent = Omit<HistoryEvent, 'at' | 'actor'>;

@@ -1,0 +1,259 @@
+import { InputError, PolicyError } from './errors';
+import { evaluateGates, GateVerdict, hasMissingFigure } from './gates';
+import type { PendingEvent } from './history-event';
+import {
+  findVersion, ModelRecord, otherSlot, productionVersion, SlotName, Slots, Stage, VersionEntry,
+} from './record';
+import { recordRuleViolations } from './record-rules';
+import { nextVersion, ReleaseType } from './semver-rules';
+import { assertTransition, TransitionCause } from './stages';
+
+/**
+ * The result of a lifecycle step: the record to store, the events to append to
+ * its history, and, for a recorded rejection, the refusal to report after the
+ * record is stored (a rejection is an outcome worth keeping, yet exits 1).
+ */
+export interface Outcome {
+  readonly record: ModelRecord;
+  readonly events: readonly PendingEvent[];
+  readonly refusal?: PolicyError;
+  /** What the command prints on success. */
+  readonly summary: string;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function requireVersion(record: ModelRecord, version: string): VersionEntry {
+  const entry = findVersion(record, version);
+  if (!entry) {
+    const known = record.versions.map((v) => v.version).join(', ') || 'none';
+    throw new InputError(`${record.name}: no version ${version} (versions: ${known})`);
+  }
+  return entry;
+}
+
+function requireBlueGreen(record: ModelRecord, command: string): void {
+  if (record.deploy.strategy !== 'blue-green') {
+    throw new InputError(`${record.name}: ${command} is for blue-green models; deploy.strategy is ${record.deploy.strategy}`);
+  }
+}
+
+/** Re-applies the gates at the door to production: gates may have tightened since validation. */
+function requireGatesStillPass(record: ModelRecord, entry: VersionEntry): void {
+  const verdict = evaluateGates(record.gates, entry);
+  if (!verdict.passed) {
+    throw new PolicyError(`${record.name} ${entry.version} cannot reach production: ${verdict.reason}`);
+  }
+  if (!entry.digest) {
+    throw new PolicyError(
+      `${record.name} ${entry.version} cannot reach production without a digest: run \`modelship measure ${record.name} ${entry.version} --artifact DIR\``,
+    );
+  }
+}
+
+class Draft {
+  private readonly versions: Mutable<VersionEntry>[];
+  private slots: Mutable<Slots> | undefined;
+  readonly events: PendingEvent[] = [];
+
+  constructor(private readonly base: ModelRecord, private readonly now: string) {
+    this.versions = base.versions.map((v) => ({ ...v }));
+    this.slots = base.slots ? { ...base.slots } : undefined;
+  }
+
+  get(version: string): Mutable<VersionEntry> {
+    const v = this.versions.find((e) => e.version === version);
+    if (!v) throw new Error(`internal: ${version} vanished from the draft`);
+    return v;
+  }
+
+  add(entry: VersionEntry): void {
+    this.versions.push({ ...entry });
+  }
+
+  move(version: string, to: Stage, cause: TransitionCause, action: string, details: Record<string, unknown> = {}): void {
+    const v = this.get(version);
+    assertTransition(version, v.stage, to, cause);
+    const from = v.stage;
+    v.stage = to;
+    if (to === 'production') v.promotedAt = this.now;
+    if (to === 'retired') v.retiredAt = this.now;
+    this.events.push({ action, version, from, to, details });
+  }
+
+  setSlots(slots: Slots): void {
+    this.slots = { ...slots };
+  }
+
+  currentSlots(): Slots {
+    return this.slots ?? { active: 'blue', blue: null, green: null };
+  }
+
+  finish(summary: string, refusal?: PolicyError): Outcome {
+    const record: ModelRecord = { ...this.base, versions: this.versions, ...(this.slots ? { slots: this.slots } : {}) };
+    const broken = recordRuleViolations(record);
+    if (broken.length) {
+      throw new Error(`internal: the lifecycle produced a record that breaks its rules: ${broken.map((b) => `${b.path}: ${b.message}`).join('; ')}`);
+    }
+    return { record, events: this.events, refusal, summary };
+  }
+}
+
+export interface BumpOptions {
+  readonly preid?: string;
+  readonly digest?: string;
+  readonly now: string;
+}
+
+/** Adds the next version as a candidate. */
+export function bump(record: ModelRecord, release: ReleaseType, opts: BumpOptions): Outcome {
+  const version = nextVersion(record.versions.map((v) => v.version), release, opts.preid);
+  const draft = new Draft(record, opts.now);
+  draft.add({ version, stage: 'candidate', createdAt: opts.now, ...(opts.digest ? { digest: opts.digest } : {}) });
+  draft.events.push({ action: 'bump', version, from: null, to: 'candidate', details: { release, ...(opts.preid ? { preid: opts.preid } : {}) } });
+  return draft.finish(version);
+}
+
+export type Figures = Partial<Pick<VersionEntry,
+  'sizeBytes' | 'digest' | 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms' | 'latencyRequests' | 'latencyErrors'>>;
+
+/** Records measured figures on a version without changing its stage. */
+export function recordFigures(record: ModelRecord, version: string, figures: Figures, now: string): Outcome {
+  const entry = requireVersion(record, version);
+  if (figures.digest && entry.digest && entry.digest !== figures.digest && entry.stage !== 'candidate') {
+    throw new PolicyError(
+      `${record.name} ${version} is ${entry.stage} with digest ${entry.digest}; a different artifact (${figures.digest}) needs a new version`,
+    );
+  }
+  const draft = new Draft(record, now);
+  Object.assign(draft.get(version), figures);
+  draft.events.push({ action: 'measure', version, from: entry.stage, to: entry.stage, details: { ...figures } });
+  return draft.finish(`${record.name} ${version}: recorded ${Object.keys(figures).join(', ')}`);
+}
+
+export interface ValidateOptions {
+  readonly sizeBytes?: number;
+  readonly latencyP95Ms?: number;
+  readonly now: string;
+}
+
+/**
+ * Applies the gates to the version's figures (given ones replace recorded ones).
+ * Passing makes it `validated`; failing records `rejected` with the reason and
+ * refuses. A gate without any figure refuses without recording anything.
+ */
+export function validate(record: ModelRecord, version: string, opts: ValidateOptions): Outcome & { verdict: GateVerdict } {
+  const entry = requireVersion(record, version);
+  if (entry.stage !== 'candidate' && entry.stage !== 'validated') {
+    assertTransition(version, entry.stage, 'validated', 'validate');
+  }
+  const figures = {
+    sizeBytes: opts.sizeBytes ?? entry.sizeBytes,
+    latencyP95Ms: opts.latencyP95Ms ?? entry.latencyP95Ms,
+  };
+  const verdict = evaluateGates(record.gates, figures);
+  if (hasMissingFigure(verdict)) {
+    throw new PolicyError(`${record.name} ${version} cannot be validated: ${verdict.reason}`);
+  }
+  const draft = new Draft(record, opts.now);
+  const v = draft.get(version);
+  if (opts.sizeBytes !== undefined) v.sizeBytes = opts.sizeBytes;
+  if (opts.latencyP95Ms !== undefined) v.latencyP95Ms = opts.latencyP95Ms;
+  const details = { gates: { ...record.gates }, sizeBytes: figures.sizeBytes, latencyP95Ms: figures.latencyP95Ms };
+  if (verdict.passed) {
+    delete v.reason;
+    draft.move(version, 'validated', 'validate', 'validate', details);
+    return { ...draft.finish(`${record.name} ${version} validated: ${verdict.results.map((r) => r.message).join('; ')}`), verdict };
+  }
+  v.reason = verdict.reason;
+  draft.move(version, 'rejected', 'reject', 'reject', { ...details, reason: verdict.reason });
+  const refusal = new PolicyError(`${record.name} ${version} rejected: ${verdict.reason}`);
+  return { ...draft.finish(`${record.name} ${version} rejected`, refusal), verdict };
+}
+
+/**
+ * Rolling: the version goes live and the old production retires.
+ * Blue-green: the version becomes the preview in the idle slot (still
+ * `validated`), or, for a model with nothing in production, goes live in the
+ * active slot at once.
+ */
+export function promote(record: ModelRecord, version: string, now: string): Outcome {
+  const entry = requireVersion(record, version);
+  assertTransition(version, entry.stage, 'production', 'promote');
+  requireGatesStillPass(record, entry);
+  const draft = new Draft(record, now);
+  const live = productionVersion(record);
+
+  if (record.deploy.strategy === 'rolling') {
+    if (live) draft.move(live.version, 'retired', 'retire', 'retire', { replacedBy: version });
+    draft.move(version, 'production', 'promote', 'promote', { replaces: live?.version ?? null });
+    return draft.finish(`${record.name} ${version} is in production${live ? `; ${live.version} retired` : ''}`);
+  }
+
+  const slots = draft.currentSlots();
+  if (!live) {
+    draft.setSlots({ ...slots, [slots.active]: version });
+    draft.move(version, 'production', 'promote', 'promote', { slot: slots.active });
+    return draft.finish(`${record.name} ${version} is in production in slot ${slots.active}`);
+  }
+  const idle = otherSlot(slots.active);
+  if (slots[idle] === version) {
+    throw new PolicyError(`${record.name} ${version} is already the preview in slot ${idle}; run \`modelship switch ${record.name}\` to make it live`);
+  }
+  const displaced = slots[idle];
+  draft.setSlots({ ...slots, [idle]: version });
+  draft.events.push({ action: 'preview', version, from: entry.stage, to: entry.stage, details: { slot: idle, displaced } });
+  return draft.finish(`${record.name} ${version} is the preview in slot ${idle}; \`modelship switch ${record.name}\` makes it live`);
+}
+
+/** Blue-green: the preview goes live; the old production retires but keeps running idle. */
+export function switchSlots(record: ModelRecord, now: string): Outcome {
+  requireBlueGreen(record, 'switch');
+  const slots = record.slots;
+  const idle: SlotName = slots ? otherSlot(slots.active) : 'green';
+  const preview = slots?.[idle] ?? null;
+  if (!slots || preview === null) {
+    throw new PolicyError(`${record.name}: slot ${idle} is empty, nothing to switch to; promote a validated version first`);
+  }
+  const entry = requireVersion(record, preview);
+  if (entry.stage === 'retired') {
+    throw new PolicyError(`${record.name}: slot ${idle} holds ${preview}, which is retired; going back to it is \`modelship rollback ${record.name}\``);
+  }
+  assertTransition(preview, entry.stage, 'production', 'switch');
+  requireGatesStillPass(record, entry);
+  const draft = new Draft(record, now);
+  const live = productionVersion(record);
+  if (live) draft.move(live.version, 'retired', 'retire', 'retire', { replacedBy: preview, slot: slots.active });
+  draft.setSlots({ ...slots, active: idle });
+  draft.move(preview, 'production', 'switch', 'switch', { slot: idle, from: slots.active });
+  return draft.finish(`${record.name}: slot ${idle} (${preview}) is live${live ? `; ${live.version} retired, still running in slot ${slots.active}` : ''}`);
+}
+
+/**
+ * Undoes the last production change: the most recently retired version goes
+ * back to production (so a second rollback undoes the first, as with
+ * `helm rollback`). Blue-green switches back to the slot holding it, first
+ * loading it into the idle slot if a newer preview took its place.
+ */
+export function rollback(record: ModelRecord, now: string): Outcome {
+  const live = productionVersion(record);
+  const previous = record.versions
+    .filter((v) => v.stage === 'retired')
+    .sort((a, b) => (b.retiredAt ?? '').localeCompare(a.retiredAt ?? ''))[0];
+  if (!previous) {
+    throw new PolicyError(`${record.name}: no retired version to roll back to`);
+  }
+  const draft = new Draft(record, now);
+  if (record.deploy.strategy === 'blue-green') {
+    const slots = draft.currentSlots();
+    const idle = otherSlot(slots.active);
+    const target: SlotName = slots[slots.active] === previous.version ? slots.active : idle;
+    if (live) draft.move(live.version, 'retired', 'retire', 'retire', { rolledBackTo: previous.version });
+    draft.setSlots({ ...slots, [target]: previous.version, active: target });
+    draft.move(previous.version, 'production', 'rollback', 'rollback', { slot: target, from: live?.version ?? null, displaced: target === idle ? slots[idle] : null });
+    return draft.finish(`${record.name}: rolled back to ${previous.version} in slot ${target}${live ? `; ${live.version} retired` : ''}`);
+  }
+  if (live) draft.move(live.version, 'retired', 'retire', 'retire', { rolledBackTo: previous.version });
+  draft.move(previous.version, 'production', 'rollback', 'rollback', { from: live?.version ?? null });
+  return draft.finish(`${record.name}: rolled back to ${previous.version}${live ? `; ${live.version} retired` : ''}`);
+}

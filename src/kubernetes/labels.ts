@@ -1,0 +1,16 @@
+/** Label and annotation keys modelship writes; tools select on these, so they are API. */
+export const LABEL_NAME = 'app.kubernetes.io/name';
+export const LABEL_VERSION = 'app.kubernetes.io/version';
+export const LABEL_PART_OF = 'app.kubernetes.io/part-of';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const LABEL_COMPONENT = 'app.kubernetes.io/component';
+export const LABEL_STAGE = 'modelship.io/stage';
+export const LABEL_SLOT = 'modelship.io/slot';
+/** Rolling models: `stable` for production, `candidate` for the test deployment. */
+export const LABEL_TRACK = 'modelship.io/track';
+
+export const ANNOTATION_DIGEST = 'modelship.io/digest';
+export const ANNOTATION_SIZE_BYTES = 'modelship.io/size-bytes';
+export const ANNOTATION_LATENCY_P95 = 'modelship.io/latency-p95-ms';
+export const ANNOTATION_GATE_SIZE = 'modelship.io/gate-max-size-mib';
+export const ANNOTATION_GATE_LATENCY = 'modelship.io/gate-max-latency-p95-ms';

@@ -1,0 +1,130 @@
+import * as fs from 'node:fs';
+import { Pool } from 'undici';
+import { InputError, PolicyError } from '../core/errors';
+import { percentile } from '../core/percentiles';
+
+export interface LatencyOptions {
+  readonly url: string;
+  /** Requests that count. */
+  readonly requests: number;
+  /** Requests in flight at once (and connections). */
+  readonly concurrency: number;
+  /** Requests sent first and not counted: connection set-up, JIT, model warm-up. */
+  readonly warmup: number;
+  /** File whose bytes are POSTed; GET without. */
+  readonly bodyFile?: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** Share of failed requests (0..1) above which the measurement is refused. */
+  readonly maxErrorRate: number;
+  readonly timeoutMs: number;
+}
+
+export interface LatencyResult {
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly requests: number;
+  readonly errors: number;
+  /** The first error seen, to tell the user what went wrong. */
+  readonly firstError?: string;
+}
+
+const CONNECT_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function errorCode(e: unknown): string | undefined {
+  const err = e as { code?: string; cause?: { code?: string } };
+  return err?.code ?? err?.cause?.code;
+}
+
+/**
+ * Sends real requests through an undici connection pool and reports latency
+ * percentiles of the successful ones. Non-2xx answers and transport errors are
+ * counted; too many of them refuse the measurement, so a failing server cannot
+ * post a flattering (fast-failing) latency.
+ */
+export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> {
+  let url: URL;
+  try {
+    url = new URL(o.url);
+  } catch {
+    throw new InputError(`--endpoint: "${o.url}" is not a URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InputError(`--endpoint: ${o.url}: only http and https are supported`);
+  }
+  const body = o.bodyFile !== undefined ? readBody(o.bodyFile) : undefined;
+  const pool = new Pool(url.origin, { connections: o.concurrency, connectTimeout: o.timeoutMs });
+  const pathAndQuery = `${url.pathname}${url.search}`;
+  const headers = { ...(body ? { 'content-type': 'application/octet-stream' } : {}), ...o.headers };
+
+  async function once(): Promise<{ ok: boolean; ms: number; error?: string }> {
+    const start = process.hrtime.bigint();
+    try {
+      const res = await pool.request({
+        path: pathAndQuery, method: body ? 'POST' : 'GET', headers, body,
+        headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs,
+      });
+      // The latency a client sees includes reading the whole answer.
+      await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      return { ok, ms, error: ok ? undefined : `HTTP ${res.statusCode}` };
+    } catch (e) {
+      const code = errorCode(e);
+      if (code && CONNECT_ERRORS.has(code)) {
+        throw new InputError(`--endpoint: cannot reach ${o.url} (${code})`);
+      }
+      return { ok: false, ms: Number(process.hrtime.bigint() - start) / 1e6, error: code ?? (e as Error).message };
+    }
+  }
+
+  async function run(total: number, record: (r: { ok: boolean; ms: number; error?: string }) => void): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < total) {
+        next++;
+        record(await once());
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, total) }, worker));
+  }
+
+  try {
+    await run(o.warmup, () => undefined);
+    const latencies: number[] = [];
+    let errors = 0;
+    let firstError: string | undefined;
+    await run(o.requests, (r) => {
+      if (r.ok) latencies.push(r.ms);
+      else {
+        errors++;
+        firstError ??= r.error;
+      }
+    });
+    const rate = errors / o.requests;
+    if (rate > o.maxErrorRate || latencies.length === 0) {
+      throw new PolicyError(
+        `--endpoint: ${errors} of ${o.requests} requests to ${o.url} failed (${(rate * 100).toFixed(1)}% > ${(o.maxErrorRate * 100).toFixed(1)}% allowed; first: ${firstError}); no latency recorded`,
+      );
+    }
+    const round = (n: number) => Math.round(n * 100) / 100;
+    return {
+      p50Ms: round(percentile(latencies, 50)),
+      p95Ms: round(percentile(latencies, 95)),
+      p99Ms: round(percentile(latencies, 99)),
+      requests: o.requests,
+      errors,
+      firstError,
+    };
+  } finally {
+    await pool.close();
+  }
+}
+
+function readBody(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw new InputError(`--body: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The part of Nomad's job we generate, named and shaped as Nomad's API names it
+ * (`api.Job` and friends), so that the JSON job format is this structure as is.
+ * Durations are nanoseconds, as the API takes them; the HCL renderer turns them
+ * back into `10s` and `5m`.
+ */
+export interface NomadJob {
+  ID: string;
+  Name: string;
+  Type: 'service';
+  Region?: string;
+  Namespace?: string;
+  Datacenters: string[];
+  Meta: Record<string, string>;
+  TaskGroups: TaskGroup[];
+}
+
+export interface TaskGroup {
+  Name: string;
+  Count: number;
+  Networks: NetworkResource[];
+  Services: Service[];
+  Volumes?: Record<string, VolumeRequest>;
+  RestartPolicy: RestartPolicy;
+  ReschedulePolicy: ReschedulePolicy;
+  EphemeralDisk: EphemeralDisk;
+  Update: UpdateStrategy;
+  Meta: Record<string, string>;
+  Tasks: Task[];
+}
+
+export interface NetworkResource {
+  DynamicPorts: Port[];
+}
+
+export interface Port {
+  Label: string;
+  To: number;
+}
+
+export interface Service {
+  Name: string;
+  PortLabel: string;
+  Provider: 'nomad' | 'consul';
+  Tags: string[];
+  CanaryTags?: string[];
+  Checks: ServiceCheck[];
+}
+
+export interface ServiceCheck {
+  Name: string;
+  Type: 'http';
+  Path: string;
+  Interval: number;
+  Timeout: number;
+}
+
+export interface VolumeRequest {
+  Name: string;
+  Type: 'host';
+  Source: string;
+  ReadOnly: boolean;
+}
+
+export interface VolumeMount {
+  Volume: string;
+  Destination: string;
+  ReadOnly: boolean;
+}
+
+export interface RestartPolicy {
+  Attempts: number;
+  Interval: number;
+  Delay: number;
+  Mode: 'fail' | 'delay';
+}
+
+export interface ReschedulePolicy {
+  Delay: number;
+  DelayFunction: 'constant' | 'exponential' | 'fibonacci';
+  MaxDelay: number;
+  Unlimited: boolean;
+}
+
+export interface EphemeralDisk {
+  SizeMB: number;
+  Migrate: boolean;
+  Sticky: boolean;
+}
+
+export interface UpdateStrategy {
+  MaxParallel: number;
+  HealthCheck: 'checks' | 'task_states' | 'manual';
+  MinHealthyTime: number;
+  HealthyDeadline: number;
+  ProgressDeadline: number;
+  AutoRevert: boolean;
+  AutoPromote: boolean;
+  Canary: number;
+}
+
+export interface Task {
+  Name: string;
+  Driver: 'docker';
+  User?: string;
+  Lifecycle?: { Hook: 'prestart' | 'poststart' | 'poststop'; Sidecar: boolean };
+  /** The docker driver's own configuration, keyed as the driver's HCL keys. */
+  Config: Record<string, string | number | boolean | string[]>;
+  Env: Record<string, string>;
+  Resources: { CPU: number; MemoryMB: number };
+  VolumeMounts?: VolumeMount[];
+  KillTimeout: number;
+}
+
+const NS_PER_SECOND = 1_000_000_000;
+export const seconds = (n: number): number => n * NS_PER_SECOND;
+export const minutes = (n: number): number => seconds(n * 60);

@@ -1,0 +1,82 @@
+import { Document, isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import { InputError } from '../core/errors';
+import type { ModelRecord, VersionEntry } from '../core/record';
+import { parseRecord } from './record-schema';
+
+/** A record and the YAML document it came from, so that edits keep the user's comments. */
+export interface RecordDocument {
+  readonly file: string;
+  readonly text: string;
+  readonly doc: Document;
+  readonly record: ModelRecord;
+}
+
+export function parseRecordText(text: string, file: string, name: string): RecordDocument {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    const where = e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'somewhere';
+    throw new InputError(`${file}: ${where}: not valid YAML: ${e.message.split('\n')[0].replace(/:$/, '')}`);
+  }
+  const data = doc.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError(`${file}: (top level): must be a mapping of fields, not ${data === null ? 'empty' : Array.isArray(data) ? 'a list' : typeof data}`);
+  }
+  return { file, text, doc, record: parseRecord(data, file, name) };
+}
+
+const VERSION_KEYS: readonly (keyof VersionEntry)[] = [
+  'version', 'stage', 'digest', 'sizeBytes', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms',
+  'latencyRequests', 'latencyErrors', 'createdAt', 'promotedAt', 'retiredAt', 'reason',
+];
+
+/**
+ * Writes the CLI-managed parts (`versions`, `slots`) of `next` into the
+ * document field by field, instead of replacing whole nodes, so that comments
+ * and key order survive, including the user's comments inside `versions`.
+ */
+export function applyManagedFields(rd: RecordDocument, next: ModelRecord): string {
+  const doc = rd.doc;
+  let seq = doc.get('versions', true);
+  if (!isSeq(seq)) {
+    seq = new YAMLSeq();
+    doc.set('versions', seq);
+  }
+  // `versions: []` from init is a flow sequence; entries read better as blocks.
+  (seq as YAMLSeq).flow = false;
+  const items = (seq as YAMLSeq).items;
+  next.versions.forEach((v, i) => {
+    const existing = items[i];
+    if (!isMap(existing)) {
+      (seq as YAMLSeq).add(doc.createNode(orderedEntry(v)));
+      return;
+    }
+    for (const key of VERSION_KEYS) {
+      const value = v[key];
+      if (value === undefined) {
+        if (existing.has(key)) existing.delete(key);
+      } else if (existing.get(key) !== value) {
+        existing.set(key, value);
+      }
+    }
+  });
+  if (next.slots) {
+    const slots = doc.get('slots', true);
+    if (isMap(slots)) {
+      for (const key of ['active', 'blue', 'green'] as const) {
+        if (slots.get(key) !== next.slots[key]) slots.set(key, next.slots[key]);
+      }
+    } else {
+      const node = doc.createNode({ ...next.slots }) as YAMLMap;
+      node.flow = true;
+      doc.set('slots', node);
+    }
+  }
+  return doc.toString({ lineWidth: 0 });
+}
+
+function orderedEntry(v: VersionEntry): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of VERSION_KEYS) if (v[key] !== undefined) out[key] = v[key];
+  return out;
+}
