@@ -73,7 +73,6 @@ function group(g: TaskGroup): HclBlock {
       attr('size', g.EphemeralDisk.SizeMB), attr('migrate', g.EphemeralDisk.Migrate), attr('sticky', g.EphemeralDisk.Sticky),
     ]),
     update(g.Update),
-    mapBlock('meta', g.Meta),
     g.Tasks.map(task),
   ]);
 }

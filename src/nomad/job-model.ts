@@ -25,7 +25,6 @@ export interface TaskGroup {
   ReschedulePolicy: ReschedulePolicy;
   EphemeralDisk: EphemeralDisk;
   Update: UpdateStrategy;
-  Meta: Record<string, string>;
   Tasks: Task[];
 }
 

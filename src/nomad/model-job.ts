@@ -67,11 +67,12 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
     ? `${r.serving.modelDir.replace(/\/$/, '')}/${r.name}/${v.version}`
     : `${ALLOC_DATA}/model`;
   const stage = target.preview ? 'validated' : 'production';
+  // Underscores, not dots: Nomad exposes meta to tasks as NOMAD_META_<key>.
   const meta = {
-    'modelship.version': v.version,
-    'modelship.digest': digest,
-    'modelship.stage': stage,
-    'modelship.managed-by': 'modelship',
+    modelship_version: v.version,
+    modelship_digest: digest,
+    modelship_stage: stage,
+    modelship_managed_by: 'modelship',
   };
   const hardenedDocker = {
     readonly_rootfs: true,
@@ -144,7 +145,6 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
       AutoPromote: false,
       Canary: blueGreen ? r.serving.replicas : 0,
     },
-    Meta: meta,
     Tasks: [init, server],
   };
   return {
