@@ -1,6 +1,6 @@
 // The only file under src/ that imports cdktf: archived upstream, so it stays
 // behind this one construct and stacks/, and rendering jobs never needs it.
-import { Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Job } from '@cdktf/provider-nomad/lib/job';
 import { NomadProvider } from '@cdktf/provider-nomad/lib/provider';
@@ -15,6 +15,16 @@ export interface NomadModelStackProps {
   readonly address?: string;
 }
 
+/**
+ * Terraform reads every string in cdk.tf.json as a template, so `${` and `%{`
+ * are doubled to reach the provider as written. (Fn.rawString is for HCL
+ * expression context: it also escapes quotes and backslashes, which would
+ * corrupt the jobspec here.)
+ */
+export function escapeTerraformTemplate(s: string): string {
+  return s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
 /** One stack with the Nomad provider and a `nomad_job` per model, for `cdktf deploy`. */
 export class NomadModelStack extends TerraformStack {
   /** Job resources by model name. */
@@ -27,9 +37,7 @@ export class NomadModelStack extends TerraformStack {
       const job = buildModelJob({ record });
       if (!job) continue;
       const resource = new Job(this, record.name, {
-        // Terraform reads `${` in any string as its own interpolation: rawString
-        // escapes the jobspec so Nomad receives exactly the rendered HCL.
-        jobspec: Fn.rawString(renderJobHcl(job)),
+        jobspec: escapeTerraformTemplate(renderJobHcl(job)),
         // A deployment that waits for `nomad deployment promote` must not block the apply.
         detach: record.deploy.strategy === 'blue-green',
         purgeOnDestroy: false,
