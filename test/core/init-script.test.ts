@@ -1,0 +1,153 @@
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { INIT_SCRIPT } from '../../src/core/init-script';
+import { treeDigest } from '../../src/core/tree-digest';
+import { makeArtifact } from '../helpers/artifact';
+import { tempDir } from '../helpers/cli';
+
+const hasBusybox = spawnSync('busybox', ['true']).status === 0;
+const BUSYBOX = hasBusybox ? spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim() : 'busybox';
+// CI installs busybox (.ci/run); a developer machine without it still runs the sh half.
+const shells: [string, string[]][] = [['sh', ['sh']], ...(hasBusybox || process.env.CI ? [['busybox sh', [BUSYBOX, 'sh']] as [string, string[]]] : [])];
+
+interface Run { code: number; stderr: string }
+
+/**
+ * Runs the script with PATH limited to busybox's applets for `busybox sh`, so a
+ * GNU-only flag would fail here as it would in a busybox model image.
+ */
+function runInit(shell: string[], env: Record<string, string>): Run {
+  const binDir = busyboxBin();
+  const r = spawnSync(shell[0], [...shell.slice(1), '-c', INIT_SCRIPT], {
+    encoding: 'utf8',
+    env: { PATH: shell[0] === BUSYBOX ? binDir : process.env.PATH ?? '', ...env },
+  });
+  return { code: r.status ?? -1, stderr: r.stderr };
+}
+
+let bbDir: string | undefined;
+function busyboxBin(): string {
+  if (bbDir || !hasBusybox) return bbDir ?? '';
+  bbDir = tempDir('busybox-bin-');
+  const applets = spawnSync('busybox', ['--list'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+  for (const a of applets) fs.symlinkSync(BUSYBOX, path.join(bbDir, a));
+  return bbDir;
+}
+
+function setup(seed = 'a') {
+  const dir = tempDir('init-');
+  const src = makeArtifact(path.join(dir, 'image', 'model'), seed);
+  const dest = path.join(dir, 'volume', 'model');
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  return { dir, src, dest };
+}
+
+describe.each(shells)('init script under %s', (_name, shell) => {
+  it('copies a good artifact, verifies it and writes the marker last', async () => {
+    const { src, dest } = setup();
+    const { digest } = await treeDigest(src);
+    const r = runInit(shell, { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest });
+    expect(r.stderr).toMatch(/1\.2\.0 verified/);
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(dest, '.modelship-ready'), 'utf8')).toBe(`version=1.2.0\ndigest=${digest}\n`);
+    expect(fs.readFileSync(path.join(dest, 'conf dir', 'nested', 'config file.json'), 'utf8')).toContain('threshold');
+    fs.rmSync(path.join(dest, '.modelship-ready'));
+    // What the server reads is the artifact, byte for byte.
+    expect((await treeDigest(dest)).digest).toBe(digest);
+    expect(fs.readdirSync(path.dirname(dest))).toEqual(['model']);
+  });
+
+  it('refuses a corrupted byte: non-zero exit, a clear message, no marker, no destination', async () => {
+    const { src, dest } = setup();
+    const { digest } = await treeDigest(src);
+    const f = path.join(src, 'weights', 'model.bin');
+    const buf = fs.readFileSync(f);
+    buf[7] ^= 0xff;
+    fs.writeFileSync(f, buf);
+    const r = runInit(shell, { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`digest mismatch for 1\\.2\\.0: expected ${digest}`));
+    expect(fs.existsSync(dest)).toBe(false);
+    expect(fs.readdirSync(path.dirname(dest))).toEqual([]);
+  });
+
+  it('leaves a ready destination alone on a second run (no copy)', async () => {
+    const { src, dest } = setup();
+    const { digest } = await treeDigest(src);
+    const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest };
+    expect(runInit(shell, env).code).toBe(0);
+    const inode = fs.statSync(path.join(dest, 'weights', 'model.bin')).ino;
+    // Remove the source: a second copy would now fail loudly.
+    fs.rmSync(path.join(src, 'weights'), { recursive: true });
+    const again = runInit(shell, env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/nothing to copy/);
+    expect(fs.statSync(path.join(dest, 'weights', 'model.bin')).ino).toBe(inode);
+  });
+
+  it('replaces a destination holding another version', async () => {
+    const { src, dest } = setup('new');
+    const old = makeArtifact(path.join(path.dirname(src), 'old'), 'old');
+    const oldDigest = (await treeDigest(old)).digest;
+    expect(runInit(shell, { MODELSHIP_SRC: old, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.0.0', MODELSHIP_DIGEST: oldDigest }).code).toBe(0);
+    const { digest } = await treeDigest(src);
+    expect(runInit(shell, { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.1.0', MODELSHIP_DIGEST: digest }).code).toBe(0);
+    expect(fs.readFileSync(path.join(dest, '.modelship-ready'), 'utf8')).toContain('version=1.1.0');
+    expect(fs.readdirSync(path.dirname(dest))).toEqual(['model']);
+  });
+
+  it('recovers from a run killed mid-copy: the leftover temp dir goes, the copy completes', async () => {
+    const { src, dest } = setup();
+    const { digest } = await treeDigest(src);
+    const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest };
+    const parent = path.dirname(dest);
+    // What a SIGKILL during `cp` leaves: a partial temp copy beside the destination, no marker.
+    const leftover = path.join(parent, '.model.modelship-tmp.Kx81aQ');
+    fs.mkdirSync(path.join(leftover, 'weights'), { recursive: true });
+    fs.writeFileSync(path.join(leftover, 'weights', 'model.bin'), 'partial');
+
+    const r = runInit(shell, env);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/left by an interrupted run/);
+    expect(fs.readdirSync(parent)).toEqual(['model']);
+    fs.rmSync(path.join(dest, '.modelship-ready'));
+    expect((await treeDigest(dest)).digest).toBe(digest);
+  });
+
+  it('survives a real SIGKILL at any point: the next run ends verified', async () => {
+    const { src, dest } = setup();
+    fs.writeFileSync(path.join(src, 'weights', 'big.bin'), Buffer.alloc(16 * 1024 * 1024, 7));
+    const { digest } = await treeDigest(src);
+    const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest };
+    for (const delayMs of [5, 20, 60]) {
+      fs.rmSync(path.dirname(dest), { recursive: true, force: true });
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      const child = spawn(shell[0], [...shell.slice(1), '-c', INIT_SCRIPT], {
+        env: { PATH: shell[0] === BUSYBOX ? busyboxBin() : process.env.PATH ?? '', ...env }, detached: true,
+      });
+      const closed = new Promise((resolve) => child.on('close', resolve));
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* it finished first */
+      }
+      await closed;
+      const r = runInit(shell, env);
+      expect(r.code).toBe(0);
+      expect(fs.readdirSync(path.dirname(dest))).toEqual(['model']);
+      expect(fs.readFileSync(path.join(dest, '.modelship-ready'), 'utf8')).toContain(digest);
+    }
+  });
+
+  it('names a missing variable', () => {
+    const r = runInit(shell, { MODELSHIP_SRC: '/x', MODELSHIP_DEST: '/y', MODELSHIP_VERSION: '1.0.0' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/MODELSHIP_DIGEST is not set/);
+  });
+});
+
+it('CI runs the script under busybox', () => {
+  if (process.env.CI) expect(hasBusybox).toBe(true);
+});

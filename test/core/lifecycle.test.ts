@@ -1,0 +1,133 @@
+import { InputError, PolicyError } from '../../src/core/errors';
+import { bump, promote, recordFigures, rollback, switchSlots, validate } from '../../src/core/lifecycle';
+import { ModelRecord, productionVersion } from '../../src/core/record';
+import { recordRuleViolations } from '../../src/core/record-rules';
+import { blueGreen, D2, record, version } from '../helpers/records';
+
+const NOW = '2026-11-02T00:00:00Z';
+const later = (n: number) => `2026-11-02T00:00:0${n}Z`;
+const stageOf = (r: ModelRecord, v: string) => r.versions.find((x) => x.version === v)?.stage;
+
+describe('lifecycle', () => {
+  it('bump adds a candidate and an event', () => {
+    const out = bump(record({ versions: [version('1.4.0', 'production')] }), 'minor', { now: NOW });
+    expect(out.summary).toBe('1.5.0');
+    expect(out.record.versions[1]).toEqual({ version: '1.5.0', stage: 'candidate', createdAt: NOW });
+    expect(out.events).toEqual([{ action: 'bump', version: '1.5.0', from: null, to: 'candidate', details: { release: 'minor' } }]);
+  });
+
+  it('validate passes within the gates and rejects outside with a recorded reason', () => {
+    const r = record({ versions: [version('1.0.0', 'candidate', { sizeBytes: undefined, latencyP95Ms: undefined })] });
+    const ok = validate(r, '1.0.0', { sizeBytes: 1024, latencyP95Ms: 10, now: NOW });
+    expect(stageOf(ok.record, '1.0.0')).toBe('validated');
+    expect(ok.refusal).toBeUndefined();
+    const bad = validate(r, '1.0.0', { sizeBytes: 1024, latencyP95Ms: 80, now: NOW });
+    expect(stageOf(bad.record, '1.0.0')).toBe('rejected');
+    expect(bad.record.versions[0].reason).toMatch(/p95 latency 80 ms exceeds maxLatencyP95Ms 50 by 30 ms/);
+    expect(bad.refusal).toBeInstanceOf(PolicyError);
+  });
+
+  it('validate refuses without a figure for every gate and records nothing', () => {
+    const r = record({ versions: [version('1.0.0', 'candidate', { latencyP95Ms: undefined })] });
+    expect(() => validate(r, '1.0.0', { now: NOW })).toThrow(/no p95 latency recorded/);
+  });
+
+  it('validate uses recorded figures when none are given', () => {
+    const r = record({ versions: [version('1.0.0', 'candidate', { sizeBytes: 10, latencyP95Ms: 5 })] });
+    expect(stageOf(validate(r, '1.0.0', { now: NOW }).record, '1.0.0')).toBe('validated');
+  });
+
+  it.each(['rejected', 'production', 'retired'] as const)('validate refuses a %s version', (stage) => {
+    const r = record({ versions: [version('1.0.0', stage)] });
+    expect(() => validate(r, '1.0.0', { now: NOW })).toThrow(PolicyError);
+  });
+
+  it.each(['candidate', 'rejected', 'production', 'retired'] as const)('promote refuses a %s version', (stage) => {
+    const r = record({ versions: [version('1.0.0', stage)] });
+    expect(() => promote(r, '1.0.0', NOW)).toThrow(PolicyError);
+  });
+
+  it('promote refuses unknown versions as bad input', () => {
+    expect(() => promote(record(), '9.9.9', NOW)).toThrow(InputError);
+  });
+
+  it('promote re-checks gates that tightened after validation', () => {
+    const r = record({ gates: { maxSizeMiB: 10, maxLatencyP95Ms: 50 }, versions: [version('1.0.0', 'validated')] });
+    expect(() => promote(r, '1.0.0', NOW)).toThrow(/exceeds maxSizeMiB 10/);
+  });
+
+  it('promote refuses a version without a digest', () => {
+    const r = record({ versions: [version('1.0.0', 'validated', { digest: undefined })] });
+    expect(() => promote(r, '1.0.0', NOW)).toThrow(/without a digest/);
+  });
+
+  it('rolling: promote retires the old production; rollback undoes it', () => {
+    let r = record({ versions: [version('1.0.0', 'production'), version('1.1.0', 'validated')] });
+    r = promote(r, '1.1.0', later(1)).record;
+    expect(stageOf(r, '1.0.0')).toBe('retired');
+    expect(stageOf(r, '1.1.0')).toBe('production');
+    const back = rollback(r, later(2));
+    expect(stageOf(back.record, '1.0.0')).toBe('production');
+    expect(stageOf(back.record, '1.1.0')).toBe('retired');
+    expect(back.events.map((e) => e.action)).toEqual(['retire', 'rollback']);
+    // A second rollback undoes the first, as helm rollback does.
+    const again = rollback(back.record, later(3)).record;
+    expect(productionVersion(again)?.version).toBe('1.1.0');
+  });
+
+  it('rollback with nothing retired is refused', () => {
+    expect(() => rollback(record({ versions: [version('1.0.0', 'production')] }), NOW)).toThrow(/no retired version/);
+  });
+
+  it('blue-green: first promote goes live, the next is a preview, switch flips, rollback flips back', () => {
+    let r = blueGreen({ versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated', { digest: D2 })] });
+    r = promote(r, '1.0.0', later(1)).record;
+    expect(r.slots).toEqual({ active: 'blue', blue: '1.0.0', green: null });
+    expect(stageOf(r, '1.0.0')).toBe('production');
+
+    r = promote(r, '1.1.0', later(2)).record;
+    expect(r.slots).toEqual({ active: 'blue', blue: '1.0.0', green: '1.1.0' });
+    expect(stageOf(r, '1.1.0')).toBe('validated');
+    expect(() => promote(r, '1.1.0', later(2))).toThrow(/already the preview/);
+
+    r = switchSlots(r, later(3)).record;
+    expect(r.slots).toEqual({ active: 'green', blue: '1.0.0', green: '1.1.0' });
+    expect(stageOf(r, '1.1.0')).toBe('production');
+    expect(stageOf(r, '1.0.0')).toBe('retired');
+    expect(() => switchSlots(r, later(4))).toThrow(/use|rollback/);
+
+    r = rollback(r, later(4)).record;
+    expect(r.slots).toEqual({ active: 'blue', blue: '1.0.0', green: '1.1.0' });
+    expect(stageOf(r, '1.0.0')).toBe('production');
+    expect(stageOf(r, '1.1.0')).toBe('retired');
+    expect(recordRuleViolations(r)).toEqual([]);
+  });
+
+  it('blue-green rollback reloads the previous version when a newer preview took its slot', () => {
+    let r = blueGreen({ versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated'), version('1.2.0', 'validated')] });
+    r = promote(r, '1.0.0', later(1)).record;
+    r = promote(r, '1.1.0', later(2)).record;
+    r = switchSlots(r, later(3)).record; // green 1.1.0 live, blue 1.0.0 retired
+    r = promote(r, '1.2.0', later(4)).record; // blue now previews 1.2.0
+    r = rollback(r, later(5)).record;
+    expect(r.slots).toEqual({ active: 'blue', blue: '1.0.0', green: '1.1.0' });
+    expect(productionVersion(r)?.version).toBe('1.0.0');
+    expect(stageOf(r, '1.2.0')).toBe('validated');
+  });
+
+  it('switch is for blue-green only and needs a preview', () => {
+    expect(() => switchSlots(record(), NOW)).toThrow(InputError);
+    const r = promote(blueGreen({ versions: [version('1.0.0', 'validated')] }), '1.0.0', NOW).record;
+    expect(() => switchSlots(r, NOW)).toThrow(/slot green is empty/);
+  });
+
+  it('never stores two production versions', () => {
+    const broken = record({ versions: [version('1.0.0', 'production'), version('1.1.0', 'production')] });
+    expect(recordRuleViolations(broken)[0].message).toMatch(/at most one version is in production/);
+  });
+
+  it('recordFigures refuses a different artifact for a version past candidate', () => {
+    const r = record({ versions: [version('1.0.0', 'validated')] });
+    expect(() => recordFigures(r, '1.0.0', { digest: D2 }, NOW)).toThrow(/needs a new version/);
+  });
+});

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from '../../src/core/errors';
+import { treeDigest } from '../../src/core/tree-digest';
+import { makeArtifact, shellTreeDigest } from '../helpers/artifact';
+import { tempDir } from '../helpers/cli';
+
+describe('tree digest', () => {
+  it('equals find | sort | sha256sum | sha256sum on the same tree', async () => {
+    const root = makeArtifact(tempDir());
+    const result = await treeDigest(root);
+    expect(result.digest).toBe(shellTreeDigest(root));
+    expect(result.files).toBe(4);
+    const size = ['weights/model.bin', 'conf dir/nested/config file.json', 'README', 'Zeta']
+      .reduce((n, f) => n + fs.statSync(path.join(root, f)).size, 0);
+    expect(result.sizeBytes).toBe(size);
+  });
+
+  it('changes when one byte changes', async () => {
+    const root = makeArtifact(tempDir());
+    const before = (await treeDigest(root)).digest;
+    const f = path.join(root, 'weights', 'model.bin');
+    const buf = fs.readFileSync(f);
+    buf[100] ^= 1;
+    fs.writeFileSync(f, buf);
+    expect((await treeDigest(root)).digest).not.toBe(before);
+  });
+
+  it('ignores symlinks inside the tree, as find -type f does', async () => {
+    const root = makeArtifact(tempDir());
+    const before = (await treeDigest(root)).digest;
+    fs.symlinkSync('weights/model.bin', path.join(root, 'latest.bin'));
+    expect((await treeDigest(root)).digest).toBe(before);
+    expect(shellTreeDigest(root)).toBe(before);
+  });
+
+  it('refuses a symlink that leaves the tree', async () => {
+    const root = makeArtifact(tempDir());
+    fs.symlinkSync('/etc/passwd', path.join(root, 'escape'));
+    await expect(treeDigest(root)).rejects.toThrow(/escape is a symlink that leaves the artifact tree/);
+  });
+
+  it('refuses special files', async () => {
+    const root = makeArtifact(tempDir());
+    execFileSync('mkfifo', [path.join(root, 'pipe')]);
+    await expect(treeDigest(root)).rejects.toThrow(/pipe is a special file/);
+  });
+
+  it('refuses a missing directory as bad input', async () => {
+    await expect(treeDigest('/nonexistent/artifact')).rejects.toThrow(InputError);
+  });
+
+  it('reports progress up to the total', async () => {
+    const root = makeArtifact(tempDir());
+    const seen: number[] = [];
+    const r = await treeDigest(root, { onProgress: (done) => seen.push(done) });
+    expect(seen[seen.length - 1]).toBe(r.sizeBytes);
+  });
+});

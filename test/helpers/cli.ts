@@ -1,0 +1,74 @@
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const BIN = path.join(ROOT, 'bin', 'modelship.js');
+export const EXAMPLE_MODELS = path.join(ROOT, 'models');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a user would, in its own process. */
+export function cli(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): CliResult {
+  const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
+    cwd: opts.cwd, encoding: 'utf8', env: { ...process.env, MODELSHIP_ACTOR: 'test-suite', NO_COLOR: '1', ...opts.env },
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function cliAsync(args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, MODELSHIP_ACTOR: 'test-suite', ...opts.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+export function tempDir(prefix = 'modelship-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A models dir with copies of the shipped example records. */
+export function exampleModelsDir(): string {
+  const dir = path.join(tempDir(), 'models');
+  fs.cpSync(EXAMPLE_MODELS, dir, { recursive: true });
+  return dir;
+}
+
+/** Every file under dir with its bytes, to prove a failed command changed nothing. */
+export function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of fs.readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    if (fs.statSync(p).isFile()) out[name] = fs.readFileSync(p, 'base64');
+  }
+  return out;
+}
+
+export const DIGEST_A = `sha256:${'a'.repeat(64)}`;
+export const DIGEST_B = `sha256:${'b'.repeat(64)}`;
+export const DIGEST_C = `sha256:${'c'.repeat(64)}`;
+
+/** init + bump + validate (+ digest) through the CLI, returning the version. */
+export function validatedVersion(dir: string, name: string, release = 'minor', digest = DIGEST_A): string {
+  const bump = cli(['bump', name, release, '--digest', digest, '--models-dir', dir]);
+  if (bump.code !== 0) throw new Error(bump.stderr);
+  const v = bump.stdout.trim();
+  const val = cli(['validate', name, v, '--size-bytes', '1000000', '--latency-p95-ms', '10', '--models-dir', dir]);
+  if (val.code !== 0) throw new Error(val.stderr);
+  return v;
+}
+
+export function initModel(dir: string, name: string, strategy: 'rolling' | 'blue-green'): void {
+  const r = cli(['init', name, '--image', `registry.example.com/models/${name}`, '--serving-image', 'registry.example.com/apps/api:1.0.0',
+    '--strategy', strategy, '--max-size-mib', '100', '--max-latency-p95-ms', '50', '--models-dir', dir]);
+  if (r.code !== 0) throw new Error(r.stderr);
+}
