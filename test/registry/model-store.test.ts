@@ -1,0 +1,58 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { bump } from '../../src/core/lifecycle';
+import { ModelStore } from '../../src/registry/model-store';
+import { withLock } from '../../src/registry/record-lock';
+import { cli, exampleModelsDir, ROOT, snapshotDir } from '../helpers/cli';
+
+describe('model store', () => {
+  it('appends one history line per event, stamped with actor and time', () => {
+    const dir = exampleModelsDir();
+    const before = fs.readFileSync(path.join(dir, 'taxi-fare.history.jsonl'), 'utf8').split('\n').filter(Boolean).length;
+    process.env.MODELSHIP_ACTOR = 'alice';
+    new ModelStore(dir).update('taxi-fare', (r) => bump(r, 'major', { now: '2026-11-03T00:00:00Z' }));
+    delete process.env.MODELSHIP_ACTOR;
+    const lines = fs.readFileSync(path.join(dir, 'taxi-fare.history.jsonl'), 'utf8').split('\n').filter(Boolean);
+    expect(lines).toHaveLength(before + 1);
+    const last = JSON.parse(lines[lines.length - 1]);
+    expect(last).toMatchObject({ actor: 'alice', action: 'bump', version: '2.0.0', from: null, to: 'candidate' });
+    expect(Object.keys(last)).toEqual(['at', 'actor', 'action', 'version', 'from', 'to', 'details']);
+  });
+
+  it('a process killed between writing and renaming leaves the old record intact, and the next command recovers', () => {
+    const dir = exampleModelsDir();
+    const before = snapshotDir(dir);
+    const killed = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { nodeArgs: ['-r', path.join(ROOT, 'test/fixtures/kill-on-rename.js')] });
+    expect(killed.code).toBe(-1); // killed by a signal
+    const after = snapshotDir(dir);
+    // The record and history are as they were; only the dead process's lock and temp file remain.
+    for (const name of Object.keys(before)) expect(after[name]).toBe(before[name]);
+    const leftovers = Object.keys(after).filter((n) => !(n in before)).sort();
+    expect(leftovers).toEqual([expect.stringMatching(/^\.taxi-fare\.yaml\.tmp-\d+-/), 'taxi-fare.yaml.lock']);
+
+    const next = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
+    expect(next.stderr).toBe('');
+    expect(next.stdout.trim()).toBe('1.2.0');
+    expect(Object.keys(snapshotDir(dir)).filter((n) => !(n in before))).toEqual([]);
+  });
+
+  it('a second process waits for the lock and times out with a clear message', () => {
+    const dir = exampleModelsDir();
+    const record = path.join(dir, 'taxi-fare.yaml');
+    const before = snapshotDir(dir);
+    withLock(record, () => {
+      const r = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '300' } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`taxi-fare\\.yaml is locked by process ${process.pid} .*waited 300 ms`));
+    });
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('takes over a lock whose owner is dead', () => {
+    const dir = exampleModelsDir();
+    fs.writeFileSync(path.join(dir, 'taxi-fare.yaml.lock'), JSON.stringify({ pid: 2 ** 22 + 17, host: require('node:os').hostname(), since: 'then' }));
+    const r = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '2000' } });
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(dir, 'taxi-fare.yaml.lock'))).toBe(false);
+  });
+});
