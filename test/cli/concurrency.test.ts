@@ -1,0 +1,23 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { cliAsync, initModel, tempDir } from '../helpers/cli';
+
+describe('concurrent commands on one record', () => {
+  it('16 parallel `bump x patch` give 16 distinct versions, a record that parses and 16 history lines', async () => {
+    const dir = path.join(tempDir(), 'models');
+    initModel(dir, 'x', 'rolling');
+    const results = await Promise.all(Array.from({ length: 16 }, () => cliAsync(['bump', 'x', 'patch', '--models-dir', dir])));
+    for (const r of results) expect(r).toMatchObject({ code: 0, stderr: '' });
+    const printed = results.map((r) => r.stdout.trim()).sort();
+    expect(new Set(printed).size).toBe(16);
+    const record = parse(fs.readFileSync(path.join(dir, 'x.yaml'), 'utf8'));
+    const versions = record.versions.map((v: { version: string }) => v.version).sort();
+    expect(versions).toEqual(printed);
+    expect(versions).toEqual(Array.from({ length: 16 }, (_, i) => `0.0.${i + 1}`).sort());
+    const bumps = fs.readFileSync(path.join(dir, 'x.history.jsonl'), 'utf8').split('\n').filter(Boolean)
+      .map((l) => JSON.parse(l)).filter((e) => e.action === 'bump');
+    expect(bumps).toHaveLength(16);
+    expect(fs.readdirSync(dir).sort()).toEqual(['x.history.jsonl', 'x.yaml']);
+  });
+});

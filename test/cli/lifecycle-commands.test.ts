@@ -1,0 +1,139 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { cli, DIGEST_B, exampleModelsDir, initModel, snapshotDir, tempDir, validatedVersion } from '../helpers/cli';
+
+const stageOf = (dir: string, name: string, version: string) =>
+  (parse(fs.readFileSync(path.join(dir, `${name}.yaml`), 'utf8')).versions as { version: string; stage: string }[])
+    .find((v) => v.version === version)?.stage;
+
+function newDir(): string {
+  return path.join(tempDir(), 'models');
+}
+
+describe('lifecycle commands', () => {
+  it('init writes a record that loads, with default gates, and never overwrites', () => {
+    const dir = newDir();
+    const r = cli(['init', 'churn', '--image', 'registry.example.com/models/churn', '--serving-image', 'registry.example.com/apps/churn:1.0.0', '--models-dir', dir]);
+    expect(r.code).toBe(0);
+    const rec = parse(fs.readFileSync(path.join(dir, 'churn.yaml'), 'utf8'));
+    expect(rec.gates).toEqual({ maxSizeMiB: 1024, maxLatencyP95Ms: 100 });
+    expect(rec.deploy.strategy).toBe('rolling');
+    const before = snapshotDir(dir);
+    const again = cli(['init', 'churn', '--image', 'registry.example.com/models/x', '--serving-image', 'x:1', '--models-dir', dir]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists/);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('rolling: bump, validate, promote, rollback with exit codes and history', () => {
+    const dir = newDir();
+    initModel(dir, 'taxi', 'rolling');
+    expect(cli(['bump', 'taxi', 'premajor', '--preid', 'rc', '--models-dir', dir]).stdout).toBe('1.0.0-rc.0\n');
+    const v1 = validatedVersion(dir, 'taxi', 'major');
+    expect(v1).toBe('1.0.0');
+    expect(cli(['promote', 'taxi', v1, '--models-dir', dir]).code).toBe(0);
+    const v2 = validatedVersion(dir, 'taxi', 'minor', DIGEST_B);
+    expect(cli(['promote', 'taxi', v2, '--models-dir', dir]).code).toBe(0);
+    expect(stageOf(dir, 'taxi', v1)).toBe('retired');
+    expect(stageOf(dir, 'taxi', v2)).toBe('production');
+    expect(cli(['rollback', 'taxi', '--models-dir', dir]).code).toBe(0);
+    expect(stageOf(dir, 'taxi', v1)).toBe('production');
+    expect(stageOf(dir, 'taxi', v2)).toBe('retired');
+    const history = JSON.parse(cli(['history', 'taxi', '--json', '--models-dir', dir]).stdout);
+    expect(history.map((e: { action: string }) => e.action)).toEqual([
+      'init', 'bump', 'bump', 'validate', 'promote', 'bump', 'validate', 'retire', 'promote', 'retire', 'rollback',
+    ]);
+    expect(history.every((e: { actor: string }) => e.actor === 'test-suite')).toBe(true);
+  });
+
+  it('validate rejects outside the gates: exit 1, says which gate and by how much, records the rejection', () => {
+    const dir = newDir();
+    initModel(dir, 'taxi', 'rolling');
+    cli(['bump', 'taxi', 'major', '--models-dir', dir]);
+    const r = cli(['validate', 'taxi', '1.0.0', '--size-bytes', String(150 * 1024 * 1024), '--latency-p95-ms', '20', '--models-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('modelship: taxi 1.0.0 rejected: size 150 MiB exceeds maxSizeMiB 100 by 50 MiB (50.0%)\n');
+    expect(stageOf(dir, 'taxi', '1.0.0')).toBe('rejected');
+    const p = cli(['promote', 'taxi', '1.0.0', '--models-dir', dir]);
+    expect(p.code).toBe(1);
+    expect(p.stderr).toMatch(/rejected version never reaches production/);
+  });
+
+  it.each([
+    ['a candidate', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['promote', 'taxi', '1.0.0']; }, 1, /1\.0\.0 is candidate/],
+    ['a rejected version', (dir: string) => {
+      cli(['bump', 'taxi', 'major', '--models-dir', dir]);
+      cli(['validate', 'taxi', '1.0.0', '--size-bytes', '1', '--latency-p95-ms', '999', '--models-dir', dir]);
+      return ['promote', 'taxi', '1.0.0'];
+    }, 1, /rejected/],
+    ['validate without any latency figure', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--size-bytes', '10']; }, 1, /no p95 latency recorded/],
+    ['switch on a rolling model', () => ['switch', 'taxi'], 2, /switch is for blue-green models/],
+    ['rollback with nothing retired', () => ['rollback', 'taxi'], 1, /no retired version/],
+    ['an unknown model', () => ['bump', 'nope', 'patch'], 2, /unknown model "nope"/],
+    ['an unknown version', () => ['promote', 'taxi', '9.9.9'], 2, /no version 9\.9\.9/],
+    ['an invalid name', () => ['bump', 'Bad_Name', 'patch'], 2, /"Bad_Name" is not a DNS-1123 label/],
+    ['a non-numeric --size-bytes', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--size-bytes', '12abc']; }, 2, /--size-bytes.*"12abc" is not a whole number/],
+    ['an unknown release type', () => ['bump', 'taxi', 'huge'], 2, /"huge" is not one of major/],
+    ['a malformed digest', () => ['bump', 'taxi', 'patch', '--digest', 'md5:abc'], 2, /--digest: "md5:abc"/],
+    ['an unknown flag', () => ['bump', 'taxi', 'patch', '--frobnicate'], 2, /unknown option '--frobnicate'/],
+  ])('%s: exit %s, a message naming the culprit, every file unchanged', (_what, arrange, code, message) => {
+    const dir = newDir();
+    initModel(dir, 'taxi', 'rolling');
+    const args = arrange(dir);
+    const before = snapshotDir(dir);
+    const r = cli([...args, '--models-dir', dir]);
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe('');
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('a record that is not YAML or breaks a rule: exit 2 naming file and field, nothing written', () => {
+    const dir = exampleModelsDir();
+    const file = path.join(dir, 'taxi-fare.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('version: 1.2.0-rc.1', 'version: "1.5"'));
+    const before = snapshotDir(dir);
+    const r = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`modelship: ${file}: versions[3].version: "1.5" is not a semver version\n`);
+    fs.writeFileSync(file, 'name: taxi-fare\nartifact: [\n');
+    const before2 = snapshotDir(dir);
+    const r2 = cli(['status', '--models-dir', dir]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line \\d+, column \\d+: not valid YAML`));
+    expect(snapshotDir(dir)).toEqual(before2);
+    expect(before).not.toEqual(before2);
+  });
+
+  it('blue-green through the CLI: preview, switch, rollback', () => {
+    const dir = newDir();
+    initModel(dir, 'fraud', 'blue-green');
+    const v1 = validatedVersion(dir, 'fraud', 'major');
+    expect(cli(['promote', 'fraud', v1, '--models-dir', dir]).stdout).toMatch(/1\.0\.0 is in production in slot blue/);
+    const v2 = validatedVersion(dir, 'fraud', 'minor', DIGEST_B);
+    expect(cli(['promote', 'fraud', v2, '--models-dir', dir]).stdout).toMatch(/preview in slot green/);
+    const status = JSON.parse(cli(['status', 'fraud', '--json', '--models-dir', dir]).stdout);
+    expect(status).toMatchObject({ production: '1.0.0', next: { version: '1.1.0', role: 'preview' }, activeSlot: 'blue' });
+    expect(cli(['switch', 'fraud', '--models-dir', dir]).code).toBe(0);
+    expect(JSON.parse(cli(['status', 'fraud', '--json', '--models-dir', dir]).stdout)).toMatchObject({ production: '1.1.0', activeSlot: 'green' });
+    const sw = cli(['switch', 'fraud', '--models-dir', dir]);
+    expect(sw.code).toBe(1);
+    expect(sw.stderr).toMatch(/modelship rollback fraud/);
+    expect(cli(['rollback', 'fraud', '--models-dir', dir]).code).toBe(0);
+    expect(JSON.parse(cli(['status', 'fraud', '--json', '--models-dir', dir]).stdout)).toMatchObject({ production: '1.0.0', activeSlot: 'blue' });
+  });
+
+  it('status prints a table of figures against gates; history a table', () => {
+    const dir = exampleModelsDir();
+    const s = cli(['status', '--models-dir', dir]);
+    expect(s.code).toBe(0);
+    const lines = s.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^MODEL\s+STRATEGY\s+PRODUCTION\s+NEXT\s+ACTIVE\s+SIZE \(MiB\)\s+P95$/);
+    expect(lines[1]).toMatch(/^fraud-detector\s+blue-green\s+1\.1\.0\s+1\.2\.0 \(preview\)\s+green\s+0\.0 \/ 2048 MiB\s+15\.2 \/ 25 ms$/);
+    expect(lines[2]).toMatch(/^taxi-fare\s+rolling\s+1\.1\.0\s+1\.2\.0-rc\.1 \(validated\)\s+-\s+/);
+    expect(s.stdout).not.toMatch(/\u001b\[/); // no colours off a terminal
+    const h = cli(['history', 'taxi-fare', '--models-dir', dir]);
+    expect(h.stdout.split('\n')[0]).toMatch(/^AT\s+ACTOR\s+ACTION\s+VERSION\s+FROM\s+TO\s+DETAILS$/);
+  });
+});
