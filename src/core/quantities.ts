@@ -22,5 +22,5 @@ export function memoryMiB(q: string): number {
 
 /** Room for the artifact plus file system overhead and a leftover temp copy. */
 export function modelVolumeMiB(sizeBytes: number): number {
-  return Math.ceil((sizeBytes / MIB) * 1.1) + 64;
+  return Math.ceil((sizeBytes * 11) / 10 / MIB) + 64;
 }

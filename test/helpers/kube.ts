@@ -1,0 +1,36 @@
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { Service } from 'kubernetes-models/v1/Service';
+import { parseAllDocuments } from 'yaml';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type K8sObject = any;
+
+const MODELS: Record<string, new (o: K8sObject) => { validate(): void }> = {
+  'apps/v1/Deployment': Deployment,
+  'v1/Service': Service,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+};
+
+export function parseManifest(text: string): K8sObject[] {
+  return parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean);
+}
+
+/** Validates every object against the official schema, as the API server would. */
+export function validateAll(objects: K8sObject[]): void {
+  for (const o of objects) {
+    const Model = MODELS[`${o.apiVersion}/${o.kind}`];
+    if (!Model) throw new Error(`no schema for ${o.apiVersion} ${o.kind}`);
+    try {
+      new Model(o).validate();
+    } catch (e) {
+      throw new Error(`${o.kind} ${o.metadata?.name}: ${(e as Error).message}`);
+    }
+  }
+}
+
+export const byKindName = (objects: K8sObject[], kind: string, name: string): K8sObject => {
+  const o = objects.find((x) => x.kind === kind && x.metadata.name === name);
+  if (!o) throw new Error(`no ${kind} ${name} in ${objects.map((x) => `${x.kind}/${x.metadata.name}`).join(', ')}`);
+  return o;
+};

@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PolicyError } from '../../src/core/errors';
+import { promote, rollback, switchSlots } from '../../src/core/lifecycle';
+import { INIT_SCRIPT } from '../../src/core/init-script';
+import type { ModelRecord } from '../../src/core/record';
+import { renderManifest } from '../../src/kubernetes/render-manifests';
+import { ModelStore } from '../../src/registry/model-store';
+import { EXAMPLE_MODELS } from '../helpers/cli';
+import { byKindName, K8sObject, parseManifest, validateAll } from '../helpers/kube';
+import { blueGreen, D2, record, version } from '../helpers/records';
+
+const render = (r: ModelRecord): K8sObject[] => parseManifest(renderManifest(r));
+const examples = new ModelStore(EXAMPLE_MODELS).loadAll();
+
+function assertHardened(d: K8sObject): void {
+  const pod = d.spec.template.spec;
+  expect(pod.automountServiceAccountToken).toBe(false);
+  expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+  for (const c of [...pod.initContainers, ...pod.containers]) {
+    expect(c.securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] },
+    });
+    expect(c.resources.requests).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
+    expect(c.resources.limits).toEqual(expect.objectContaining({ cpu: expect.any(String), memory: expect.any(String) }));
+    expect(c.imagePullPolicy).toBe('IfNotPresent');
+  }
+}
+
+describe('Kubernetes manifests', () => {
+  it.each(examples.map((r) => [r.name, r] as const))('every object of %s passes the official schema', (_n, r) => {
+    const objects = render(r);
+    expect(objects.length).toBeGreaterThan(0);
+    validateAll(objects);
+  });
+
+  it('rolling: production Deployment with the init container, shared volume, read-only mount, env, probes', () => {
+    const taxi = examples.find((r) => r.name === 'taxi-fare')!;
+    const objects = render(taxi);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'Deployment/taxi-fare', 'Deployment/taxi-fare-candidate', 'PodDisruptionBudget/taxi-fare', 'Service/taxi-fare', 'Service/taxi-fare-candidate',
+    ]);
+    const d = byKindName(objects, 'Deployment', 'taxi-fare');
+    const live = taxi.versions.find((v) => v.stage === 'production')!;
+    expect(d.metadata.namespace).toBe('ml-serving');
+    expect(d.metadata.labels).toMatchObject({
+      'app.kubernetes.io/name': 'taxi-fare', 'app.kubernetes.io/version': live.version, 'app.kubernetes.io/part-of': 'taxi-fare',
+      'app.kubernetes.io/managed-by': 'modelship', 'modelship.io/stage': 'production',
+    });
+    expect(d.metadata.annotations).toEqual({
+      'modelship.io/digest': live.digest, 'modelship.io/size-bytes': String(live.sizeBytes), 'modelship.io/latency-p95-ms': String(live.latencyP95Ms),
+      'modelship.io/gate-max-size-mib': '512', 'modelship.io/gate-max-latency-p95-ms': '50',
+    });
+    expect(d.spec.replicas).toBe(3);
+    const pod = d.spec.template.spec;
+    const [init] = pod.initContainers;
+    expect(init.image).toBe(`registry.example.com/models/taxi-fare:${live.version}`);
+    expect(init.command).toEqual(['sh', '-c', INIT_SCRIPT]);
+    expect(init.env).toEqual(expect.arrayContaining([
+      { name: 'MODELSHIP_SRC', value: '/model' }, { name: 'MODELSHIP_DEST', value: '/modelship/model' },
+      { name: 'MODELSHIP_VERSION', value: live.version }, { name: 'MODELSHIP_DIGEST', value: live.digest },
+    ]));
+    expect(init.volumeMounts).toEqual([{ name: 'model', mountPath: '/modelship' }]);
+    const server = pod.containers.find((c: K8sObject) => c.name === 'server');
+    expect(server.image).toBe('registry.example.com/apps/fare-api:2.3.1');
+    expect(server.volumeMounts).toEqual(expect.arrayContaining([{ name: 'model', mountPath: '/models', readOnly: true }]));
+    expect(server.env).toEqual(expect.arrayContaining([
+      { name: 'MODEL_DIR', value: '/models/model' }, { name: 'MODEL_VERSION', value: live.version }, { name: 'MODEL_DIGEST', value: live.digest },
+    ]));
+    for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe']) {
+      expect(server[probe].httpGet).toEqual({ path: '/healthz', port: 8080, scheme: 'HTTP' });
+    }
+    const volume = pod.volumes.find((v: K8sObject) => v.name === 'model');
+    expect(volume.emptyDir.sizeLimit).toMatch(/^\d+Mi$/);
+    assertHardened(d);
+    // A switch must not restart pods: the stage is on the Deployment, not the template.
+    expect(d.spec.template.metadata.labels['modelship.io/stage']).toBeUndefined();
+    expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'taxi-fare', 'modelship.io/track': 'stable' });
+    expect(byKindName(objects, 'Service', 'taxi-fare').spec.selector).toEqual({ 'app.kubernetes.io/name': 'taxi-fare', 'modelship.io/track': 'stable' });
+    expect(byKindName(objects, 'PodDisruptionBudget', 'taxi-fare').spec).toEqual({
+      maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'taxi-fare', 'modelship.io/track': 'stable' } },
+    });
+    const candidate = byKindName(objects, 'Deployment', 'taxi-fare-candidate');
+    expect(candidate.spec.replicas).toBe(1);
+    expect(candidate.metadata.labels['modelship.io/stage']).toBe('validated');
+    expect(candidate.spec.template.spec.initContainers[0].image).toBe('registry.example.com/models/taxi-fare:1.2.0-rc.1');
+  });
+
+  it('sizes the volume from the recorded size plus headroom', () => {
+    const r = record({ versions: [version('1.0.0', 'production', { sizeBytes: 400 * 1024 * 1024 })] });
+    const d = byKindName(render(r), 'Deployment', 'taxi-fare');
+    expect(d.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'model').emptyDir.sizeLimit).toBe('504Mi');
+  });
+
+  it('blue-green selectors follow switch and rollback; an empty slot is not rendered', () => {
+    let r = blueGreen({ versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated', { digest: D2 })] });
+    r = promote(r, '1.0.0', '2026-11-02T00:00:01Z').record;
+    let objects = render(r);
+    validateAll(objects);
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'Deployment/fraud-detector-blue', 'PodDisruptionBudget/fraud-detector', 'Service/fraud-detector',
+    ]);
+
+    r = promote(r, '1.1.0', '2026-11-02T00:00:02Z').record;
+    objects = render(r);
+    validateAll(objects);
+    const selector = (name: string) => byKindName(objects, 'Service', name).spec.selector;
+    expect(selector('fraud-detector')).toEqual({ 'app.kubernetes.io/name': 'fraud-detector', 'modelship.io/slot': 'blue' });
+    expect(selector('fraud-detector-preview')).toEqual({ 'app.kubernetes.io/name': 'fraud-detector', 'modelship.io/slot': 'green' });
+    const green = byKindName(objects, 'Deployment', 'fraud-detector-green');
+    expect(green.metadata.labels).toMatchObject({ 'modelship.io/slot': 'green', 'modelship.io/stage': 'validated', 'app.kubernetes.io/version': '1.1.0' });
+    expect(green.spec.template.spec.initContainers[0].image).toBe('registry.example.com/models/taxi-fare:1.1.0');
+    assertHardened(green);
+    const greenTemplateBefore = JSON.stringify(green.spec.template);
+
+    r = switchSlots(r, '2026-11-02T00:00:03Z').record;
+    objects = render(r);
+    expect(selector('fraud-detector')).toEqual({ 'app.kubernetes.io/name': 'fraud-detector', 'modelship.io/slot': 'green' });
+    expect(selector('fraud-detector-preview')).toEqual({ 'app.kubernetes.io/name': 'fraud-detector', 'modelship.io/slot': 'blue' });
+    expect(byKindName(objects, 'Deployment', 'fraud-detector-green').metadata.labels['modelship.io/stage']).toBe('production');
+    expect(byKindName(objects, 'Deployment', 'fraud-detector-blue').metadata.labels['modelship.io/stage']).toBe('retired');
+    // The switch changed selectors and labels only: the green pods keep running untouched.
+    expect(JSON.stringify(byKindName(objects, 'Deployment', 'fraud-detector-green').spec.template)).toBe(greenTemplateBefore);
+    expect(byKindName(objects, 'PodDisruptionBudget', 'fraud-detector').spec.selector.matchLabels['modelship.io/slot']).toBe('green');
+
+    r = rollback(r, '2026-11-02T00:00:04Z').record;
+    objects = render(r);
+    expect(selector('fraud-detector')).toEqual({ 'app.kubernetes.io/name': 'fraud-detector', 'modelship.io/slot': 'blue' });
+  });
+
+  it('refuses to deploy a production version outside its gates, naming the reason', () => {
+    const r = record({ gates: { maxSizeMiB: 50, maxLatencyP95Ms: 50 }, versions: [version('1.0.0', 'production')] });
+    expect(() => renderManifest(r)).toThrow(PolicyError);
+    expect(() => renderManifest(r)).toThrow(/taxi-fare 1\.0\.0 cannot be deployed as production: size 100 MiB exceeds maxSizeMiB 50/);
+  });
+
+  it('refuses a production slot holding a version that never passed its gates', () => {
+    const r = blueGreen({
+      versions: [version('1.0.0', 'production', { latencyP95Ms: 80 })],
+      slots: { active: 'blue', blue: '1.0.0', green: null },
+    });
+    expect(() => renderManifest(r)).toThrow(/p95 latency 80 ms exceeds maxLatencyP95Ms 50/);
+  });
+
+  it('renders nothing for a model with nothing deployable yet', () => {
+    expect(render(record({ versions: [version('1.0.0', 'candidate')] }))).toEqual([]);
+  });
+
+  it('is deterministic: two syntheses of the examples are byte-identical', () => {
+    const dirs = [0, 1].map(() => fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'synth-')));
+    for (const out of dirs) {
+      const r = spawnSync(process.execPath, [path.join(__dirname, '../../bin/modelship.js'), 'synth', '--out', out, '--models-dir', EXAMPLE_MODELS], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+    }
+    const read = (d: string) => Object.fromEntries(['kubernetes', 'nomad'].flatMap((t) =>
+      fs.readdirSync(path.join(d, t)).map((f) => [`${t}/${f}`, fs.readFileSync(path.join(d, t, f), 'utf8')])));
+    const [a, b] = dirs.map(read);
+    expect(Object.keys(a).sort()).toEqual([
+      'kubernetes/fraud-detector.k8s.yaml', 'kubernetes/taxi-fare.k8s.yaml',
+      'nomad/fraud-detector.nomad.hcl', 'nomad/fraud-detector.nomad.json', 'nomad/taxi-fare.nomad.hcl', 'nomad/taxi-fare.nomad.json',
+    ]);
+    expect(b).toEqual(a);
+  });
+
+  it('keeps a readable snapshot of one manifest beside the assertions above', () => {
+    expect(renderManifest(examples.find((r) => r.name === 'fraud-detector')!)).toMatchSnapshot();
+  });
+});
