@@ -1,0 +1,188 @@
+import { PolicyError } from '../../src/core/errors';
+import { INIT_SCRIPT } from '../../src/core/init-script';
+import { promote, switchSlots } from '../../src/core/lifecycle';
+import type { ModelRecord } from '../../src/core/record';
+import { quote } from '../../src/nomad/hcl-writer';
+import { renderJobHcl } from '../../src/nomad/job-hcl';
+import { renderJobJson } from '../../src/nomad/job-json';
+import { buildModelJob } from '../../src/nomad/model-job';
+import { renderJobs } from '../../src/nomad/render-jobs';
+import { ModelStore } from '../../src/registry/model-store';
+import { EXAMPLE_MODELS } from '../helpers/cli';
+import { durationNs, hclProblems, hclString, Json, jsonProblems, parseHcl } from '../helpers/nomad-schema';
+import { blueGreen, D2, record, version } from '../helpers/records';
+
+const examples = new ModelStore(EXAMPLE_MODELS).loadAll();
+
+function rendered(r: ModelRecord): { hcl: string; json: Json } {
+  const job = buildModelJob({ record: r });
+  if (!job) throw new Error('nothing to render');
+  return { hcl: renderJobHcl(job), json: JSON.parse(renderJobJson(job)) };
+}
+
+const one = (label: string, v: Json) => {
+  const bodies = v[label];
+  expect(bodies).toHaveLength(1);
+  return bodies[0];
+};
+
+/** The fields we set, read back from the parsed HCL into the API's terms. */
+function fromHcl(parsed: Json) {
+  const name = Object.keys(parsed.job)[0];
+  const job = one(name, parsed.job);
+  const gname = Object.keys(job.group)[0];
+  const g = one(gname, job.group);
+  const svc = g.service[0];
+  const upd = g.update[0];
+  const strMap = (m: Json) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, hclString(v as string)]));
+  return {
+    ID: name, Type: job.type, Datacenters: job.datacenters, Meta: strMap(job.meta[0]),
+    Group: {
+      Name: gname, Count: g.count,
+      Port: Object.entries(g.network[0].port).map(([label, b]) => ({ Label: label, To: (b as Json)[0].to })),
+      Service: { Name: svc.name, PortLabel: svc.port, Tags: svc.tags, CanaryTags: svc.canary_tags, Path: svc.check[0].path, Interval: durationNs(svc.check[0].interval) },
+      Update: {
+        MaxParallel: upd.max_parallel, HealthCheck: upd.health_check, MinHealthyTime: durationNs(upd.min_healthy_time),
+        HealthyDeadline: durationNs(upd.healthy_deadline), AutoRevert: upd.auto_revert, AutoPromote: upd.auto_promote, Canary: upd.canary,
+      },
+      DiskMB: g.ephemeral_disk[0].size,
+      Restart: { Attempts: g.restart[0].attempts, Mode: g.restart[0].mode, Interval: durationNs(g.restart[0].interval) },
+      Tasks: Object.entries(g.task).map(([tname, bodies]) => {
+        const t = (bodies as Json)[0];
+        const config = t.config[0];
+        return {
+          Name: tname, Driver: t.driver, User: t.user, Hook: t.lifecycle?.[0].hook, Sidecar: t.lifecycle?.[0].sidecar,
+          Image: config.image, Args: config.args?.map(hclString), Env: strMap(t.env[0]),
+          CPU: t.resources[0].cpu, MemoryMB: t.resources[0].memory,
+          Mounts: (t.volume_mount ?? []).map((m: Json) => ({ Volume: m.volume, Destination: m.destination, ReadOnly: m.read_only })),
+        };
+      }),
+    },
+  };
+}
+
+function fromJson(doc: Json) {
+  const j = doc.Job;
+  const g = j.TaskGroups[0];
+  const s = g.Services[0];
+  return {
+    ID: j.ID, Type: j.Type, Datacenters: j.Datacenters, Meta: j.Meta,
+    Group: {
+      Name: g.Name, Count: g.Count,
+      Port: g.Networks[0].DynamicPorts,
+      Service: { Name: s.Name, PortLabel: s.PortLabel, Tags: s.Tags, CanaryTags: s.CanaryTags, Path: s.Checks[0].Path, Interval: s.Checks[0].Interval },
+      Update: {
+        MaxParallel: g.Update.MaxParallel, HealthCheck: g.Update.HealthCheck, MinHealthyTime: g.Update.MinHealthyTime,
+        HealthyDeadline: g.Update.HealthyDeadline, AutoRevert: g.Update.AutoRevert, AutoPromote: g.Update.AutoPromote, Canary: g.Update.Canary,
+      },
+      DiskMB: g.EphemeralDisk.SizeMB,
+      Restart: { Attempts: g.RestartPolicy.Attempts, Mode: g.RestartPolicy.Mode, Interval: g.RestartPolicy.Interval },
+      Tasks: g.Tasks.map((t: Json) => ({
+        Name: t.Name, Driver: t.Driver, User: t.User, Hook: t.Lifecycle?.Hook, Sidecar: t.Lifecycle?.Sidecar,
+        Image: t.Config.image, Args: t.Config.args, Env: t.Env, CPU: t.Resources.CPU, MemoryMB: t.Resources.MemoryMB,
+        Mounts: t.VolumeMounts ?? [],
+      })),
+    },
+  };
+}
+
+describe('Nomad jobs', () => {
+  const cases: [string, ModelRecord][] = [
+    ...examples.map((r) => [`${r.name} (example)`, r] as [string, ModelRecord]),
+    ['host volume', record({ deploy: { strategy: 'rolling', nomad: { datacenters: ['eu-1', 'eu-2'], hostVolume: 'models', namespace: 'ml', region: 'eu' } }, versions: [version('1.0.0', 'production')] })],
+  ];
+
+  it.each(cases)('%s: HCL parses with HashiCorp\'s parser and uses only jobspec blocks and attributes', async (_n, r) => {
+    const { hcl } = rendered(r);
+    expect(hclProblems(await parseHcl(hcl))).toEqual([]);
+  });
+
+  it.each(cases)('%s: every key of the JSON job is a field of Nomad\'s API', (_n, r) => {
+    expect(jsonProblems(rendered(r).json)).toEqual([]);
+  });
+
+  it.each(cases)('%s: HCL and JSON describe the same job', async (_n, r) => {
+    const { hcl, json } = rendered(r);
+    expect(fromHcl(await parseHcl(hcl))).toEqual(fromJson(json));
+  });
+
+  it('the checks catch what Nomad would reject', async () => {
+    const bad = await parseHcl('job "x" {\n  group "g" {\n    task "t" {\n      driver = "docker"\n      image = "nginx"\n    }\n    lifecycle {\n      hook = "prestart"\n    }\n  }\n}\n');
+    expect(hclProblems(bad).sort()).toEqual(['job["x"].group["g"].lifecycle: not an attribute or block of TaskGroup', 'job["x"].group["g"].task["t"].image: not an attribute or block of Task']);
+    expect(jsonProblems({ Job: { ID: 'x', TaskGroups: [{ Name: 'g', Tasks: [{ Name: 't', Image: 'nginx' }] }] } })).toEqual(['Job.TaskGroups[0].Tasks[0].Image: not a field of api.Task']);
+    await expect(parseHcl('job "x" {\n  type = "service\n}\n')).rejects.toBeTruthy();
+  });
+
+  it('prestart task copies and verifies into the alloc dir the server reads', () => {
+    const taxi = examples.find((r) => r.name === 'taxi-fare')!;
+    const live = taxi.versions.find((v) => v.stage === 'production')!;
+    const { json } = rendered(taxi);
+    const [init, server] = json.Job.TaskGroups[0].Tasks;
+    expect(init).toMatchObject({
+      Name: 'model-init', Driver: 'docker', Lifecycle: { Hook: 'prestart', Sidecar: false },
+      Config: { image: `registry.example.com/models/taxi-fare:${live.version}`, command: 'sh', args: ['-c', INIT_SCRIPT], readonly_rootfs: true, cap_drop: ['ALL'] },
+      Env: { MODELSHIP_SRC: '/model', MODELSHIP_DEST: '/alloc/data/model', MODELSHIP_VERSION: live.version, MODELSHIP_DIGEST: live.digest },
+    });
+    expect(server.Env).toMatchObject({ MODEL_DIR: '/alloc/data/model', MODEL_VERSION: live.version, MODEL_DIGEST: live.digest });
+    expect(server.Resources).toEqual({ CPU: 500, MemoryMB: 1024 });
+    expect(init.Resources).toEqual({ CPU: 200, MemoryMB: 256 });
+    expect(json.Job.TaskGroups[0].Update).toMatchObject({ Canary: 0, AutoRevert: true, HealthCheck: 'checks' });
+    expect(json.Job.TaskGroups[0].RestartPolicy).toMatchObject({ Attempts: 3, Mode: 'fail' });
+    expect(json.Job.TaskGroups[0].ReschedulePolicy).toMatchObject({ Unlimited: true, DelayFunction: 'exponential' });
+    expect(json.Job.Meta).toEqual({ modelship_version: live.version, modelship_digest: live.digest, modelship_stage: 'production', modelship_managed_by: 'modelship' });
+  });
+
+  it('host volume: copy into a per-version directory, read-only in the server', () => {
+    const r = record({ deploy: { strategy: 'rolling', nomad: { hostVolume: 'models' } }, versions: [version('1.0.0', 'production')] });
+    const g = rendered(r).json.Job.TaskGroups[0];
+    expect(g.Volumes).toEqual({ models: { Name: 'models', Type: 'host', Source: 'models', ReadOnly: false } });
+    const [init, server] = g.Tasks;
+    expect(init.VolumeMounts).toEqual([{ Volume: 'models', Destination: '/models', ReadOnly: false }]);
+    expect(server.VolumeMounts).toEqual([{ Volume: 'models', Destination: '/models', ReadOnly: true }]);
+    expect(init.Env.MODELSHIP_DEST).toBe('/models/taxi-fare/1.0.0');
+    expect(server.Env.MODEL_DIR).toBe('/models/taxi-fare/1.0.0');
+  });
+
+  it('blue-green: canaries carry the preview, auto_promote off, canary tags for routing; else the live version', () => {
+    let r = blueGreen({ serving: { ...record().serving, replicas: 4 }, versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated', { digest: D2 })] });
+    r = promote(r, '1.0.0', '2026-11-02T00:00:01Z').record;
+    let g = rendered(r).json.Job.TaskGroups[0];
+    expect(g.Update).toMatchObject({ Canary: 4, AutoPromote: false, AutoRevert: true });
+    expect(g.Tasks[0].Env.MODELSHIP_VERSION).toBe('1.0.0');
+    r = promote(r, '1.1.0', '2026-11-02T00:00:02Z').record;
+    const job = rendered(r).json.Job;
+    g = job.TaskGroups[0];
+    expect(g.Tasks[0].Env.MODELSHIP_VERSION).toBe('1.1.0');
+    expect(g.Services[0].CanaryTags).toEqual(['version-1.1.0', 'preview']);
+    expect(job.Meta.modelship_stage).toBe('validated');
+    r = switchSlots(r, '2026-11-02T00:00:03Z').record;
+    expect(rendered(r).json.Job.Meta).toMatchObject({ modelship_version: '1.1.0', modelship_stage: 'production' });
+  });
+
+  it('escapes quotes, ${...}, %{...} and backslashes in record strings', async () => {
+    const nasty = 'say "hi" ${HOME} %{ if x } C:\\temp\\new\nline\ttab';
+    const r = record({ serving: { ...record().serving, env: { NASTY: nasty, TEMPLATE: '${NOMAD_ALLOC_DIR}' } }, versions: [version('1.0.0', 'production')] });
+    const { hcl, json } = rendered(r);
+    const parsed = await parseHcl(hcl);
+    const server = fromHcl(parsed).Group.Tasks.find((t) => t.Name === 'server')!;
+    expect(server.Env.NASTY).toBe(nasty);
+    expect(server.Env.TEMPLATE).toBe('${NOMAD_ALLOC_DIR}');
+    expect(json.Job.TaskGroups[0].Tasks[1].Env.NASTY).toBe(nasty);
+    const init = fromHcl(parsed).Group.Tasks.find((t) => t.Name === 'model-init')!;
+    expect(init.Args).toEqual(['-c', INIT_SCRIPT]);
+    expect(quote('a"b\\c${d}%{e}$f')).toBe('"a\\"b\\\\c$${d}%%{e}$f"');
+  });
+
+  it('lays out as nomad fmt does: two-space indents, aligned equals', () => {
+    const { hcl } = rendered(examples.find((r) => r.name === 'taxi-fare')!);
+    expect(hcl).toContain('\n    restart {\n      attempts = 3\n      interval = "5m"\n      delay    = "15s"\n      mode     = "fail"\n    }\n');
+    expect(hcl).not.toMatch(/\t| +\n/);
+  });
+
+  it('refuses to deploy outside the gates and renders nothing without a deployable version', () => {
+    const r = record({ gates: { maxSizeMiB: 512, maxLatencyP95Ms: 10 }, versions: [version('1.0.0', 'production')] });
+    expect(() => buildModelJob({ record: r })).toThrow(PolicyError);
+    expect(() => buildModelJob({ record: r })).toThrow(/p95 latency 20 ms exceeds maxLatencyP95Ms 10/);
+    expect(renderJobs([record({ versions: [version('1.0.0', 'candidate')] })]).size).toBe(0);
+  });
+});
