@@ -12,7 +12,8 @@ export function writeFileAtomic(file: string, content: string): void {
   const fd = fs.openSync(tmp, 'wx', 0o644);
   try {
     fs.writeFileSync(fd, content);
-    fs.fsyncSync(fd);
+    // fdatasync: the bytes and the size must be durable before the rename; timestamps need not.
+    fs.fdatasyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }

@@ -12,7 +12,7 @@ export function appendHistory(file: string, events: readonly HistoryEvent[]): vo
   const fd = fs.openSync(file, 'a', 0o644);
   try {
     fs.writeSync(fd, text);
-    fs.fsyncSync(fd);
+    fs.fdatasyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }

@@ -102,7 +102,8 @@ export class ModelStore {
    */
   update(name: string, step: (record: ModelRecord) => Outcome): Outcome {
     const file = this.recordFile(name);
-    this.readDocument(name);
+    // Refuse an unknown model before creating a lock file beside a record that does not exist.
+    if (!fs.existsSync(file)) this.readDocument(name);
     const outcome = withLock(file, () => {
       removeOrphanTempFiles(file);
       const rd = this.readDocument(name);
