@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# 1,000 blue-green models: modelship synth against hand-written cdk8s-plus-27, in one run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d lib ] || npm run build >/dev/null
+node bench/synth.js "${1:-3}"
