@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  // Transpile only: `npm test` type-checks the whole project with tsc first (pretest).
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 60000,
 };

@@ -1,3 +1,4 @@
+import 'cdktf/lib/testing/adapters/jest';
 import { App, Testing } from 'cdktf';
 import { Job } from '@cdktf/provider-nomad/lib/job';
 import { NomadProvider } from '@cdktf/provider-nomad/lib/provider';
