@@ -61,9 +61,7 @@ export class ModelDeployment extends Construct {
     const { version: v, serving, artifact } = props;
     const servesAs = props.servesAs ?? v.stage;
     const problems = propProblems(props, servesAs);
-    if (problems.length) {
-      throw new Error(`${props.deploymentName}: ${problems.join('; ')}`);
-    }
+    if (problems.length) throw new Error(problems.join('; '));
     const digest = v.digest as string;
     const sizeBytes = v.sizeBytes as number;
 
@@ -191,9 +189,10 @@ function gateProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage
 }
 
 function propProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage']): string[] {
+  const at = `${props.deploymentName}: ${props.modelName} ${props.version.version}`;
   const out = gateProblems(props, servesAs);
-  if (!props.version.digest) out.push(`version ${props.version.version} has no digest; the init container cannot verify it (run modelship measure --artifact)`);
-  if (props.version.sizeBytes === undefined) out.push(`version ${props.version.version} has no sizeBytes; the model volume cannot be sized`);
-  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) out.push(`replicas must be a whole number >= 1, not ${props.replicas}`);
+  if (!props.version.digest) out.push(`${at} has no digest; the init container cannot verify it (run modelship measure --artifact)`);
+  if (props.version.sizeBytes === undefined) out.push(`${at} has no sizeBytes; the model volume cannot be sized`);
+  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) out.push(`${props.deploymentName}: replicas must be a whole number >= 1, not ${props.replicas}`);
   return out;
 }

@@ -9,14 +9,7 @@ import * as path from 'node:path';
 export function writeFileAtomic(file: string, content: string): void {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${Date.now().toString(36)}`);
-  const fd = fs.openSync(tmp, 'wx', 0o644);
-  try {
-    fs.writeFileSync(fd, content);
-    // fdatasync: the bytes and the size must be durable before the rename; timestamps need not.
-    fs.fdatasyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  writeDurably(tmp, 'wx', content);
   try {
     fs.renameSync(tmp, file);
   } catch (e) {
@@ -28,6 +21,20 @@ export function writeFileAtomic(file: string, content: string): void {
     fs.fsyncSync(dfd);
   } finally {
     fs.closeSync(dfd);
+  }
+}
+
+/**
+ * Writes with one write(2) and fdatasync: the bytes and the size are durable
+ * when this returns (timestamps need not be, so fdatasync rather than fsync).
+ */
+export function writeDurably(file: string, flags: 'wx' | 'a', content: string): void {
+  const fd = fs.openSync(file, flags, 0o644);
+  try {
+    fs.writeSync(fd, content);
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -1,21 +1,15 @@
 import * as fs from 'node:fs';
 import type { HistoryEvent } from '../core/history-event';
 import { InputError } from '../core/errors';
+import { writeDurably } from './atomic-write';
 
 /**
  * Appends events as JSON lines with one write(2) on an O_APPEND descriptor,
- * then fsync: lines from concurrent writers never interleave and survive a crash.
+ * then fdatasync: lines from concurrent writers never interleave and survive a crash.
  */
 export function appendHistory(file: string, events: readonly HistoryEvent[]): void {
   if (events.length === 0) return;
-  const text = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
-  const fd = fs.openSync(file, 'a', 0o644);
-  try {
-    fs.writeSync(fd, text);
-    fs.fdatasyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
+  writeDurably(file, 'a', events.map((e) => JSON.stringify(e)).join('\n') + '\n');
 }
 
 export function readHistory(file: string): HistoryEvent[] {

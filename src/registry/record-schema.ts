@@ -99,8 +99,10 @@ function describe(issue: v.BaseIssue<unknown>): string {
   // strictObject reports an unknown key as an issue at that key with `never` expected.
   if (issue.expected === 'never') return 'unknown field';
   if (issue.input === undefined && issue.kind === 'schema') return 'is required';
-  if (issue.kind === 'schema' && issue.type !== 'union') return `${issue.message}, not ${JSON.stringify(issue.input)}`;
-  return issue.message;
+  // Name the offending value, unless the message already quotes it (the semver check does).
+  if (issue.type === 'check' || issue.type === 'union') return issue.message;
+  const shown = typeof issue.input === 'object' && issue.input !== null ? (Array.isArray(issue.input) ? 'a list' : 'a mapping') : JSON.stringify(issue.input);
+  return `${issue.message}, not ${shown}`;
 }
 
 /**

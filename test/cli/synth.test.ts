@@ -1,0 +1,80 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cli, exampleModelsDir, ROOT, snapshotDir, tempDir } from '../helpers/cli';
+import { parseManifest, validateAll } from '../helpers/kube';
+
+describe('synth', () => {
+  it('writes both targets for every model and prints what it wrote', () => {
+    const out = tempDir();
+    const r = cli(['synth', '--out', out, '--models-dir', exampleModelsDir()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      `wrote ${out}/kubernetes/fraud-detector.k8s.yaml`, `wrote ${out}/kubernetes/taxi-fare.k8s.yaml`,
+      `wrote ${out}/nomad/fraud-detector.nomad.hcl`, `wrote ${out}/nomad/fraud-detector.nomad.json`,
+      `wrote ${out}/nomad/taxi-fare.nomad.hcl`, `wrote ${out}/nomad/taxi-fare.nomad.json`,
+    ]);
+    expect(fs.readdirSync(path.join(out, 'kubernetes'))).toEqual(['fraud-detector.k8s.yaml', 'taxi-fare.k8s.yaml']);
+  });
+
+  it('--target kubernetes writes only manifests, and removes those of models that are gone', () => {
+    const out = tempDir();
+    const dir = exampleModelsDir();
+    fs.mkdirSync(path.join(out, 'kubernetes'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'kubernetes', 'old-model.k8s.yaml'), 'stale');
+    fs.writeFileSync(path.join(out, 'kubernetes', 'README'), 'not ours');
+    expect(cli(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', dir]).code).toBe(0);
+    expect(fs.readdirSync(out)).toEqual(['kubernetes']);
+    expect(fs.readdirSync(path.join(out, 'kubernetes')).sort()).toEqual(['README', 'fraud-detector.k8s.yaml', 'taxi-fare.k8s.yaml']);
+  });
+
+  it('a version outside its gates stops synth with exit 1 and the reason; no file changes', () => {
+    const out = tempDir();
+    const dir = exampleModelsDir();
+    expect(cli(['synth', '--out', out, '--models-dir', dir]).code).toBe(0);
+    const before = { k: snapshotDir(path.join(out, 'kubernetes')), n: snapshotDir(path.join(out, 'nomad')) };
+    // Gates tightened by hand after the production version passed them.
+    const file = path.join(dir, 'taxi-fare.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxLatencyP95Ms: 50', 'maxLatencyP95Ms: 20'));
+    const r = cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^modelship: synth refused: taxi-fare 1\.1\.0 cannot be deployed as production: p95 latency 31\.5 ms exceeds maxLatencyP95Ms 20 by 11\.5 ms/);
+    expect({ k: snapshotDir(path.join(out, 'kubernetes')), n: snapshotDir(path.join(out, 'nomad')) }).toEqual(before);
+  });
+
+  it('a broken record stops synth with exit 2 naming file and field; nothing is written', () => {
+    const out = path.join(tempDir(), 'dist');
+    const dir = exampleModelsDir();
+    const file = path.join(dir, 'fraud-detector.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('port: 9000', 'port: 0'));
+    const r = cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`modelship: ${file}: serving.port: must be 1..65535, not 0\n`);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('`cdk8s synth` (cdk8s-cli, from cdk8s.yaml) writes the same manifests as modelship synth', () => {
+    const out = tempDir();
+    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['synth', '--output', out], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const mine = tempDir();
+    expect(cli(['synth', '--target', 'kubernetes', '--out', mine, '--models-dir', path.join(ROOT, 'models')]).code).toBe(0);
+    for (const f of ['fraud-detector.k8s.yaml', 'taxi-fare.k8s.yaml']) {
+      const text = fs.readFileSync(path.join(out, f), 'utf8');
+      expect(text).toBe(fs.readFileSync(path.join(mine, 'kubernetes', f), 'utf8'));
+      validateAll(parseManifest(text));
+    }
+  });
+
+  it('`cdktf synth` (cdktf-cli, from cdktf.json) works offline and writes one nomad_job per model', () => {
+    const out = tempDir();
+    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdktf'), ['synth', '--output', out], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1' },
+    });
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.status).toBe(0);
+    const tf = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'modelship-nomad', 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(tf.resource.nomad_job).sort()).toEqual(['fraud-detector', 'taxi-fare']);
+    expect(tf.provider.nomad).toHaveLength(1);
+  });
+});
