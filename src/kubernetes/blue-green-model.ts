@@ -40,7 +40,7 @@ export class BlueGreenModel extends Construct {
         serviceName: r.name, modelName: r.name, selector: { [LABEL_SLOT]: slots.active }, targetPort: r.serving.port,
       });
       new ModelDisruptionBudget(this, 'pdb', {
-        budgetName: r.name, modelName: r.name, selector: { [LABEL_SLOT]: slots.active }, replicas: r.serving.replicas,
+        budgetName: r.name, modelName: r.name, selector: { [LABEL_SLOT]: slots.active },
       });
     }
     if (slots[idle] !== null) {

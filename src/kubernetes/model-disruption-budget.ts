@@ -8,13 +8,12 @@ export interface ModelDisruptionBudgetProps {
   readonly modelName: string;
   /** Pod labels of the production deployment. */
   readonly selector: Readonly<Record<string, string>>;
-  /** Replicas of that deployment. */
-  readonly replicas: number;
 }
 
 /**
- * Keeps node drains from taking production below capacity: at most one pod
- * down at a time, and never the only one of a multi-replica model.
+ * Keeps voluntary disruptions (node drains, upgrades) to one production pod at
+ * a time. maxUnavailable rather than minAvailable: a one-replica model can still
+ * be drained instead of blocking the node forever.
  */
 export class ModelDisruptionBudget extends Construct {
   constructor(scope: Construct, id: string, props: ModelDisruptionBudgetProps) {

@@ -37,7 +37,7 @@ export class RollingModel extends Construct {
         version: live, servesAs: 'production', selectorLabels: stable,
       });
       new ModelService(this, 'service', { serviceName: r.name, modelName: r.name, selector: stable, targetPort: r.serving.port });
-      new ModelDisruptionBudget(this, 'pdb', { budgetName: r.name, modelName: r.name, selector: stable, replicas: r.serving.replicas });
+      new ModelDisruptionBudget(this, 'pdb', { budgetName: r.name, modelName: r.name, selector: stable });
     }
     const next = testCandidate(r);
     if (next) {

@@ -141,6 +141,21 @@ describe.each(shells)('init script under %s', (_name, shell) => {
     }
   });
 
+  it('on a shared volume (MODELSHIP_STALE_MINUTES) spares a young temp dir, which may be another copier\'s, and removes an old one', async () => {
+    const { src, dest } = setup();
+    const { digest } = await treeDigest(src);
+    const parent = path.dirname(dest);
+    const young = path.join(parent, '.model.modelship-tmp.young1');
+    const old = path.join(parent, '.model.modelship-tmp.old001');
+    fs.mkdirSync(young);
+    fs.mkdirSync(old);
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
+    fs.utimesSync(old, twoHoursAgo, twoHoursAgo);
+    const r = runInit(shell, { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest, MODELSHIP_STALE_MINUTES: '60' });
+    expect(r.code).toBe(0);
+    expect(fs.readdirSync(parent).sort()).toEqual(['.model.modelship-tmp.young1', 'model']);
+  });
+
   it('names a missing variable', () => {
     const r = runInit(shell, { MODELSHIP_SRC: '/x', MODELSHIP_DEST: '/y', MODELSHIP_VERSION: '1.0.0' });
     expect(r.code).not.toBe(0);

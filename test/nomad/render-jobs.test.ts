@@ -1,3 +1,4 @@
+import { format } from '@cdktf/hcl-tools';
 import { PolicyError } from '../../src/core/errors';
 import { INIT_SCRIPT } from '../../src/core/init-script';
 import { promote, switchSlots } from '../../src/core/lifecycle';
@@ -171,6 +172,11 @@ describe('Nomad jobs', () => {
     const init = fromHcl(parsed).Group.Tasks.find((t) => t.Name === 'model-init')!;
     expect(init.Args).toEqual(['-c', INIT_SCRIPT]);
     expect(quote('a"b\\c${d}%{e}$f')).toBe('"a\\"b\\\\c$${d}%%{e}$f"');
+  });
+
+  it.each(cases)('%s: HCL is already as hclwrite.Format (what `nomad fmt` runs) lays it out', async (_n, r) => {
+    const { hcl } = rendered(r);
+    expect(await format(hcl)).toBe(hcl);
   });
 
   it('lays out as nomad fmt does: two-space indents, aligned equals', () => {

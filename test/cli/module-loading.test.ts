@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import { exampleModelsDir, ROOT } from '../helpers/cli';
+
+/** Modules a command loaded, by running it in a process that reports require.cache after. */
+function loadedBy(args: string[]): string[] {
+  const script = `require(${JSON.stringify(path.join(ROOT, 'lib/src/cli/main.js'))}).run(['node', 'modelship', ...${JSON.stringify(args)}])
+    .then(() => process.stderr.write('\\nLOADED ' + JSON.stringify(Object.keys(require.cache))))`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, MODELSHIP_ACTOR: 't' } });
+  expect(r.status).toBe(0);
+  return JSON.parse(r.stderr.split('\nLOADED ')[1]);
+}
+
+const HEAVY = /node_modules\/(cdk8s|cdk8s-plus-27|cdktf|@cdktf\/[^/]+|constructs|undici)\//;
+
+describe('what commands load', () => {
+  it.each([
+    ['status'], ['history', 'taxi-fare'], ['bump', 'taxi-fare', 'patch'], ['validate', 'taxi-fare', '1.2.0-rc.1'],
+  ])('`%s` loads neither cdk8s nor cdktf (nor the HTTP client)', (...args) => {
+    const loaded = loadedBy([...args, '--models-dir', exampleModelsDir()]);
+    expect(loaded.filter((m) => HEAVY.test(m))).toEqual([]);
+    expect(loaded.some((m) => m.includes('node_modules/yaml/'))).toBe(true);
+  });
+
+  it('`synth --target nomad` renders jobs without loading cdktf or cdk8s', () => {
+    const out = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'nomad-only-'));
+    const loaded = loadedBy(['synth', '--target', 'nomad', '--out', out, '--models-dir', exampleModelsDir()]);
+    expect(loaded.filter((m) => HEAVY.test(m))).toEqual([]);
+  });
+
+  it('(the check sees cdk8s when it is loaded: `synth --target kubernetes`)', () => {
+    const out = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'k8s-only-'));
+    const loaded = loadedBy(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', exampleModelsDir()]);
+    expect(loaded.some((m) => /node_modules\/cdk8s-plus-27\//.test(m))).toBe(true);
+  });
+});
