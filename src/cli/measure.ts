@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { InputError } from '../core/errors';
 import { recordFigures } from '../core/lifecycle';
 import { treeDigest } from '../core/tree-digest';
-import { CommonOptions, MODELS_DIR_FLAG, now, parseNonNegativeNumber, parsePositiveInt, parseWholeNumber, storeOf } from './options';
+import { CommonOptions, MODELS_DIR_FLAG, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
 import { progressBar } from './progress-bar';
 
 interface MeasureFlags extends CommonOptions {
@@ -36,7 +36,7 @@ export function registerMeasure(program: Command): void {
     .option('--warmup <n>', 'requests sent first and not counted', parseWholeNumber, 10)
     .option('--body <file>', 'POST this file (else GET)')
     .option('--header <k:v>', 'request header, repeatable', collectHeader, {})
-    .option('--max-error-rate <x>', 'share of failed requests (0..1) that refuses the measurement', parseNonNegativeNumber, 0.01)
+    .option('--max-error-rate <x>', 'share of failed requests (0..1) that refuses the measurement', parseShare, 0.01)
     .option('--timeout-ms <n>', 'per-request timeout', parsePositiveInt, 10000)
     .option(...MODELS_DIR_FLAG)
     .action(async (name: string, version: string, opts: MeasureFlags) => {

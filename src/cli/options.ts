@@ -30,6 +30,12 @@ export function parseNonNegativeNumber(value: string): number {
   return Number(value);
 }
 
+export function parseShare(value: string): number {
+  const n = parseNonNegativeNumber(value);
+  if (n > 1) throw new InvalidArgumentError(`"${value}" must be a share between 0 and 1.`);
+  return n;
+}
+
 export function parsePositiveNumber(value: string): number {
   const n = parseNonNegativeNumber(value);
   if (n <= 0) throw new InvalidArgumentError(`"${value}" must be greater than 0.`);
