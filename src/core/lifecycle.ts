@@ -167,6 +167,10 @@ export function validate(record: ModelRecord, version: string, opts: ValidateOpt
   }
   v.reason = verdict.reason;
   draft.move(version, 'rejected', 'reject', 'reject', { ...details, reason: verdict.reason });
+  // A preview that fails re-validation leaves its slot: a slot never holds a rejected version.
+  const slots = record.slots;
+  const slot = slots && (['blue', 'green'] as const).find((s) => slots[s] === version);
+  if (slots && slot) draft.setSlots({ ...slots, [slot]: null });
   const refusal = new PolicyError(`${record.name} ${version} rejected: ${verdict.reason}`);
   return { ...draft.finish(`${record.name} ${version} rejected`, refusal), verdict };
 }

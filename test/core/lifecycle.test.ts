@@ -115,6 +115,16 @@ describe('lifecycle', () => {
     expect(stageOf(r, '1.2.0')).toBe('validated');
   });
 
+  it('a preview that fails re-validation is rejected and leaves its slot', () => {
+    let r = blueGreen({ versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated', { digest: D2 })] });
+    r = promote(r, '1.0.0', later(1)).record;
+    r = promote(r, '1.1.0', later(2)).record;
+    const out = validate(r, '1.1.0', { latencyP95Ms: 90, now: later(3) });
+    expect(stageOf(out.record, '1.1.0')).toBe('rejected');
+    expect(out.record.slots).toEqual({ active: 'blue', blue: '1.0.0', green: null });
+    expect(out.refusal).toBeInstanceOf(PolicyError);
+  });
+
   it('switch is for blue-green only and needs a preview', () => {
     expect(() => switchSlots(record(), NOW)).toThrow(InputError);
     const r = promote(blueGreen({ versions: [version('1.0.0', 'validated')] }), '1.0.0', NOW).record;
