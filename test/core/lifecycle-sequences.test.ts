@@ -26,7 +26,15 @@ describe.each([['rolling', record], ['blue-green', blueGreen]] as const)('random
     let r: ModelRecord = make({ versions: [] });
     let t = 0;
     const now = () => new Date(Date.UTC(2026, 10, 1) + ++t * 1000).toISOString().replace('.000Z', 'Z');
-    const pick = () => (r.versions.length ? r.versions[Math.floor(next() * r.versions.length)].version : '0.0.0');
+    // Half the time a version in a slot or the newest: where the interesting transitions are.
+    const pick = () => {
+      if (!r.versions.length) return '0.0.0';
+      const inSlots = [r.slots?.blue, r.slots?.green].filter((v): v is string => !!v);
+      const roll = next();
+      if (roll < 0.3 && inSlots.length) return inSlots[Math.floor(next() * inSlots.length)];
+      if (roll < 0.5) return r.versions[r.versions.length - 1].version;
+      return r.versions[Math.floor(next() * r.versions.length)].version;
+    };
     const steps: Array<() => Outcome> = [
       () => bump(r, RELEASES[Math.floor(next() * RELEASES.length)], { now: now(), preid: 'rc', digest: D1 }),
       () => validate(r, pick(), { sizeBytes: Math.floor(next() * 1024 ** 3), latencyP95Ms: next() * 80, now: now() }),
