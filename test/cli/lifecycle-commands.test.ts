@@ -130,7 +130,7 @@ describe('lifecycle commands', () => {
     expect(s.code).toBe(0);
     const lines = s.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^MODEL\s+STRATEGY\s+PRODUCTION\s+NEXT\s+ACTIVE\s+SIZE \(MiB\)\s+P95$/);
-    expect(lines[1]).toMatch(/^fraud-detector\s+blue-green\s+1\.1\.0\s+1\.2\.0 \(preview\)\s+green\s+0\.0 \/ 2048 MiB\s+15\.2 \/ 25 ms$/);
+    expect(lines[1]).toMatch(/^fraud-detector\s+blue-green\s+1\.1\.0\s+1\.2\.0 \(preview\)\s+green\s+1302\.0 \/ 2048 MiB\s+15\.2 \/ 25 ms$/);
     expect(lines[2]).toMatch(/^taxi-fare\s+rolling\s+1\.1\.0\s+1\.2\.0-rc\.1 \(validated\)\s+-\s+/);
     expect(s.stdout).not.toMatch(/\u001b\[/); // no colours off a terminal
     const h = cli(['history', 'taxi-fare', '--models-dir', dir]);
