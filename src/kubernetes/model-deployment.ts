@@ -172,6 +172,9 @@ export class ModelDeployment extends Construct {
     // cdk8s-plus-27 has no seccompProfile; RuntimeDefault is what the restricted Pod Security Standard asks for.
     api.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
     api.addJsonPatch(JsonPatch.add('/spec/template/spec/enableServiceLinks', false));
+    // cdk8s-plus tags pods with a construct-path label for its own selectors; ours are
+    // explicit, and a label that encodes an internal path is not one to hand to a cluster.
+    api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
 
     // Checked again at synth time: a record edited after construction must not slip through.
     this.node.addValidation({ validate: () => gateProblems(props, servesAs) });

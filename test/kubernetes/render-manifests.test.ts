@@ -76,7 +76,10 @@ describe('Kubernetes manifests', () => {
     expect(volume.emptyDir.sizeLimit).toMatch(/^\d+Mi$/);
     assertHardened(d);
     // A switch must not restart pods: the stage is on the Deployment, not the template.
-    expect(d.spec.template.metadata.labels['modelship.io/stage']).toBeUndefined();
+    expect(d.spec.template.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'taxi-fare', 'app.kubernetes.io/version': live.version, 'app.kubernetes.io/part-of': 'taxi-fare',
+      'app.kubernetes.io/managed-by': 'modelship', 'app.kubernetes.io/component': 'model-server', 'modelship.io/track': 'stable',
+    });
     expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'taxi-fare', 'modelship.io/track': 'stable' });
     expect(byKindName(objects, 'Service', 'taxi-fare').spec.selector).toEqual({ 'app.kubernetes.io/name': 'taxi-fare', 'modelship.io/track': 'stable' });
     expect(byKindName(objects, 'PodDisruptionBudget', 'taxi-fare').spec).toEqual({
