@@ -104,6 +104,8 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
     User: user,
     Config: { image: r.serving.image, ports: [PORT_LABEL], ...hardenedDocker },
     Env: {
+      // The root file system is read-only; /local is the task's own writable directory.
+      TMPDIR: '/local',
       ...(r.serving.env ?? {}),
       MODEL_DIR: modelDir,
       MODEL_VERSION: v.version,

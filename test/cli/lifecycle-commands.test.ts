@@ -137,3 +137,16 @@ describe('lifecycle commands', () => {
     expect(h.stdout.split('\n')[0]).toMatch(/^AT\s+ACTOR\s+ACTION\s+VERSION\s+FROM\s+TO\s+DETAILS$/);
   });
 });
+
+describe('status on a terminal', () => {
+  const hasScript = require('node:child_process').spawnSync('script', ['--version']).status === 0;
+  (hasScript ? it : it.skip)('colours figures against their gates only on a TTY', () => {
+    const dir = exampleModelsDir();
+    const { spawnSync } = require('node:child_process');
+    const cmd = `${process.execPath} ${path.join(__dirname, '../../bin/modelship.js')} status --models-dir ${dir}`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('\u001b[32m1302.0 / 2048 MiB\u001b[39m');
+    expect(r.stdout).toContain('\u001b[1mMODEL');
+  });
+});
