@@ -20,4 +20,16 @@ describe('concurrent commands on one record', () => {
     expect(bumps).toHaveLength(16);
     expect(fs.readdirSync(dir).sort()).toEqual(['x.history.jsonl', 'x.yaml']);
   });
+
+  it('8 commands racing to take over one dead owner\'s lock still serialize: 8 distinct versions', async () => {
+    const dir = path.join(tempDir(), 'models');
+    initModel(dir, 'x', 'rolling');
+    fs.writeFileSync(path.join(dir, 'x.yaml.lock'), JSON.stringify({ pid: 2 ** 22 + 99, host: require('node:os').hostname(), since: 'long ago' }));
+    const results = await Promise.all(Array.from({ length: 8 }, () => cliAsync(['bump', 'x', 'patch', '--models-dir', dir])));
+    for (const r of results) expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(new Set(results.map((r) => r.stdout.trim())).size).toBe(8);
+    const record = parse(fs.readFileSync(path.join(dir, 'x.yaml'), 'utf8'));
+    expect(record.versions).toHaveLength(8);
+    expect(fs.readdirSync(dir).sort()).toEqual(['x.history.jsonl', 'x.yaml']);
+  });
 });
