@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { InputError } from '../core/errors';
-import { recordFigures } from '../core/lifecycle';
+import { recordFigures, requireVersion } from '../core/lifecycle';
 import { treeDigest } from '../core/tree-digest';
 import { CommonOptions, MODELS_DIR_FLAG, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
 import { progressBar } from './progress-bar';
@@ -45,9 +45,8 @@ export function registerMeasure(program: Command): void {
       }
       const store = storeOf(opts);
       const record = store.load(name);
-      if (!record.versions.some((v) => v.version === version)) {
-        throw new InputError(`${name}: no version ${version} (versions: ${record.versions.map((v) => v.version).join(', ') || 'none'})`);
-      }
+      // Before a measurement that may take minutes, not after it.
+      requireVersion(record, version);
       if (opts.artifact) {
         const bar = progressBar(process.stderr);
         const result = await treeDigest(opts.artifact, { onProgress: bar.update });

@@ -23,7 +23,8 @@ export interface Outcome {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-function requireVersion(record: ModelRecord, version: string): VersionEntry {
+/** The version's entry, or bad input naming the versions there are. */
+export function requireVersion(record: ModelRecord, version: string): VersionEntry {
   const entry = findVersion(record, version);
   if (!entry) {
     const known = record.versions.map((v) => v.version).join(', ') || 'none';

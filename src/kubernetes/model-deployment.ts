@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
+import { MODEL_UID } from '../core/runtime-user';
 import type { ArtifactSpec, Gates, ServingSpec, SlotName, VersionEntry } from '../core/record';
 import {
   ANNOTATION_DIGEST, ANNOTATION_GATE_LATENCY, ANNOTATION_GATE_SIZE, ANNOTATION_LATENCY_P95, ANNOTATION_SIZE_BYTES,
@@ -13,8 +14,6 @@ import {
 /** Where the init container mounts the shared volume; the artifact lands in `model/` under it. */
 const STAGING_MOUNT = '/modelship';
 const MODEL_SUBDIR = 'model';
-/** A uid/gid no base image claims for root; both containers share it so the copy is readable. */
-export const DEFAULT_RUN_AS = 1000;
 
 export interface ModelDeploymentProps {
   /** Model name: the `app.kubernetes.io/name` label and the prefix of object names. */
@@ -73,7 +72,7 @@ export class ModelDeployment extends Construct {
       [LABEL_COMPONENT]: 'model-server',
       ...props.selectorLabels,
     };
-    const uid = props.runAsUser ?? DEFAULT_RUN_AS;
+    const uid = props.runAsUser ?? MODEL_UID;
     const modelVolume = kplus.Volume.fromEmptyDir(this, 'model', 'model', { sizeLimit: Size.mebibytes(modelVolumeMiB(sizeBytes)) });
     const tmpVolume = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) });
     const hardened: kplus.ContainerSecurityContextProps = {

@@ -2,6 +2,7 @@ import { PolicyError } from '../core/errors';
 import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
+import { MODEL_UID } from '../core/runtime-user';
 import { findVersion, ModelRecord, otherSlot, productionVersion, VersionEntry } from '../core/record';
 import { minutes, NomadJob, seconds, Task, TaskGroup } from './job-model';
 
@@ -59,7 +60,7 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
   refuseOutsideGates(r, v);
   const digest = v.digest as string;
   const sizeBytes = v.sizeBytes as number;
-  const user = props.user ?? '1000';
+  const user = props.user ?? String(MODEL_UID);
   const nomad = r.deploy.nomad ?? {};
   const hostVolume = nomad.hostVolume;
   const modelDir = hostVolume
