@@ -73,6 +73,7 @@ function group(g: TaskGroup): HclBlock {
       attr('size', g.EphemeralDisk.SizeMB), attr('migrate', g.EphemeralDisk.Migrate), attr('sticky', g.EphemeralDisk.Sticky),
     ]),
     update(g.Update),
+    attr('shutdown_delay', duration(g.ShutdownDelay)),
     g.Tasks.map(task),
   ]);
 }

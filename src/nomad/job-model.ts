@@ -25,6 +25,8 @@ export interface TaskGroup {
   ReschedulePolicy: ReschedulePolicy;
   EphemeralDisk: EphemeralDisk;
   Update: UpdateStrategy;
+  /** Nanoseconds between deregistering the services and stopping the tasks, so in-flight requests drain. */
+  ShutdownDelay: number;
   Tasks: Task[];
 }
 

@@ -148,6 +148,8 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
       AutoPromote: false,
       Canary: blueGreen ? r.serving.replicas : 0,
     },
+    // Deregister from the service catalog first, so routers stop sending requests before the server stops.
+    ShutdownDelay: seconds(5),
     Tasks: [init, server],
   };
   return {

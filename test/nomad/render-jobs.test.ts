@@ -10,6 +10,7 @@ import { buildModelJob } from '../../src/nomad/model-job';
 import { renderJobs } from '../../src/nomad/render-jobs';
 import { ModelStore } from '../../src/registry/model-store';
 import { EXAMPLE_MODELS } from '../helpers/cli';
+import { expectNomadValid, haveNomadValidate, nomadValidate } from '../helpers/nomad-validate';
 import { durationNs, hclProblems, hclString, Json, jsonProblems, parseHcl } from '../helpers/nomad-schema';
 import { blueGreen, D2, record, version } from '../helpers/records';
 
@@ -105,6 +106,20 @@ describe('Nomad jobs', () => {
   it.each(cases)('%s: HCL and JSON describe the same job', async (_n, r) => {
     const { hcl, json } = rendered(r);
     expect(fromHcl(await parseHcl(hcl))).toEqual(fromJson(json));
+  });
+
+  it.each(cases)('%s: Nomad\'s own parser and server validation accept HCL and JSON with no warning', (_n, r) => {
+    const { hcl, json } = rendered(r);
+    expectNomadValid({ 'job.nomad.hcl': hcl, 'job.nomad.json': JSON.stringify(json) });
+  });
+
+  it('Nomad\'s own validation rejects what a server would', () => {
+    if (!haveNomadValidate()) return;
+    const { json } = rendered(cases[0][1]);
+    json.Job.TaskGroups[0].Tasks[0].Resources.MemoryMB = 5;
+    const v = nomadValidate({ 'bad.nomad.json': JSON.stringify(json) });
+    expect(v.status).toBe(1);
+    expect(v.output).toMatch(/memory/i);
   });
 
   it('the checks catch what Nomad would reject', async () => {
