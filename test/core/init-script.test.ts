@@ -156,6 +156,33 @@ describe.each(shells)('init script under %s', (_name, shell) => {
     expect(fs.readdirSync(parent).sort()).toEqual(['.model.modelship-tmp.young1', 'model']);
   });
 
+  it('hashes in parallel (large files one per process, small ones batched) to the digest measure computes', async () => {
+    const { dir, src, dest } = setup('parallel');
+    // Files over 1 MiB take the one-per-process path; they sort between small files on purpose.
+    for (const name of ['a big.bin', 'm/big two.bin', 'zz.bin']) {
+      fs.mkdirSync(path.dirname(path.join(src, name)), { recursive: true });
+      fs.writeFileSync(path.join(src, name), Buffer.alloc(1536 * 1024, name));
+    }
+    for (let i = 0; i < 640; i++) fs.writeFileSync(path.join(src, `small ${i}.txt`), `piece ${i}\n`);
+    const { digest } = await treeDigest(src);
+    for (const jobs of ['1', '3']) {
+      fs.rmSync(dest, { recursive: true, force: true });
+      const r = runInit(shell, { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.0.0', MODELSHIP_DIGEST: digest, MODELSHIP_HASH_JOBS: jobs });
+      expect(r.stderr).toMatch(/verified/);
+      expect(r.code).toBe(0);
+    }
+    // Its own lists and sums are gone: only the ready tree is left beside the destination.
+    expect(fs.readdirSync(path.dirname(dest))).toEqual(['model']);
+    // One changed byte in a large file is still caught on the parallel path.
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.appendFileSync(path.join(src, 'm', 'big two.bin'), 'x');
+    const bad = runInit(shell, { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.0.0', MODELSHIP_DIGEST: digest, MODELSHIP_HASH_JOBS: '2' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/digest mismatch/);
+    expect(fs.existsSync(dest)).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('names a missing variable', () => {
     const r = runInit(shell, { MODELSHIP_SRC: '/x', MODELSHIP_DEST: '/y', MODELSHIP_VERSION: '1.0.0' });
     expect(r.code).not.toBe(0);
