@@ -35,19 +35,27 @@ describe.each([['rolling', record], ['blue-green', blueGreen]] as const)('random
       if (roll < 0.5) return r.versions[r.versions.length - 1].version;
       return r.versions[Math.floor(next() * r.versions.length)].version;
     };
+    const names = ['bump', 'validate', 'promote', 'switch', 'rollback', 'figures'] as const;
+    const succeeded: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
+    // Usually a version in the stage the command takes, so sequences get somewhere; sometimes any.
+    const pickIn = (stage: string) => {
+      const fit = r.versions.filter((v) => v.stage === stage);
+      return fit.length && next() < 0.6 ? fit[Math.floor(next() * fit.length)].version : pick();
+    };
     const steps: Array<() => Outcome> = [
       () => bump(r, RELEASES[Math.floor(next() * RELEASES.length)], { now: now(), preid: 'rc', digest: D1 }),
-      () => validate(r, pick(), { sizeBytes: Math.floor(next() * 1024 ** 3), latencyP95Ms: next() * 80, now: now() }),
-      () => promote(r, pick(), now()),
+      () => validate(r, pickIn('candidate'), { sizeBytes: Math.floor(next() * 1024 ** 3), latencyP95Ms: next() * 80, now: now() }),
+      () => promote(r, pickIn('validated'), now()),
       () => switchSlots(r, now()),
       () => rollback(r, now()),
       () => recordFigures(r, pick(), { latencyP95Ms: next() * 60 }, now()),
     ];
     for (let i = 0; i < 200; i++) {
-      const step = steps[Math.floor(next() * steps.length)];
+      const k = Math.floor(next() * steps.length);
       try {
-        const out = step();
+        const out = steps[k]();
         r = out.record;
+        if (!out.refusal) succeeded[names[k]] += 1;
       } catch (e) {
         if (!isModelshipError(e)) throw new Error(`seed ${seed}, step ${i}: ${(e as Error).message}`);
       }
@@ -57,5 +65,10 @@ describe.each([['rolling', record], ['blue-green', blueGreen]] as const)('random
         if (v.stage === 'production') expect(v.reason).toBeUndefined();
       }
     }
+    // Rules kept by refusing everything would prove nothing: the sequence really moved versions.
+    expect(succeeded.bump).toBeGreaterThan(5);
+    expect(succeeded.validate).toBeGreaterThan(2);
+    expect(succeeded.promote).toBeGreaterThan(1);
+    if (_s === 'blue-green') expect(succeeded.switch).toBeGreaterThan(0);
   });
 });

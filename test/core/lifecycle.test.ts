@@ -75,6 +75,25 @@ describe('lifecycle', () => {
     expect(productionVersion(again)?.version).toBe('1.1.0');
   });
 
+  it.each([['rolling', record], ['blue-green', blueGreen]] as const)('%s: rollback with several retired versions goes to the most recent one, not the oldest', (_s, make) => {
+    // Versions retired in an order that differs from both their semver order and their list order.
+    let r = make({ versions: ['1.0.0', '1.1.0', '1.2.0', '1.3.0'].map((v) => version(v, 'validated')) });
+    let t = 0;
+    for (const v of ['1.1.0', '1.0.0', '1.2.0', '1.3.0']) {
+      r = promote(r, v, later(++t)).record;
+      if (r.deploy.strategy === 'blue-green' && productionVersion(r)?.version !== v) r = switchSlots(r, later(++t)).record;
+      expect(productionVersion(r)?.version).toBe(v);
+    }
+    expect(r.versions.filter((v) => v.stage === 'retired').map((v) => v.version).sort()).toEqual(['1.0.0', '1.1.0', '1.2.0']);
+    r = rollback(r, later(++t)).record;
+    // 1.2.0 was live just before 1.3.0; 1.1.0 is the oldest retirement, 1.0.0 the lowest version.
+    expect(productionVersion(r)?.version).toBe('1.2.0');
+    expect(stageOf(r, '1.3.0')).toBe('retired');
+    expect(recordRuleViolations(r)).toEqual([]);
+    r = rollback(r, later(++t)).record;
+    expect(productionVersion(r)?.version).toBe('1.3.0');
+  });
+
   it('rollback with nothing retired is refused', () => {
     expect(() => rollback(record({ versions: [version('1.0.0', 'production')] }), NOW)).toThrow(/no retired version/);
   });
