@@ -116,7 +116,7 @@ export function bump(record: ModelRecord, release: ReleaseType, opts: BumpOption
 }
 
 export type Figures = Partial<Pick<VersionEntry,
-  'sizeBytes' | 'digest' | 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms' | 'latencyRequests' | 'latencyErrors'>>;
+  'sizeBytes' | 'digest' | 'image' | 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms' | 'latencyRequests' | 'latencyErrors'>>;
 
 /** Records measured figures on a version without changing its stage. */
 export function recordFigures(record: ModelRecord, version: string, figures: Figures, now: string): Outcome {
@@ -124,6 +124,11 @@ export function recordFigures(record: ModelRecord, version: string, figures: Fig
   if (figures.digest && entry.digest && entry.digest !== figures.digest && entry.stage !== 'candidate') {
     throw new PolicyError(
       `${record.name} ${version} is ${entry.stage} with digest ${entry.digest}; a different artifact (${figures.digest}) needs a new version`,
+    );
+  }
+  if (figures.image && entry.image && entry.image !== figures.image && entry.stage !== 'candidate') {
+    throw new PolicyError(
+      `${record.name} ${version} is ${entry.stage} pinned to ${entry.image}; a different image (${figures.image}) needs a new version`,
     );
   }
   const draft = new Draft(record, now);

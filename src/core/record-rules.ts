@@ -1,3 +1,4 @@
+import { imageRuleViolations } from './model-image';
 import type { ModelRecord } from './record';
 
 export interface RuleViolation {
@@ -22,6 +23,8 @@ export function recordRuleViolations(record: ModelRecord): RuleViolation[] {
       seen.set(v.version, i);
     }
   });
+
+  out.push(...imageRuleViolations(record));
 
   const production = record.versions
     .map((v, i) => ({ v, i }))

@@ -14,8 +14,14 @@ export const SLOT_NAMES = ['blue', 'green'] as const;
 export type SlotName = (typeof SLOT_NAMES)[number];
 
 export interface ArtifactSpec {
-  /** Image repository; the tag is the version. */
+  /** Production storage: the image repository; the tag is the version. */
   readonly image: string;
+  /**
+   * Release-candidate storage: the repository candidates are pushed to;
+   * `promote` copies a version from here to `image`.
+   * @default - none: one repository for both
+   */
+  readonly candidateImage?: string;
   /** Absolute path of the artifact tree inside the model image. */
   readonly path: string;
 }
@@ -61,6 +67,12 @@ export interface VersionEntry {
   readonly stage: Stage;
   /** Tree digest of the artifact, `sha256:<hex>`. */
   readonly digest?: string;
+  /**
+   * Where the version's image is, pinned to its manifest digest:
+   * `<repository>:<version>@sha256:<hex>`. Set by `measure --image` (the
+   * candidate repository) and moved to the production repository by `promote`.
+   */
+  readonly image?: string;
   readonly sizeBytes?: number;
   readonly latencyP50Ms?: number;
   readonly latencyP95Ms?: number;

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
+import { initImage } from '../core/model-image';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
 import type { ArtifactSpec, Gates, ServingSpec, SlotName, VersionEntry } from '../core/record';
@@ -117,7 +118,7 @@ export class ModelDeployment extends Construct {
       volumes: [modelVolume, tmpVolume],
       initContainers: [{
         name: 'model-init',
-        image: `${artifact.image}:${v.version}`,
+        image: initImage(artifact, v),
         // Version tags are immutable: a node that has the image need not pull it again.
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         command: ['sh', '-c', INIT_SCRIPT],

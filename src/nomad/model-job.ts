@@ -1,6 +1,7 @@
 import { PolicyError } from '../core/errors';
 import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
+import { initImage } from '../core/model-image';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
 import { findVersion, ModelRecord, otherSlot, productionVersion, VersionEntry } from '../core/record';
@@ -86,7 +87,7 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
     Driver: 'docker',
     User: user,
     Lifecycle: { Hook: 'prestart', Sidecar: false },
-    Config: { image: `${r.artifact.image}:${v.version}`, command: 'sh', args: ['-c', INIT_SCRIPT], ...hardenedDocker },
+    Config: { image: initImage(r.artifact, v), command: 'sh', args: ['-c', INIT_SCRIPT], ...hardenedDocker },
     Env: {
       MODELSHIP_SRC: r.artifact.path,
       MODELSHIP_DEST: modelDir,

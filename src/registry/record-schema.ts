@@ -15,6 +15,8 @@ const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 const IMAGE_REPO = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:\w[\w.-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
 
+const PINNED_IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*:\w[\w.-]{0,127}@sha256:[0-9a-f]{64}$/;
+
 const str = (re: RegExp, rule: string) => v.pipe(v.string('must be a string'), v.regex(re, rule));
 const absPath = str(/^\/\S*$/, 'must be an absolute path without spaces');
 const positive = v.pipe(v.number('must be a number'), v.gtValue(0, 'must be greater than 0'));
@@ -33,6 +35,7 @@ const versionEntry = v.strictObject({
   version,
   stage: v.picklist(STAGES, `must be one of ${STAGES.join(', ')}`),
   digest: v.optional(str(DIGEST_PATTERN, 'must be sha256: followed by 64 lower-case hex digits')),
+  image: v.optional(str(PINNED_IMAGE, 'must be a pinned image reference, repository:version@sha256:<64 hex digits>')),
   sizeBytes: v.optional(count),
   latencyP50Ms: v.optional(nonNegative),
   latencyP95Ms: v.optional(nonNegative),
@@ -49,6 +52,7 @@ const recordSchema = v.strictObject({
   name: v.string('must be a string'),
   artifact: v.strictObject({
     image: str(IMAGE_REPO, 'must be an image repository without a tag, e.g. registry.example.com/models/x'),
+    candidateImage: v.optional(str(IMAGE_REPO, 'must be an image repository without a tag, e.g. registry.example.com/models-rc/x')),
     path: absPath,
   }, 'must be a mapping'),
   serving: v.strictObject({
