@@ -104,7 +104,7 @@ export class DockerCredentials {
 
   private fromHelper(helper: string, server: string): Credentials | undefined {
     const program = `docker-credential-${helper}`;
-    const r = spawnSync(program, ['get'], { input: server, encoding: 'utf8', timeout: 30000 });
+    const r = spawnSync(program, ['get'], { input: server, encoding: 'utf8', timeout: 30000, env: process.env });
     if (r.error) throw new InputError(`${this.file}: credential helper ${program}: ${r.error.message}`);
     // Helpers say "credentials not found in native keychain" with exit 1 for an unknown server.
     if (r.status !== 0) return undefined;
