@@ -24,6 +24,7 @@ ln -sfn "$MODEL_DIR" /tmp/www/model
 echo ok > /tmp/www/healthz
 exec httpd -f -v -p 8080 -h /tmp/www
 `;
+const REGISTRY_LOG = path.join(process.env.E2E_REGISTRY_DIR ?? '/tmp/modelship-e2e-registry', 'log');
 const SERVING_IMAGE = `${REGISTRY}/apps/model-httpd:1.0.0`;
 const name = `e2e-oci-${Date.now().toString(36)}`;
 const CANDIDATES = `${REGISTRY}/models-rc/${name}`;
@@ -39,9 +40,14 @@ function makeArtifact(version: string): string {
 
 /** The manifest digest the registry holds for a reference, by skopeo; undefined when it has none. */
 function skopeoDigest(ref: string): string | undefined {
-  const r = tryRun('skopeo', ['inspect', '--tls-verify=false', '--raw', `docker://${ref}`]);
-  if (r.code !== 0) return undefined;
-  return `sha256:${crypto.createHash('sha256').update(run('skopeo', ['inspect', '--tls-verify=false', '--raw', `docker://${ref}`])).digest('hex')}`;
+  let raw: string;
+  try {
+    raw = run('skopeo', ['inspect', '--tls-verify=false', '--raw', `docker://${ref}`]);
+  } catch {
+    return undefined;
+  }
+  // --raw prints the manifest's exact bytes; their sha256 is the manifest digest.
+  return `sha256:${crypto.createHash('sha256').update(raw).digest('hex')}`;
 }
 
 function ok(args: string[], dir: string): string {
@@ -81,6 +87,14 @@ suite('release-candidate and production storage in a real registry', () => {
     ok(['promote', name, v1], dir);
     expect(skopeoDigest(`${PRODUCTION}:${v1}`)).toBe(digest);
     expect(pinnedOf(v1)).toBe(`${PRODUCTION}:${v1}@${digest}`);
+
+    // The registry's own log of modelship's requests: blobs were mounted (201), none was downloaded.
+    const ours = fs.readFileSync(REGISTRY_LOG, 'utf8').split('\n')
+      .filter((l) => l.includes('http.request.useragent=modelship') && l.includes(`/${name}/`));
+    const mounts = ours.filter((l) => /http\.request\.method=POST .*mount=sha256/.test(l));
+    expect(mounts.length).toBeGreaterThanOrEqual(2);
+    expect(mounts.every((l) => l.includes('http.response.status=201'))).toBe(true);
+    expect(ours.filter((l) => /http\.request\.method=GET .*\/blobs\//.test(l))).toEqual([]);
   });
 
   it('a candidate tag pushed again with other bytes does not change what production runs', async () => {
