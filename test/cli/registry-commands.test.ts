@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { cliAsync, DIGEST_A, snapshotDir, tempDir } from '../helpers/cli';
+import { expectNomadValid } from '../helpers/nomad-validate';
 import { StandInRegistry } from '../helpers/stand-in-registry';
 
 /**
@@ -83,7 +84,9 @@ describe('promote with a candidate repository', () => {
     const job = JSON.parse(fs.readFileSync(path.join(out, 'nomad', 'demo.nomad.json'), 'utf8'));
     const tasks = job.Job.TaskGroups.flatMap((g: { Tasks: { Name: string; Config: { image: string } }[] }) => g.Tasks);
     expect(tasks.find((t: { Name: string }) => t.Name === 'model-init').Config.image).toBe(pinned);
-    expect(fs.readFileSync(path.join(out, 'nomad', 'demo.nomad.hcl'), 'utf8')).toContain(`"${pinned}"`);
+    const hcl = fs.readFileSync(path.join(out, 'nomad', 'demo.nomad.hcl'), 'utf8');
+    expect(hcl).toContain(`"${pinned}"`);
+    expectNomadValid({ 'demo.nomad.hcl': hcl, 'demo.nomad.json': fs.readFileSync(path.join(out, 'nomad', 'demo.nomad.json'), 'utf8') });
   });
 
   it('refuses a version never pinned (exit 1), touching neither record nor registry', async () => {
