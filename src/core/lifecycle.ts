@@ -1,5 +1,6 @@
 import { InputError, PolicyError } from './errors';
 import { evaluateGates, GateVerdict, hasMissingFigure } from './gates';
+import { splitPinned } from './model-image';
 import type { PendingEvent } from './history-event';
 import {
   findVersion, ModelRecord, otherSlot, productionVersion, SlotName, Slots, Stage, VersionEntry,
@@ -126,10 +127,14 @@ export function recordFigures(record: ModelRecord, version: string, figures: Fig
       `${record.name} ${version} is ${entry.stage} with digest ${entry.digest}; a different artifact (${figures.digest}) needs a new version`,
     );
   }
-  if (figures.image && entry.image && entry.image !== figures.image && entry.stage !== 'candidate') {
-    throw new PolicyError(
-      `${record.name} ${version} is ${entry.stage} pinned to ${entry.image}; a different image (${figures.image}) needs a new version`,
-    );
+  if (figures.image && entry.image && entry.stage !== 'candidate') {
+    if (splitPinned(figures.image).digest !== splitPinned(entry.image).digest) {
+      throw new PolicyError(
+        `${record.name} ${version} is ${entry.stage} pinned to ${entry.image}; a different image (${figures.image}) needs a new version`,
+      );
+    }
+    // The same manifest: it stays where it is (a promoted version lives in production storage).
+    figures = { ...figures, image: entry.image };
   }
   const draft = new Draft(record, now);
   Object.assign(draft.get(version), figures);

@@ -1,5 +1,5 @@
 import { promotionCopy, withPromotedImage } from '../../src/core/image-promotion';
-import { promote } from '../../src/core/lifecycle';
+import { promote, recordFigures } from '../../src/core/lifecycle';
 import { initImage, splitPinned } from '../../src/core/model-image';
 import { record, T0, version } from '../helpers/records';
 
@@ -31,5 +31,19 @@ describe('model image', () => {
     expect(out.events.find((e) => e.action === 'promote')?.details).toMatchObject({ copiedFrom: `${RC}:1.0.0@${D}`, image: `${PROD}:1.0.0@${D}` });
     // Already in production storage (promoted before, then rolled back and forth): nothing to copy.
     expect(promotionCopy(out.record, '1.0.0')).toBeUndefined();
+  });
+
+  it('a candidate may be pinned again; a validated version only to the same digest', () => {
+    const other = `sha256:${'f'.repeat(64)}`;
+    const two = { artifact: { image: PROD, candidateImage: RC, path: '/model' } };
+    const cand = record({ ...two, versions: [version('1.0.0', 'candidate', { image: `${RC}:1.0.0@${D}` })] });
+    expect(recordFigures(cand, '1.0.0', { image: `${RC}:1.0.0@${other}` }, T0).record.versions[0].image).toBe(`${RC}:1.0.0@${other}`);
+    const validated = record({ ...two, versions: [version('1.0.0', 'validated', { image: `${RC}:1.0.0@${D}` })] });
+    expect(() => recordFigures(validated, '1.0.0', { image: `${RC}:1.0.0@${other}` }, T0))
+      .toThrow(`taxi-fare 1.0.0 is validated pinned to ${RC}:1.0.0@${D}; a different image (${RC}:1.0.0@${other}) needs a new version`);
+    expect(recordFigures(validated, '1.0.0', { image: `${RC}:1.0.0@${D}` }, T0).record.versions[0].image).toBe(`${RC}:1.0.0@${D}`);
+    // Production found the same manifest in the candidate repository: it stays pinned in production storage.
+    const live = record({ ...two, versions: [version('1.0.0', 'production', { image: `${PROD}:1.0.0@${D}` })] });
+    expect(recordFigures(live, '1.0.0', { image: `${RC}:1.0.0@${D}` }, T0).record.versions[0].image).toBe(`${PROD}:1.0.0@${D}`);
   });
 });
