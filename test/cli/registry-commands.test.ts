@@ -43,6 +43,16 @@ async function candidate(release: string, layers: string[], validate = true): Pr
   return { version, digest };
 }
 
+describe('init --candidate-image', () => {
+  it('refuses an empty repository (an unset variable) instead of silently keeping one repository', async () => {
+    const r = await run('init', 'demo', '--image', `${registry.host}/models/demo`, '--candidate-image', '',
+      '--serving-image', 'registry.example.com/apps/api:1.0.0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^modelship: .*demo\.yaml: artifact\.candidateImage: must be an image repository without a tag, e\.g\. registry\.example\.com\/models-rc\/x, not ""\n$/);
+    expect(fs.existsSync(path.join(dir, 'demo.yaml'))).toBe(false);
+  });
+});
+
 describe('measure --image', () => {
   it('pins the candidate tag to its manifest digest', async () => {
     await initDemo();
