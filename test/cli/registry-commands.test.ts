@@ -69,6 +69,18 @@ describe('measure --image', () => {
     expect(r.stderr).toBe(`modelship: registry ${registry.host}, repository models-rc/demo: no tag 1.0.0 (push ${registry.host}/models-rc/demo:1.0.0 first)\n`);
     expect(snapshotDir(dir)).toEqual(before);
   });
+
+  it('refuses to pin a digest the registry claims but cannot serve (exit 2), recording nothing', async () => {
+    await initDemo();
+    await run('bump', 'demo', 'major');
+    const claimed = `sha256:${'e'.repeat(64)}`;
+    registry.rawManifests.set('models-rc/demo:1.0.0', { body: '{}', digestHeader: claimed });
+    const before = snapshotDir(dir);
+    const r = await run('measure', 'demo', '1.0.0', '--image');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`modelship: registry ${registry.host}, repository models-rc/demo: GET manifest ${claimed}: HTTP 404: MANIFEST_UNKNOWN manifest unknown: ${claimed}\n`);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
 });
 
 describe('promote with a candidate repository', () => {
