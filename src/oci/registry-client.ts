@@ -345,14 +345,20 @@ export class RegistryClient {
   private async answerChallenge(call: Call, a: Answer): Promise<string> {
     const { repo, operation } = call;
     const fail = (detail: string, status = a.status) => registryError({ registry: repo.registry, repository: repo.repository, operation, status, detail });
-    const raw = header(a, 'www-authenticate');
-    if (!raw) throw fail('unauthorized, and no WWW-Authenticate challenge to answer');
-    let challenge;
-    try {
-      challenge = parseChallenge(raw);
-    } catch {
-      throw fail(`unreadable WWW-Authenticate: ${raw}`);
-    }
+    const given = a.headers['www-authenticate'];
+    const raws = (Array.isArray(given) ? given : [given]).filter((r): r is string => !!r);
+    if (!raws.length) throw fail('unauthorized, and no WWW-Authenticate challenge to answer');
+    // A registry may offer several challenges (one header each, e.g. Negotiate and Basic): answer one modelship speaks.
+    const challenges = raws.flatMap((r) => {
+      try {
+        return [parseChallenge(r)];
+      } catch {
+        return [];
+      }
+    });
+    const rank = (scheme: string) => ['bearer', 'basic'].indexOf(scheme.toLowerCase());
+    const challenge = challenges.filter((c) => rank(c.scheme) >= 0).sort((x, y) => rank(x.scheme) - rank(y.scheme))[0] ?? challenges[0];
+    if (!challenge) throw fail(`unreadable WWW-Authenticate: ${raws.join(' | ')}`);
     const creds = this.credentials.lookup(repo.registry);
     const scheme = challenge.scheme.toLowerCase();
     if (scheme === 'basic') {

@@ -64,6 +64,21 @@ describe('RegistryClient against hostile or broken registries', () => {
     await expect(client().resolve(parseRepository(`${host}/models/x`), '1.0.0')).rejects.toThrow('is not an http(s) URL');
   });
 
+  it('answers the challenge it speaks when a registry offers several', async () => {
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const host = await serve('registry', (req, res) => {
+      if (req.headers.authorization === `Basic ${Buffer.from('ci:secret').toString('base64')}`) return res.writeHead(200, { 'docker-content-digest': digest }).end();
+      res.setHeader('www-authenticate', ['Negotiate', 'Basic realm="r"']);
+      res.writeHead(401).end();
+    });
+    expect(await client().resolve(parseRepository(`${host}/models/x`), '1.0.0')).toBe(digest);
+  });
+
+  it('names an unreadable challenge', async () => {
+    const host = await serve('registry', (_req, res) => res.writeHead(401, { 'www-authenticate': 'Bearer' }).end());
+    await expect(client().resolve(parseRepository(`${host}/models/x`), '1.0.0')).rejects.toThrow('HTTP 401: unreadable WWW-Authenticate: Bearer');
+  });
+
   it('stops reading a manifest larger than 4 MiB instead of buffering it', async () => {
     const host = await serve('registry', (_req, res) => {
       res.writeHead(200, { 'content-type': MANIFEST });
