@@ -5,7 +5,9 @@ import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
-import type { ArtifactSpec, Gates, ServingSpec, SlotName, VersionEntry } from '../core/record';
+import type { ArtifactSpec, AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
+import { gpuResourceName } from './gpu-resource';
+import { podPlacement } from './pod-placement';
 import {
   ANNOTATION_DIGEST, ANNOTATION_GATE_LATENCY, ANNOTATION_GATE_SIZE, ANNOTATION_LATENCY_P95, ANNOTATION_SIZE_BYTES,
   LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_SLOT, LABEL_STAGE, LABEL_VERSION,
@@ -42,7 +44,30 @@ export interface ModelDeploymentProps {
   readonly replicas?: number;
   /** uid and gid of both containers. @default 1000 */
   readonly runAsUser?: number;
+  /**
+   * Scheduling, registry credentials and extra metadata for the pods and objects.
+   * @default - none
+   */
+  readonly kubernetes?: KubernetesDeploySpec;
+  /**
+   * A HorizontalPodAutoscaler (autoscaling/v2) on this Deployment, which then
+   * owns the replica count: `replicas` is not rendered.
+   * @default - a fixed `replicas`
+   */
+  readonly autoscaling?: AutoscalingSpec;
+  /**
+   * The init container's CPU and memory. An init container runs alone, so the
+   * pod's effective request is the larger of it and the server's: the server's
+   * figures cost nothing extra and let hashing a large model use them.
+   * @default - the server's (at least 100m CPU and 64Mi)
+   */
+  readonly initResources?: { readonly cpu: string; readonly memory: string };
+  /** Extra labels on the Deployment only (not its pods), e.g. a slot's role. @default - none */
+  readonly deploymentLabels?: Readonly<Record<string, string>>;
 }
+
+/** Kubelet expands `$(VAR)` in command and args; `$$` is its escape for a literal `$`. */
+const literalForKubelet = (s: string): string => s.replace(/\$/g, '$$$$');
 
 
 /**
@@ -51,7 +76,23 @@ export interface ModelDeploymentProps {
  * marks it ready; the server mounts that volume read-only. Hardened by default.
  */
 export class ModelDeployment extends Construct {
+  /**
+   * The Deployment of one version of a record: the record supplies the model,
+   * the server, the gates and the cluster settings; `options` the rest.
+   */
+  static fromRecord(
+    scope: Construct, id: string, record: ModelRecord, version: VersionEntry,
+    options: Omit<ModelDeploymentProps, 'modelName' | 'artifact' | 'serving' | 'gates' | 'version' | 'kubernetes'>,
+  ): ModelDeployment {
+    return new ModelDeployment(scope, id, {
+      modelName: record.name, artifact: record.artifact, serving: record.serving, gates: record.gates,
+      kubernetes: record.deploy.kubernetes, version, ...options,
+    });
+  }
+
   readonly deployment: kplus.Deployment;
+  /** The HorizontalPodAutoscaler, when `autoscaling` is set. */
+  readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   /** Labels on every pod, a superset of the selector. */
   readonly podLabels: Readonly<Record<string, string>>;
 
@@ -64,7 +105,9 @@ export class ModelDeployment extends Construct {
     const digest = v.digest as string;
     const sizeBytes = v.sizeBytes as number;
 
+    const k8s = props.kubernetes ?? {};
     this.podLabels = {
+      ...k8s.labels,
       [LABEL_NAME]: props.modelName,
       [LABEL_VERSION]: v.version,
       [LABEL_PART_OF]: props.modelName,
@@ -86,16 +129,20 @@ export class ModelDeployment extends Construct {
       capabilities: { drop: ['ALL' as kplus.Capability] },
     };
     const modelDir = `${serving.modelDir.replace(/\/$/, '')}/${MODEL_SUBDIR}`;
+    const initCpu = Math.max(100, cpuMillis(props.initResources?.cpu ?? serving.resources.cpu));
+    const initMemory = Math.max(64, memoryMiB(props.initResources?.memory ?? serving.resources.memory));
 
     this.deployment = new kplus.Deployment(this, 'deployment', {
       metadata: {
         name: props.deploymentName,
         labels: {
           ...this.podLabels,
+          ...props.deploymentLabels,
           [LABEL_STAGE]: servesAs,
           ...(props.slot ? { [LABEL_SLOT]: props.slot } : {}),
         },
         annotations: {
+          ...k8s.annotations,
           [ANNOTATION_DIGEST]: digest,
           [ANNOTATION_SIZE_BYTES]: String(sizeBytes),
           ...(v.latencyP95Ms !== undefined ? { [ANNOTATION_LATENCY_P95]: String(v.latencyP95Ms) } : {}),
@@ -103,11 +150,12 @@ export class ModelDeployment extends Construct {
           [ANNOTATION_GATE_LATENCY]: String(props.gates.maxLatencyP95Ms),
         },
       },
-      replicas: props.replicas ?? serving.replicas,
+      // With an autoscaler a fixed count would fight it: every apply would reset the scale.
+      replicas: props.autoscaling ? undefined : props.replicas ?? serving.replicas,
       select: false,
       // The stage lives on the Deployment, not the pod template: a switch changes
       // a Service selector and a label, and must not restart a single pod.
-      podMetadata: { labels: this.podLabels },
+      podMetadata: { labels: this.podLabels, ...(k8s.annotations ? { annotations: { ...k8s.annotations } } : {}) },
       strategy: kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.percent(25),
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
@@ -130,14 +178,16 @@ export class ModelDeployment extends Construct {
         volumeMounts: [{ volume: modelVolume, path: STAGING_MOUNT }],
         securityContext: hardened,
         resources: {
-          cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(1000) },
-          memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+          cpu: { request: kplus.Cpu.millis(initCpu), limit: kplus.Cpu.millis(initCpu) },
+          memory: { request: Size.mebibytes(initMemory), limit: Size.mebibytes(initMemory) },
         },
       }],
       containers: [{
         name: 'server',
         image: serving.image,
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        ...(serving.command ? { command: serving.command.map(literalForKubelet) } : {}),
+        ...(serving.args ? { args: serving.args.map(literalForKubelet) } : {}),
         ports: [{ number: serving.port, name: 'http' }],
         envVariables: {
           ...Object.fromEntries(Object.entries(serving.env ?? {}).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
@@ -174,6 +224,23 @@ export class ModelDeployment extends Construct {
     // cdk8s-plus tags pods with a construct-path label for its own selectors; ours are
     // explicit, and a label that encodes an internal path is not one to hand to a cluster.
     api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    const gpu = serving.resources.gpu;
+    if (gpu) {
+      // Extended resources go in limits only; Kubernetes sets the request equal.
+      api.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/0/resources/limits/${gpuResourceName(gpu.vendor).replace('/', '~1')}`, String(gpu.count)));
+    }
+    for (const [field, value] of Object.entries(podPlacement(k8s))) {
+      api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${field}`, value));
+    }
+    if (props.autoscaling) {
+      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'autoscaler', {
+        metadata: { name: props.deploymentName, labels: { ...this.podLabels } },
+        target: this.deployment,
+        minReplicas: props.autoscaling.min,
+        maxReplicas: props.autoscaling.max,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.autoscaling.targetCpuPercent))],
+      });
+    }
 
     // Checked again at synth time: a record edited after construction must not slip through.
     this.node.addValidation({ validate: () => gateProblems(props, servesAs) });
@@ -195,6 +262,6 @@ function propProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage
   const out = gateProblems(props, servesAs);
   if (!props.version.digest) out.push(`${at} has no digest; the init container cannot verify it (run modelship measure --artifact)`);
   if (props.version.sizeBytes === undefined) out.push(`${at} has no sizeBytes; the model volume cannot be sized`);
-  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) out.push(`${props.deploymentName}: replicas must be a whole number >= 1, not ${props.replicas}`);
+  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 0)) out.push(`${props.deploymentName}: replicas must be a whole number >= 0, not ${props.replicas}`);
   return out;
 }

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
-import { LABEL_TRACK } from './labels';
+import { LABEL_ROLE, LABEL_TRACK } from './labels';
 import { ModelDeployment } from './model-deployment';
 import { ModelDisruptionBudget } from './model-disruption-budget';
 import { ModelService } from './model-service';
@@ -25,29 +25,44 @@ export function testCandidate(record: ModelRecord): VersionEntry | undefined {
  * `<name>-candidate` Deployment and Service when a validated version waits.
  */
 export class RollingModel extends Construct {
+  /** The production Deployment, when a version is in production. */
+  readonly live?: ModelDeployment;
+  readonly liveService?: ModelService;
+  readonly disruptionBudget?: ModelDisruptionBudget;
+  /** The one-replica test Deployment of the newest validated version. */
+  readonly candidate?: ModelDeployment;
+  readonly candidateService?: ModelService;
+
   constructor(scope: Construct, id: string, props: RollingModelProps) {
     super(scope, id);
     const r = props.record;
     if (r.deploy.strategy !== 'rolling') throw new Error(`${r.name}: RollingModel needs deploy.strategy rolling, not ${r.deploy.strategy}`);
+    const k8s = r.deploy.kubernetes ?? {};
+    const objectMeta = { labels: k8s.labels, annotations: k8s.annotations };
+    const port = r.serving.servicePort;
     const live = productionVersion(r);
     if (live) {
       const stable = { [LABEL_TRACK]: 'stable' };
-      new ModelDeployment(this, 'production', {
-        modelName: r.name, deploymentName: r.name, artifact: r.artifact, serving: r.serving, gates: r.gates,
-        version: live, servesAs: 'production', selectorLabels: stable,
+      this.live = ModelDeployment.fromRecord(this, 'production', r, live, {
+        deploymentName: r.name, servesAs: 'production', selectorLabels: stable,
+        autoscaling: r.serving.autoscaling, deploymentLabels: { [LABEL_ROLE]: 'live' },
       });
-      new ModelService(this, 'service', { serviceName: r.name, modelName: r.name, selector: stable, targetPort: r.serving.port });
-      new ModelDisruptionBudget(this, 'pdb', { budgetName: r.name, modelName: r.name, selector: stable });
+      this.liveService = new ModelService(this, 'service', {
+        serviceName: r.name, modelName: r.name, selector: stable, targetPort: r.serving.port, port, ...objectMeta,
+        labels: { ...k8s.labels, [LABEL_ROLE]: 'live' },
+      });
+      this.disruptionBudget = new ModelDisruptionBudget(this, 'pdb', { budgetName: r.name, modelName: r.name, selector: stable, labels: k8s.labels });
     }
     const next = testCandidate(r);
     if (next) {
       const candidate = { [LABEL_TRACK]: 'candidate' };
-      new ModelDeployment(this, 'candidate', {
-        modelName: r.name, deploymentName: `${r.name}-candidate`, artifact: r.artifact, serving: r.serving, gates: r.gates,
-        version: next, servesAs: 'validated', selectorLabels: candidate, replicas: 1,
+      this.candidate = ModelDeployment.fromRecord(this, 'candidate', r, next, {
+        deploymentName: `${r.name}-candidate`, servesAs: 'validated', selectorLabels: candidate, replicas: 1,
+        deploymentLabels: { [LABEL_ROLE]: 'candidate' },
       });
-      new ModelService(this, 'candidate-service', {
-        serviceName: `${r.name}-candidate`, modelName: r.name, selector: candidate, targetPort: r.serving.port,
+      this.candidateService = new ModelService(this, 'candidate-service', {
+        serviceName: `${r.name}-candidate`, modelName: r.name, selector: candidate, targetPort: r.serving.port, port, ...objectMeta,
+        labels: { ...k8s.labels, [LABEL_ROLE]: 'candidate' },
       });
     }
   }
