@@ -226,8 +226,10 @@ export class ModelDeployment extends Construct {
     api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
     const gpu = serving.resources.gpu;
     if (gpu) {
-      // Extended resources go in limits only; Kubernetes sets the request equal.
-      api.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/0/resources/limits/${gpuResourceName(gpu.vendor).replace('/', '~1')}`, String(gpu.count)));
+      // Extended resources go in limits only; Kubernetes sets the request equal. Patches
+      // pass through the generated KubeDeployment's typed conversion, hence a Quantity.
+      const path = `/spec/template/spec/containers/0/resources/limits/${gpuResourceName(gpu.vendor).replace('/', '~1')}`;
+      api.addJsonPatch(JsonPatch.add(path, kplus.k8s.Quantity.fromString(String(gpu.count))));
     }
     for (const [field, value] of Object.entries(podPlacement(k8s))) {
       api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${field}`, value));
