@@ -43,7 +43,8 @@ export class NomadModelStack extends TerraformStack {
         purgeOnDestroy: false,
       });
       this.jobs.set(record.name, resource);
-      new TerraformOutput(this, `${record.name}-version`, { value: job.Meta.modelship_version });
+      const live = job.TaskGroups.find((g) => g.Services.some((s) => s.Tags.includes('live')));
+      if (live?.Meta) new TerraformOutput(this, `${record.name}-version`, { value: live.Meta.modelship_version });
     }
   }
 }
