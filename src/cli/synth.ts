@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
+import { InputError } from '../core/errors';
+import type { ModelRecord } from '../core/record';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 
 const TARGETS = ['kubernetes', 'nomad', 'all'] as const;
@@ -9,33 +11,59 @@ type Target = (typeof TARGETS)[number];
 interface SynthFlags extends CommonOptions {
   out: string;
   target: Target;
+  stdout?: boolean;
+}
+
+export interface SynthResult {
+  /** Rendered files by path (under `--out`), in memory before anything is written. */
+  readonly files: Map<string, string>;
+  /** Generated files that synth deleted because their model no longer renders them. */
+  readonly removed: string[];
 }
 
 /** Files a target owns in its folder; others found there are left alone. */
-const OWNED = { kubernetes: /\.k8s\.yaml$/, nomad: /\.nomad\.(hcl|json)$/ } as const;
+const OWNED = { kubernetes: /^(.+)\.k8s\.yaml$/, nomad: /^(.+)\.nomad\.(hcl|json)$/ } as const;
+
+function targetsOf(target: Target): ('kubernetes' | 'nomad')[] {
+  return target === 'all' ? ['kubernetes', 'nomad'] : [target];
+}
+
+async function render(records: readonly ModelRecord[], target: 'kubernetes' | 'nomad'): Promise<Map<string, string>> {
+  // Loaded here, not at the top: registry commands must not pay for cdk8s.
+  return target === 'kubernetes'
+    ? (await import('../kubernetes/render-manifests')).renderManifests(records)
+    : (await import('../nomad/render-jobs')).renderJobs(records);
+}
+
+function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {
+  const store = storeOf(opts);
+  return names.length ? [...new Set(names)].sort().map((n) => store.load(n)) : store.loadAll();
+}
 
 /**
  * Renders everything in memory first, so a broken record or a failed gate
  * stops synth before a single file changes; then replaces each target folder's
- * generated files, removing those of models that no longer render.
+ * generated files, removing those of models that no longer render (only the
+ * named models' when names are given).
  */
-export async function synthesize(opts: SynthFlags): Promise<Map<string, string>> {
-  const records = storeOf(opts).loadAll();
+export async function synthesize(opts: SynthFlags, names: readonly string[] = []): Promise<SynthResult> {
+  const records = load(opts, names);
   const files = new Map<string, string>();
-  const targets = opts.target === 'all' ? (['kubernetes', 'nomad'] as const) : [opts.target];
+  const targets = targetsOf(opts.target);
   for (const target of targets) {
-    // Loaded here, not at the top: registry commands must not pay for cdk8s.
-    const rendered = target === 'kubernetes'
-      ? (await import('../kubernetes/render-manifests')).renderManifests(records)
-      : (await import('../nomad/render-jobs')).renderJobs(records);
-    for (const [name, text] of rendered) files.set(path.join(opts.out, target, name), text);
+    for (const [name, text] of await render(records, target)) files.set(path.join(opts.out, target, name), text);
   }
+  const selected = new Set(records.map((r) => r.name));
+  const removed: string[] = [];
   for (const target of targets) {
     const dir = path.join(opts.out, target);
     fs.mkdirSync(dir, { recursive: true });
     for (const name of fs.readdirSync(dir)) {
       const file = path.join(dir, name);
-      if (OWNED[target].test(name) && !files.has(file)) fs.rmSync(file);
+      const model = OWNED[target].exec(name)?.[1];
+      if (model === undefined || files.has(file) || (names.length && !selected.has(model))) continue;
+      fs.rmSync(file);
+      removed.push(file);
     }
   }
   for (const [file, text] of files) {
@@ -43,18 +71,39 @@ export async function synthesize(opts: SynthFlags): Promise<Map<string, string>>
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
   }
-  return files;
+  return { files, removed: removed.sort() };
+}
+
+/** `--stdout`: one stream a tool can read, so one target and, for Nomad, one job. */
+export async function synthesizeToStdout(opts: SynthFlags, names: readonly string[]): Promise<string> {
+  if (opts.target === 'all') throw new InputError('--stdout: choose --target kubernetes (a YAML stream) or --target nomad (one job\'s HCL)');
+  const rendered = await render(load(opts, names), opts.target);
+  if (opts.target === 'kubernetes') {
+    return [...rendered.values()].map((text) => (text.endsWith('\n') ? text : `${text}\n`)).join('---\n');
+  }
+  const jobs = [...rendered.entries()].filter(([name]) => name.endsWith('.nomad.hcl'));
+  if (jobs.length !== 1) {
+    throw new InputError(`--stdout --target nomad prints one job; ${jobs.length === 0 ? 'no model has anything deployable' : `name one model (${jobs.length} have jobs)`}`);
+  }
+  return jobs[0][1];
 }
 
 export function registerSynth(program: Command): void {
   program
     .command('synth')
-    .description('write Kubernetes manifests and Nomad jobs for every model')
+    .description('write Kubernetes manifests and Nomad jobs for every model, or the named ones')
+    .argument('[names...]', 'only these models')
     .option('--out <dir>', 'output directory', 'dist')
     .addOption(new Option('--target <t>', 'what to write').choices(TARGETS).default('all'))
+    .option('--stdout', 'print instead of writing files (one target)')
     .option(...MODELS_DIR_FLAG)
-    .action(async (opts: SynthFlags) => {
-      const files = await synthesize(opts);
+    .action(async (names: string[], opts: SynthFlags) => {
+      if (opts.stdout) {
+        process.stdout.write(await synthesizeToStdout(opts, names));
+        return;
+      }
+      const { files, removed } = await synthesize(opts, names);
       for (const file of [...files.keys()].sort()) process.stdout.write(`wrote ${file}\n`);
+      for (const file of removed) process.stdout.write(`removed ${file}\n`);
     });
 }
