@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { InputError } from '../core/errors';
+import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 
@@ -29,10 +29,15 @@ function targetsOf(target: Target): ('kubernetes' | 'nomad')[] {
 }
 
 async function render(records: readonly ModelRecord[], target: 'kubernetes' | 'nomad'): Promise<Map<string, string>> {
-  // Loaded here, not at the top: registry commands must not pay for cdk8s.
-  return target === 'kubernetes'
-    ? (await import('../kubernetes/render-manifests')).renderManifests(records)
-    : (await import('../nomad/render-jobs')).renderJobs(records);
+  try {
+    // Loaded here, not at the top: registry commands must not pay for cdk8s.
+    return target === 'kubernetes'
+      ? (await import('../kubernetes/render-manifests')).renderManifests(records)
+      : (await import('../nomad/render-jobs')).renderJobs(records);
+  } catch (e) {
+    if (e instanceof PolicyError) throw new PolicyError(`synth refused: ${e.message}`);
+    throw e;
+  }
 }
 
 function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {

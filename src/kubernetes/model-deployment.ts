@@ -1,6 +1,7 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { PolicyError } from '../core/errors';
 import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
@@ -100,8 +101,12 @@ export class ModelDeployment extends Construct {
     super(scope, id);
     const { version: v, serving, artifact } = props;
     const servesAs = props.servesAs ?? v.stage;
-    const problems = propProblems(props, servesAs);
-    if (problems.length) throw new Error(problems.join('; '));
+    // A version that may not run here is a refusal by policy; a nonsensical prop is a bug in the caller.
+    const refusals = refusalsOf(props, servesAs);
+    if (refusals.length) throw new PolicyError(refusals.join('; '));
+    if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 0)) {
+      throw new Error(`${props.deploymentName}: replicas must be a whole number >= 0, not ${props.replicas}`);
+    }
     const digest = v.digest as string;
     const sizeBytes = v.sizeBytes as number;
 
@@ -259,11 +264,10 @@ function gateProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage
   return verdict.passed ? [] : [`${props.modelName} ${v.version} cannot be deployed as ${servesAs}: ${verdict.reason}`];
 }
 
-function propProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage']): string[] {
+function refusalsOf(props: ModelDeploymentProps, servesAs: VersionEntry['stage']): string[] {
   const at = `${props.deploymentName}: ${props.modelName} ${props.version.version}`;
   const out = gateProblems(props, servesAs);
   if (!props.version.digest) out.push(`${at} has no digest; the init container cannot verify it (run modelship measure --artifact)`);
   if (props.version.sizeBytes === undefined) out.push(`${at} has no sizeBytes; the model volume cannot be sized`);
-  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 0)) out.push(`${props.deploymentName}: replicas must be a whole number >= 0, not ${props.replicas}`);
   return out;
 }

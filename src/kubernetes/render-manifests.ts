@@ -32,14 +32,11 @@ function header(record: ModelRecord, file: string): string {
 /** The objects of one record as a YAML stream; empty when it has nothing deployable. */
 export function renderManifest(record: ModelRecord): string {
   const app = new App({ outdir: '/nonexistent-unused' });
-  let chart: ModelChart;
-  try {
-    chart = new ModelChart(app, record.name, { record });
-  } catch (e) {
-    throw new PolicyError(`synth refused: ${(e as Error).message}`);
-  }
+  // Construct errors pass through as thrown: a PolicyError is a refusal, anything else a bug.
+  const chart = new ModelChart(app, record.name, { record });
+  // The constructs' validations are gate checks made again at synth time.
   const errors = chart.node.findAll().flatMap((c) => c.node.validate());
-  if (errors.length) throw new PolicyError(`synth refused: ${errors.join('; ')}`);
+  if (errors.length) throw new PolicyError(errors.join('; '));
   const objects = chart.toJson();
   return objects.length ? Yaml.stringify(...objects) : '';
 }

@@ -49,7 +49,7 @@ export function jobGroups(record: ModelRecord): JobGroupTarget[] {
     const held = slots[slot];
     if (held === null) continue;
     const version = findVersion(record, held);
-    if (!version) throw new PolicyError(`synth refused: ${record.name}: slots.${slot} holds ${held}, which is not in versions`);
+    if (!version) throw new PolicyError(`${record.name}: slots.${slot} holds ${held}, which is not in versions`);
     const role: GroupRole = slot === slots.active ? 'live' : version.stage === 'retired' ? 'idle' : 'preview';
     out.push({ group: slot, version, role });
   }
@@ -60,15 +60,15 @@ function refuseOutsideGates(record: ModelRecord, target: JobGroupTarget): void {
   const v = target.version;
   const allowed = target.role === 'live' ? ['production'] : target.role === 'preview' ? ['validated'] : ['retired'];
   if (!allowed.includes(v.stage)) {
-    throw new PolicyError(`synth refused: ${record.name} ${v.version} is ${v.stage} and cannot run as ${target.role}`);
+    throw new PolicyError(`${record.name} ${v.version} is ${v.stage} and cannot run as ${target.role}`);
   }
   // A retired version passed its gates when it went live; gates tightened since do not evict a rollback target.
   if (target.role !== 'idle') {
     const verdict = evaluateGates(record.gates, v);
-    if (!verdict.passed) throw new PolicyError(`synth refused: ${record.name} ${v.version} cannot be deployed: ${verdict.reason}`);
+    if (!verdict.passed) throw new PolicyError(`${record.name} ${v.version} cannot be deployed: ${verdict.reason}`);
   }
-  if (!v.digest) throw new PolicyError(`synth refused: ${record.name} ${v.version} has no digest; the prestart task cannot verify it`);
-  if (v.sizeBytes === undefined) throw new PolicyError(`synth refused: ${record.name} ${v.version} has no sizeBytes; the disk cannot be sized`);
+  if (!v.digest) throw new PolicyError(`${record.name} ${v.version} has no digest; the prestart task cannot verify it`);
+  if (v.sizeBytes === undefined) throw new PolicyError(`${record.name} ${v.version} has no sizeBytes; the disk cannot be sized`);
 }
 
 function cpuTarget(min: number, max: number, targetCpuPercent: number): ScalingPolicy {

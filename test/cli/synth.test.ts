@@ -135,12 +135,14 @@ describe('synth', () => {
   it('`cdktf synth` (cdktf-cli, from cdktf.json) works offline and writes one nomad_job per model', () => {
     const out = tempDir();
     const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdktf'), ['synth', '--output', out], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1' },
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', NOMAD_ADDR: 'http://nomad.internal:4646' },
     });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(0);
     const tf = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'modelship-nomad', 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(tf.resource.nomad_job).sort()).toEqual(['fraud-detector', 'taxi-fare']);
     expect(tf.provider.nomad).toHaveLength(1);
+    // stacks/main.ts reads NOMAD_ADDR.
+    expect(tf.provider.nomad[0].address).toBe('http://nomad.internal:4646');
   });
 });
