@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
+import { planDeployments } from '../core/deployment-plan';
 import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
@@ -19,6 +20,8 @@ export interface SynthResult {
   readonly files: Map<string, string>;
   /** Generated files that synth deleted because their model no longer renders them. */
   readonly removed: string[];
+  /** Why versions were left out (a candidate without a digest or over its size gate). */
+  readonly notes: readonly string[];
 }
 
 /** Files a target owns in its folder; others found there are left alone. */
@@ -53,6 +56,7 @@ function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {
  */
 export async function synthesize(opts: SynthFlags, names: readonly string[] = []): Promise<SynthResult> {
   const records = load(opts, names);
+  const notes = records.flatMap((r) => planDeployments(r).notes);
   const files = new Map<string, string>();
   const targets = targetsOf(opts.target);
   for (const target of targets) {
@@ -65,8 +69,10 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
     fs.mkdirSync(dir, { recursive: true });
     for (const name of fs.readdirSync(dir)) {
       const file = path.join(dir, name);
-      const model = OWNED[target].exec(name)?.[1];
-      if (model === undefined || files.has(file) || (names.length && !selected.has(model))) continue;
+      const stem = OWNED[target].exec(name)?.[1];
+      if (stem === undefined || files.has(file)) continue;
+      // `<name>-candidate.*` belongs to model `<name>`.
+      if (names.length && !selected.has(stem) && !selected.has(stem.replace(/-candidate$/, ''))) continue;
       fs.rmSync(file);
       removed.push(file);
     }
@@ -76,21 +82,23 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
   }
-  return { files, removed: removed.sort() };
+  return { files, removed: removed.sort(), notes };
 }
 
 /** `--stdout`: one stream a tool can read, so one target and, for Nomad, one job. */
 export async function synthesizeToStdout(opts: SynthFlags, names: readonly string[]): Promise<string> {
   if (opts.target === 'all') throw new InputError('--stdout: choose --target kubernetes (a YAML stream) or --target nomad (one job\'s HCL)');
-  const rendered = await render(load(opts, names), opts.target);
+  const records = load(opts, names);
+  const rendered = await render(records, opts.target);
   if (opts.target === 'kubernetes') {
     return [...rendered.values()].map((text) => (text.endsWith('\n') ? text : `${text}\n`)).join('---\n');
   }
-  const jobs = [...rendered.entries()].filter(([name]) => name.endsWith('.nomad.hcl'));
+  // Each model's own job; a candidate's job is a file of plain synth.
+  const jobs = records.map((r) => rendered.get(`${r.name}.nomad.hcl`)).filter((t): t is string => t !== undefined);
   if (jobs.length !== 1) {
     throw new InputError(`--stdout --target nomad prints one job; ${jobs.length === 0 ? 'no model has anything deployable' : `name one model (${jobs.length} have jobs)`}`);
   }
-  return jobs[0][1];
+  return jobs[0];
 }
 
 export function registerSynth(program: Command): void {
@@ -107,7 +115,9 @@ export function registerSynth(program: Command): void {
         process.stdout.write(await synthesizeToStdout(opts, names));
         return;
       }
-      const { files, removed } = await synthesize(opts, names);
+      const { files, removed, notes } = await synthesize(opts, names);
+      // Not an error: the rest is written, and the candidate appears once its figures allow it.
+      for (const note of notes) process.stderr.write(`modelship: ${note}\n`);
       for (const file of [...files.keys()].sort()) process.stdout.write(`wrote ${file}\n`);
       for (const file of removed) process.stdout.write(`removed ${file}\n`);
     });

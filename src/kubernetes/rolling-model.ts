@@ -1,69 +1,54 @@
 import { Construct } from 'constructs';
-import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
-import { compareVersions } from '../core/semver-rules';
+import { planDeployments, roleRefusal } from '../core/deployment-plan';
+import { PolicyError } from '../core/errors';
+import type { ModelRecord } from '../core/record';
 import { LABEL_ROLE, LABEL_TRACK } from './labels';
+import { ModelCandidate } from './model-candidate';
 import { ModelDeployment } from './model-deployment';
 import { ModelDisruptionBudget } from './model-disruption-budget';
 import { ModelService } from './model-service';
 
 export interface RollingModelProps {
-  /** The model record; its production version is served, its newest validated one is offered as a candidate. */
+  /** The model record; `planDeployments` decides what runs live and as the candidate. */
   readonly record: ModelRecord;
-}
-
-/** The newest validated version above production: what a team wants to try next. */
-export function testCandidate(record: ModelRecord): VersionEntry | undefined {
-  const live = productionVersion(record);
-  return record.versions
-    .filter((v) => v.stage === 'validated' && (!live || compareVersions(v.version, live.version) > 0))
-    .sort((a, b) => compareVersions(b.version, a.version))[0];
 }
 
 /**
  * A rolling model: Deployment `<name>` with the production version (replaced
- * in place on promote), Service and PodDisruptionBudget; plus a one-replica
- * `<name>-candidate` Deployment and Service when a validated version waits.
+ * in place on promote; autoscaled when the record says so), Service and
+ * PodDisruptionBudget; plus the one-replica `<name>-candidate` Deployment and
+ * Service when a candidate can run.
  */
 export class RollingModel extends Construct {
   /** The production Deployment, when a version is in production. */
   readonly live?: ModelDeployment;
   readonly liveService?: ModelService;
   readonly disruptionBudget?: ModelDisruptionBudget;
-  /** The one-replica test Deployment of the newest validated version. */
-  readonly candidate?: ModelDeployment;
-  readonly candidateService?: ModelService;
+  /** The candidate's Deployment and Service, when one can run. */
+  readonly candidate?: ModelCandidate;
 
   constructor(scope: Construct, id: string, props: RollingModelProps) {
     super(scope, id);
     const r = props.record;
     if (r.deploy.strategy !== 'rolling') throw new Error(`${r.name}: RollingModel needs deploy.strategy rolling, not ${r.deploy.strategy}`);
+    const plan = planDeployments(r);
+    if (plan.live) {
+      const refusal = roleRefusal(r, plan.live);
+      if (refusal) throw new PolicyError(refusal);
+    }
     const k8s = r.deploy.kubernetes ?? {};
-    const objectMeta = { labels: k8s.labels, annotations: k8s.annotations };
-    const port = r.serving.servicePort;
-    const live = productionVersion(r);
-    if (live) {
+    if (plan.live) {
       const stable = { [LABEL_TRACK]: 'stable' };
-      this.live = ModelDeployment.fromRecord(this, 'production', r, live, {
+      this.live = ModelDeployment.fromRecord(this, 'production', r, plan.live.version, {
         deploymentName: r.name, servesAs: 'production', selectorLabels: stable,
         autoscaling: r.serving.autoscaling, deploymentLabels: { [LABEL_ROLE]: 'live' },
       });
       this.liveService = new ModelService(this, 'service', {
-        serviceName: r.name, modelName: r.name, selector: stable, targetPort: r.serving.port, port, ...objectMeta,
-        labels: { ...k8s.labels, [LABEL_ROLE]: 'live' },
+        serviceName: r.name, modelName: r.name, selector: stable, targetPort: r.serving.port, port: r.serving.servicePort,
+        labels: { ...k8s.labels, [LABEL_ROLE]: 'live' }, annotations: k8s.annotations,
       });
       this.disruptionBudget = new ModelDisruptionBudget(this, 'pdb', { budgetName: r.name, modelName: r.name, selector: stable, labels: k8s.labels });
     }
-    const next = testCandidate(r);
-    if (next) {
-      const candidate = { [LABEL_TRACK]: 'candidate' };
-      this.candidate = ModelDeployment.fromRecord(this, 'candidate', r, next, {
-        deploymentName: `${r.name}-candidate`, servesAs: 'validated', selectorLabels: candidate, replicas: 1,
-        deploymentLabels: { [LABEL_ROLE]: 'candidate' },
-      });
-      this.candidateService = new ModelService(this, 'candidate-service', {
-        serviceName: `${r.name}-candidate`, modelName: r.name, selector: candidate, targetPort: r.serving.port, port, ...objectMeta,
-        labels: { ...k8s.labels, [LABEL_ROLE]: 'candidate' },
-      });
-    }
+    if (plan.candidate) this.candidate = new ModelCandidate(this, 'candidate', { record: r, version: plan.candidate.version });
   }
 }

@@ -1,9 +1,9 @@
 import { PolicyError } from '../core/errors';
-import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
-import { findVersion, GpuVendor, ModelRecord, productionVersion, SLOT_NAMES, VersionEntry } from '../core/record';
+import { DeploymentRole, planDeployments, PlannedDeployment, roleRefusal } from '../core/deployment-plan';
+import type { GpuVendor, ModelRecord, SlotName, VersionEntry } from '../core/record';
 import { Affinity, Constraint, minutes, NomadJob, ScalingPolicy, seconds, Task, TaskGroup } from './job-model';
 
 /** Where the docker driver mounts the allocation directory shared by all tasks of a group. */
@@ -22,53 +22,30 @@ export interface ModelJobProps {
   readonly user?: string;
 }
 
-/** What a group serves as: `live` takes traffic, `preview` waits to be switched to, `idle` is a retired version kept for rollback. */
-export type GroupRole = 'live' | 'preview' | 'idle';
-
-/** One task group of the job: a version, the role it serves in, and its group name. */
+/** One task group of a job: its name, the version it runs and the role it serves in. */
 export interface JobGroupTarget {
   readonly group: string;
   readonly version: VersionEntry;
-  readonly role: GroupRole;
+  readonly role: DeploymentRole;
 }
 
 /**
- * The groups the job carries: rolling, `model` with the production version;
- * blue-green, `blue` and `green` with their slots' versions (an empty slot is
- * not rendered). Empty when nothing is deployable yet.
+ * The groups of the model's job, from the deployment plan: rolling, `model`
+ * with the live version; blue-green, `blue` and `green` with their slots'
+ * versions (an empty slot is not rendered). Empty when nothing is deployable.
  */
 export function jobGroups(record: ModelRecord): JobGroupTarget[] {
-  if (record.deploy.strategy !== 'blue-green') {
-    const live = productionVersion(record);
-    return live ? [{ group: 'model', version: live, role: 'live' }] : [];
-  }
-  const slots = record.slots;
-  if (!slots) return [];
-  const out: JobGroupTarget[] = [];
-  for (const slot of SLOT_NAMES) {
-    const held = slots[slot];
-    if (held === null) continue;
-    const version = findVersion(record, held);
-    if (!version) throw new PolicyError(`${record.name}: slots.${slot} holds ${held}, which is not in versions`);
-    const role: GroupRole = slot === slots.active ? 'live' : version.stage === 'retired' ? 'idle' : 'preview';
-    out.push({ group: slot, version, role });
-  }
-  return out;
+  const plan = planDeployments(record);
+  if (record.deploy.strategy !== 'blue-green') return plan.live ? [{ group: 'model', version: plan.live.version, role: 'live' }] : [];
+  return [plan.live, plan.preview]
+    .filter((p): p is PlannedDeployment => p !== undefined)
+    .map((p) => ({ group: p.slot as SlotName, version: p.version, role: p.role }))
+    .sort((a, b) => a.group.localeCompare(b.group));
 }
 
-function refuseOutsideGates(record: ModelRecord, target: JobGroupTarget): void {
-  const v = target.version;
-  const allowed = target.role === 'live' ? ['production'] : target.role === 'preview' ? ['validated'] : ['retired'];
-  if (!allowed.includes(v.stage)) {
-    throw new PolicyError(`${record.name} ${v.version} is ${v.stage} and cannot run as ${target.role}`);
-  }
-  // A retired version passed its gates when it went live; gates tightened since do not evict a rollback target.
-  if (target.role !== 'idle') {
-    const verdict = evaluateGates(record.gates, v);
-    if (!verdict.passed) throw new PolicyError(`${record.name} ${v.version} cannot be deployed: ${verdict.reason}`);
-  }
-  if (!v.digest) throw new PolicyError(`${record.name} ${v.version} has no digest; the prestart task cannot verify it`);
-  if (v.sizeBytes === undefined) throw new PolicyError(`${record.name} ${v.version} has no sizeBytes; the disk cannot be sized`);
+function refuse(record: ModelRecord, target: JobGroupTarget): void {
+  const refusal = roleRefusal(record, { role: target.role, version: target.version });
+  if (refusal) throw new PolicyError(refusal);
 }
 
 function cpuTarget(min: number, max: number, targetCpuPercent: number): ScalingPolicy {
@@ -76,6 +53,12 @@ function cpuTarget(min: number, max: number, targetCpuPercent: number): ScalingP
     Type: 'horizontal', Enabled: true, Min: min, Max: max,
     Policy: { check: [{ cpu: [{ source: 'nomad-apm', query: 'avg_cpu-allocated', strategy: [{ 'target-value': [{ target: targetCpuPercent }] }] }] }] },
   };
+}
+
+/** Service tags by role: the only thing a switch or rollback changes in the job. */
+function roleTags(role: DeploymentRole): string[] {
+  if (role === 'idle') return ['preview', 'idle'];
+  return [role];
 }
 
 function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskGroup {
@@ -144,26 +127,28 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
     ...(hostVolume ? { VolumeMounts: [{ Volume: HOST_VOLUME, Destination: r.serving.modelDir, ReadOnly: true }] } : {}),
     KillTimeout: seconds(30),
   };
+  const candidate = target.role === 'candidate';
   const idleReplicas = r.deploy.blueGreen?.idleReplicas;
   const shrunk = target.role === 'idle' && idleReplicas !== undefined;
-  const scaling = shrunk ? undefined : r.serving.autoscaling;
-  const blueGreen = r.deploy.strategy === 'blue-green';
+  const scaling = shrunk || candidate ? undefined : r.serving.autoscaling;
+  const slotted = r.deploy.strategy === 'blue-green' && !candidate;
+  const serviceName = candidate ? `${r.name}-candidate` : r.name;
   return {
     Name: target.group,
     // With a scaling block the autoscaler owns the count; `nomad job run -preserve-counts` keeps its choice.
-    Count: shrunk ? idleReplicas : scaling ? scaling.min : r.serving.replicas,
+    Count: candidate ? 1 : shrunk ? idleReplicas as number : scaling ? scaling.min : r.serving.replicas,
     ...(scaling ? { Scaling: cpuTarget(scaling.min, scaling.max, scaling.targetCpuPercent) } : {}),
     // The version and digest are the group's for as long as it exists; the role is not
     // here (nor in env): Nomad replaces allocations whose meta changes.
     Meta: { modelship_version: v.version, modelship_digest: digest },
     Networks: [{ DynamicPorts: [{ Label: PORT_LABEL, To: r.serving.port }] }],
     Services: [{
-      Name: r.name,
+      Name: serviceName,
       PortLabel: PORT_LABEL,
       Provider: 'nomad',
       // Tags are the only thing a switch changes: Nomad updates a service's tags in place.
-      Tags: [target.role === 'live' ? 'live' : 'preview', ...(target.role === 'idle' ? ['idle'] : []), `version-${v.version}`, ...(blueGreen ? [`slot-${target.group}`] : [])],
-      Checks: [{ Name: `${r.name}-${target.group}-health`, Type: 'http', Path: r.serving.health.path, Interval: seconds(10), Timeout: seconds(2) }],
+      Tags: [...roleTags(target.role), `version-${v.version}`, ...(slotted ? [`slot-${target.group}`] : [])],
+      Checks: [{ Name: `${serviceName}-${target.group}-health`, Type: 'http', Path: r.serving.health.path, Interval: seconds(10), Timeout: seconds(2) }],
     }],
     ...(hostVolume ? { Volumes: { [HOST_VOLUME]: { Name: HOST_VOLUME, Type: 'host', Source: hostVolume, ReadOnly: false } } } : {}),
     RestartPolicy: { Attempts: 3, Interval: minutes(5), Delay: seconds(15), Mode: 'fail' },
@@ -186,13 +171,7 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
   };
 }
 
-/** The Nomad job for one model, or undefined when it has nothing deployable. */
-export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
-  const r = props.record;
-  const targets = jobGroups(r);
-  if (targets.length === 0) return undefined;
-  for (const t of targets) refuseOutsideGates(r, t);
-  const user = props.user ?? String(MODEL_UID);
+function jobOf(r: ModelRecord, id: string, meta: Record<string, string>, groups: TaskGroup[]): NomadJob {
   const nomad = r.deploy.nomad ?? {};
   const constraints: Constraint[] = (nomad.constraints ?? []).map((c) => ({
     ...(c.attribute !== undefined ? { LTarget: c.attribute } : {}),
@@ -203,16 +182,55 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
     LTarget: a.attribute, RTarget: a.value, Operand: a.operator ?? '=', Weight: a.weight ?? 50,
   }));
   return {
-    ID: r.name,
-    Name: r.name,
+    ID: id,
+    Name: id,
     Type: 'service',
     ...(nomad.region ? { Region: nomad.region } : {}),
     ...(nomad.namespace ? { Namespace: nomad.namespace } : {}),
     Datacenters: [...(nomad.datacenters ?? ['dc1'])],
     ...(constraints.length ? { Constraints: constraints } : {}),
     ...(affinities.length ? { Affinities: affinities } : {}),
-    // Underscores, not dots: Nomad exposes meta to tasks as NOMAD_META_<key>.
-    Meta: { modelship_managed_by: 'modelship' },
-    TaskGroups: targets.map((t) => buildGroup(r, t, user)),
+    Meta: meta,
+    TaskGroups: groups,
   };
+}
+
+/**
+ * The model's job, or undefined when it has nothing deployable. Its meta
+ * names the model only: a version's stage and role are in service tags, since
+ * Nomad replaces every allocation whose (job-, group- or task-merged) meta changes.
+ */
+export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
+  const r = props.record;
+  const targets = jobGroups(r);
+  if (targets.length === 0) return undefined;
+  for (const t of targets) refuse(r, t);
+  const user = props.user ?? String(MODEL_UID);
+  // Underscores, not dots: Nomad exposes meta to tasks as NOMAD_META_<key>.
+  return jobOf(r, r.name, { modelship_model: r.name, modelship_managed_by: 'modelship' }, targets.map((t) => buildGroup(r, t, user)));
+}
+
+/**
+ * The job `<name>-candidate`: one instance of the candidate version (see
+ * `planDeployments`) under its own service name, built exactly as production is.
+ * Undefined when no candidate can run.
+ */
+export function buildCandidateJob(props: ModelJobProps): NomadJob | undefined {
+  const r = props.record;
+  const candidate = planDeployments(r).candidate;
+  if (!candidate) return undefined;
+  const v = candidate.version;
+  const target: JobGroupTarget = { group: 'model', version: v, role: 'candidate' };
+  refuse(r, target);
+  const group = buildGroup(r, target, props.user ?? String(MODEL_UID));
+  // The whole job is one version in one role: a new candidate replaces it anyway, so its meta may say so.
+  const { Meta: _groupMeta, ...withoutMeta } = group;
+  return jobOf(r, `${r.name}-candidate`, {
+    // The job name is not the model's: `<name>-candidate` runs a candidate of `<name>`.
+    modelship_model: r.name,
+    modelship_version: v.version,
+    modelship_digest: v.digest as string,
+    modelship_stage: 'candidate',
+    modelship_managed_by: 'modelship',
+  }, [withoutMeta]);
 }

@@ -6,7 +6,7 @@ import { Job } from '@cdktf/provider-nomad/lib/job';
 import type { ModelRecord } from '../core/record';
 import { renderJobHcl } from './job-hcl';
 import type { NomadJob } from './job-model';
-import { buildModelJob } from './model-job';
+import { buildCandidateJob, buildModelJob } from './model-job';
 
 export interface NomadModelJobProps {
   /** The model record to run. */
@@ -24,6 +24,11 @@ export interface NomadModelJobProps {
   readonly detach?: boolean;
   /** uid the tasks run as. @default "1000" */
   readonly user?: string;
+  /**
+   * Also run the model's candidate (see `planDeployments`) as job `<name>-candidate`.
+   * @default true
+   */
+  readonly candidate?: boolean;
 }
 
 /**
@@ -37,27 +42,36 @@ export function escapeTerraformTemplate(s: string): string {
 }
 
 /**
- * One model's Nomad job as a `nomad_job` resource named after the construct
- * id (so the id must be unique in its stack), for any cdktf `TerraformStack`. A model with nothing deployable creates no resource
- * (`resource` is then undefined); one outside its gates throws a PolicyError.
+ * One model's Nomad jobs as `nomad_job` resources named after the construct
+ * id (`<id>` and `<id>-candidate`, so the id must be unique in its stack), for
+ * any cdktf `TerraformStack`. A model with nothing deployable creates no
+ * resource; one outside its gates throws a PolicyError.
  */
 export class NomadModelJob extends Construct {
-  /** The job as rendered, in Nomad's API shape; undefined when nothing is deployable. */
+  /** The model's job as rendered, in Nomad's API shape; undefined when nothing is deployable. */
   readonly job?: NomadJob;
-  /** The `nomad_job` resource; undefined when nothing is deployable. */
+  /** Its `nomad_job` resource. */
   readonly resource?: Job;
+  /** The candidate's job, when one can run. */
+  readonly candidateJob?: NomadJob;
+  readonly candidateResource?: Job;
 
   constructor(scope: Construct, id: string, props: NomadModelJobProps) {
     super(scope, id);
+    const add = (name: string, logicalId: string, job: NomadJob): Job => {
+      const resource = new Job(this, name, {
+        jobspec: escapeTerraformTemplate(renderJobHcl(job)),
+        detach: props.detach ?? false,
+        purgeOnDestroy: false,
+        ...(props.provider ? { provider: props.provider } : {}),
+      });
+      // `nomad_job.<id>`, not a path hash: the Terraform state address stays put when the construct tree changes.
+      resource.overrideLogicalId(logicalId);
+      return resource;
+    };
     this.job = buildModelJob({ record: props.record, user: props.user });
-    if (!this.job) return;
-    this.resource = new Job(this, 'job', {
-      jobspec: escapeTerraformTemplate(renderJobHcl(this.job)),
-      detach: props.detach ?? false,
-      purgeOnDestroy: false,
-      ...(props.provider ? { provider: props.provider } : {}),
-    });
-    // `nomad_job.<id>`, not a path hash: the Terraform state address stays put when the construct tree changes.
-    this.resource.overrideLogicalId(id);
+    if (this.job) this.resource = add('job', id, this.job);
+    this.candidateJob = props.candidate === false ? undefined : buildCandidateJob({ record: props.record, user: props.user });
+    if (this.candidateJob) this.candidateResource = add('candidate', `${id}-candidate`, this.candidateJob);
   }
 }

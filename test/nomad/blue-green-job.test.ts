@@ -71,7 +71,7 @@ describe('Nomad blue/green: one job, a blue and a green group', () => {
       expect(g.Tasks[0].Env.MODELSHIP_DIGEST).toBe(g.Meta.modelship_digest);
       expect(g.Count).toBe(3);
     }
-    expect(job(withPreview).Meta).toEqual({ modelship_managed_by: 'modelship' });
+    expect(job(withPreview).Meta).toEqual({ modelship_model: 'fraud-detector', modelship_managed_by: 'modelship' });
   });
 
   it.each([['first', first], ['preview', withPreview], ['switched', switched], ['rolled back', rolledBack]])(

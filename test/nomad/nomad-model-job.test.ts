@@ -30,6 +30,6 @@ describe('NomadModelJob in a stack of your own', () => {
     expect(new NomadModelJob(stack, 'empty', { record: record() }).resource).toBeUndefined();
     const outside = record({ gates: { maxSizeMiB: 512, maxLatencyP95Ms: 10 }, versions: [version('1.0.0', 'production')] });
     expect(() => new NomadModelJob(stack, 'bad', { record: outside })).toThrow(PolicyError);
-    expect(() => new NomadModelJob(stack, 'bad2', { record: outside })).toThrow(/^taxi-fare 1\.0\.0 cannot be deployed: p95 latency/);
+    expect(() => new NomadModelJob(stack, 'bad2', { record: outside })).toThrow(/^taxi-fare 1\.0\.0 cannot be deployed as production: p95 latency/);
   });
 });
