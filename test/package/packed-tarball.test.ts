@@ -40,8 +40,12 @@ if (!isSemver('1.0.0')) throw new Error('semver');
 const app = new App({ outdir: process.argv[2] });
 const chart = new Chart(app, 'platform', { namespace: 'ml', disableResourceNameHashes: true });
 const bg = new BlueGreenModel(chart, 'churn', { record });
-const extra = ModelDeployment.fromRecord(chart, 'shadow', record, record.versions[0], {
-  deploymentName: 'churn-shadow', servesAs: 'production', selectorLabels: { track: 'shadow' }, replicas: 1,
+// Only what a deployment needs; the rest defaults (port 8080, /healthz probes, hardened pods).
+const extra = new ModelDeployment(chart, 'shadow', {
+  modelName: 'churn', deploymentName: 'churn-shadow', selectorLabels: { track: 'shadow' }, replicas: 1,
+  artifact: { image: 'registry.example.com/models/churn' },
+  serving: { image: 'registry.example.com/apps/churn-api:1.0.0', resources: { cpu: '1', memory: '2Gi' } },
+  version: { version: '1.0.0', digest: 'sha256:' + 'a'.repeat(64), sizeBytes: 1000 },
 });
 new ModelService(chart, 'shadow-svc', { serviceName: 'churn-shadow', modelName: 'churn', selector: { track: 'shadow' }, targetPort: 8080 });
 if (!bg.slots.blue || !extra.deployment) throw new Error('constructs do not expose their objects');
