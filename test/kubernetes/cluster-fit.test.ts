@@ -1,6 +1,9 @@
 import type { ModelRecord } from '../../src/core/record';
 import { renderManifest } from '../../src/kubernetes/render-manifests';
 import { byKindName, K8sObject, parseManifest, validateAll } from '../helpers/kube';
+import { unknownFields } from '../helpers/kube-strict';
+import { ModelStore } from '../../src/registry/model-store';
+import { EXAMPLE_MODELS } from '../helpers/cli';
 import { blueGreen, D2, record, version } from '../helpers/records';
 
 const render = (r: ModelRecord): K8sObject[] => {
@@ -150,3 +153,22 @@ describe('Kubernetes: the idle blue-green slot', () => {
     expect(byKindName(preview, 'Service', 'fraud-detector-preview').metadata.labels['modelship.io/role']).toBe('preview');
   });
 });
+
+describe('no field the official schemas do not know', () => {
+  it('the check sees one', () => {
+    const [d] = parseManifest(renderManifest(record({ versions: [version('1.0.0', 'production')] })));
+    d.spec.template.spec.containers[0].gpus = 1;
+    expect(unknownFields([d])).toEqual([expect.stringMatching(/^Deployment taxi-fare: .*'"gpus"' does not exist in type 'IContainer'/)]);
+  });
+
+  it('in the examples and in every cluster-fit object (HPA, GPU limits, tolerations, affinity)', () => {
+    const objects = [
+      ...new ModelStore(EXAMPLE_MODELS).loadAll().flatMap((r) => parseManifest(renderManifest(r))),
+      ...parseManifest(renderManifest(placed)),
+      ...parseManifest(renderManifest(record({ serving: { ...record().serving, autoscaling: { min: 2, max: 4, targetCpuPercent: 60 } }, versions: [version('1.0.0', 'production')] }))),
+    ];
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['HorizontalPodAutoscaler', 'Deployment', 'Service', 'PodDisruptionBudget']));
+    expect(unknownFields(objects)).toEqual([]);
+  });
+});
+
