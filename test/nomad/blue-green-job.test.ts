@@ -102,6 +102,14 @@ describe('Nomad blue/green: one job, a blue and a green group', () => {
     expect(job(small(withPreview)).TaskGroups.map((g: Json) => g.Count)).toEqual([3, 3]);
     expect(job(small(switched)).TaskGroups.map((g: Json) => g.Count)).toEqual([1, 3]);
     expectValidBothWays(small(switched));
+    // Autoscaled: the live group keeps its scaling block, a shrunk retired slot has a fixed count (0 stops it).
+    const scaled = (r: ModelRecord): ModelRecord => ({
+      ...r, serving: { ...r.serving, autoscaling: { min: 2, max: 6, targetCpuPercent: 60 } }, deploy: { ...r.deploy, blueGreen: { idleReplicas: 0 } },
+    });
+    const groups = job(scaled(switched)).TaskGroups;
+    expect(groups.map((g: Json) => [g.Name, g.Count, g.Scaling?.Max])).toEqual([['blue', 0, undefined], ['green', 2, 6]]);
+    expectValidBothWays(scaled(switched));
+    expectValidBothWays(scaled(withPreview));
   });
 
   it('refuses a slot version outside its gates or stages', () => {
