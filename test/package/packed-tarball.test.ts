@@ -20,7 +20,7 @@ import * as fs from 'node:fs';
 import { App, Chart } from 'cdk8s';
 import { App as TerraformApp, TerraformStack } from 'cdktf';
 import { NomadProvider } from '@cdktf/provider-nomad/lib/provider';
-import { isSemver, ModelRecord } from 'modelship';
+import { isSemver, ModelRecord, planDeployments } from 'modelship';
 import { ModelDeployment, ModelService, BlueGreenModel } from 'modelship/kubernetes';
 import { buildModelJob, renderJobHcl } from 'modelship/nomad';
 import { NomadModelJob } from 'modelship/nomad/stack';
@@ -34,7 +34,7 @@ const record: ModelRecord = {
   versions: [{ version: '1.0.0', stage: 'production', digest: 'sha256:' + 'a'.repeat(64), sizeBytes: 1000, latencyP95Ms: 10, createdAt: '2026-11-01T10:00:00Z' }],
   slots: { active: 'blue', blue: '1.0.0', green: null },
 };
-if (!isSemver('1.0.0')) throw new Error('semver');
+if (!isSemver('1.0.0') || planDeployments(record).live?.slot !== 'blue') throw new Error('the domain entry point');
 
 // A chart of the user's own: the record-level construct next to a hand-placed deployment and service.
 const app = new App({ outdir: process.argv[2] });
