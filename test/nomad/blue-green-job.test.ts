@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { format } from '@cdktf/hcl-tools';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -75,8 +76,10 @@ describe('Nomad blue/green: one job, a blue and a green group', () => {
   });
 
   it.each([['first', first], ['preview', withPreview], ['switched', switched], ['rolled back', rolledBack]])(
-    '%s: HCL and JSON pass Nomad\'s parser and validation with no warning, and parse to the same api.Job', (_n, r) => {
+    '%s: HCL and JSON pass Nomad\'s parser and validation with no warning, and parse to the same api.Job', async (_n, r) => {
       expectValidBothWays(r);
+      const hcl = renderJobHcl(buildModelJob({ record: r })!);
+      expect(await format(hcl)).toBe(hcl);
     },
   );
 
@@ -161,8 +164,10 @@ describe('Nomad: what real model servers need', () => {
     });
   });
 
-  it('passes Nomad\'s parser and validation with no warning; HCL and JSON parse to the same api.Job', () => {
+  it('passes Nomad\'s parser and validation with no warning; HCL and JSON parse to the same api.Job; laid out as nomad fmt does', async () => {
     expectValidBothWays(r);
+    const hcl = renderJobHcl(buildModelJob({ record: r })!);
+    expect(await format(hcl)).toBe(hcl);
     expectValidBothWays({ ...r, serving: { ...r.serving, resources: { cpu: '1', memory: '1Gi', gpu: { count: 1, vendor: 'amd' } } } });
   });
 });
