@@ -35,4 +35,13 @@ describe('what commands load', () => {
     const loaded = loadedBy(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', exampleModelsDir()]);
     expect(loaded.some((m) => /node_modules\/cdk8s-plus-27\//.test(m))).toBe(true);
   });
+
+  it('cdktf is imported only behind the modelship/nomad/stack entry point', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const src = path.join(ROOT, 'src');
+    const files = (fs.readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+    const importers = files.filter((f) => /from '(cdktf|@cdktf\/[^']+)'/.test(fs.readFileSync(path.join(src, f), 'utf8')));
+    expect(importers.sort()).toEqual(['nomad/nomad-model-job.ts', 'nomad/nomad-model-stack.ts']);
+  });
 });
+
