@@ -1,0 +1,36 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MIN_REQUESTS_FOR_INTERVAL, orderStatisticRanks, p95Interval, requestsToSettle } from '../../src/core/p95-interval';
+
+// Made by test/fixtures/p95-interval/make-fixtures.py with scipy (binom.ppf/cdf, and quantile_test where present).
+const fixtures = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/p95-interval/fixtures.json'), 'utf8'));
+
+describe('p95 confidence interval (order statistics, binomial bounds)', () => {
+  it.each(fixtures.ranks.map((r: { n: number }) => [r.n, r] as [number, unknown]))('n = %i: the same ranks and coverage as scipy', (n, expected) => {
+    const got = orderStatisticRanks(n as number);
+    const e = expected as { lower: number | null; upper: number | null; coverage: number };
+    expect(got.lower ?? null).toBe(e.lower);
+    expect(got.upper ?? null).toBe(e.upper);
+    expect(got.coverage).toBeCloseTo(e.coverage, 9);
+    expect(got.coverage).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it.each(fixtures.samples.map((s: { shape: string }) => [s.shape, s] as [string, unknown]))('%s sample: the same p95 and bounds as scipy', (_shape, sample) => {
+    const s = sample as { values: number[]; p95: number; low: number; high: number; scipyQuantileTestCi?: [number, number] };
+    expect(p95Interval(s.values)).toEqual({ p95: s.p95, low: s.low, high: s.high });
+    if (s.scipyQuantileTestCi) expect([s.low, s.high]).toEqual(s.scipyQuantileTestCi);
+  });
+
+  it(`needs ${MIN_REQUESTS_FOR_INTERVAL} requests for an upper bound`, () => {
+    expect(orderStatisticRanks(MIN_REQUESTS_FOR_INTERVAL - 1).upper).toBeUndefined();
+    expect(orderStatisticRanks(MIN_REQUESTS_FOR_INTERVAL).upper).toBe(MIN_REQUESTS_FOR_INTERVAL);
+    expect(p95Interval([5, 1, 3]).high).toBeUndefined();
+  });
+
+  it('estimates the requests that would settle a straddling interval, none when the p95 is on the gate', () => {
+    // Upper half-width 10 ms, 5 ms below the gate: four times the sample.
+    expect(requestsToSettle({ n: 200, p95: 40, low: 35, high: 50, limit: 45 })).toBe(600);
+    expect(requestsToSettle({ n: 200, p95: 50, low: 45, high: 60, limit: 48 })).toBe(1050);
+    expect(requestsToSettle({ n: 200, p95: 45, low: 40, high: 50, limit: 45 })).toBeUndefined();
+  });
+});
