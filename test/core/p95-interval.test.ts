@@ -3,20 +3,20 @@ import * as path from 'node:path';
 import { MIN_REQUESTS_FOR_INTERVAL, orderStatisticRanks, p95Interval, requestsToSettle } from '../../src/core/p95-interval';
 
 // Made by test/fixtures/p95-interval/make-fixtures.py with scipy (binom.ppf/cdf, and quantile_test where present).
-const fixtures = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/p95-interval/fixtures.json'), 'utf8'));
+interface RankFixture { n: number; lower: number | null; upper: number | null; coverage: number }
+interface SampleFixture { shape: string; values: number[]; p95: number; low: number; high: number; scipyQuantileTestCi?: [number, number] }
+const fixtures: { ranks: RankFixture[]; samples: SampleFixture[] } = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/p95-interval/fixtures.json'), 'utf8'));
 
 describe('p95 confidence interval (order statistics, binomial bounds)', () => {
-  it.each(fixtures.ranks.map((r: { n: number }) => [r.n, r] as [number, unknown]))('n = %i: the same ranks and coverage as scipy', (n, expected) => {
-    const got = orderStatisticRanks(n as number);
-    const e = expected as { lower: number | null; upper: number | null; coverage: number };
+  it.each(fixtures.ranks.map((r) => [r.n, r] as const))('n = %i: the same ranks and coverage as scipy', (n, e) => {
+    const got = orderStatisticRanks(n);
     expect(got.lower ?? null).toBe(e.lower);
     expect(got.upper ?? null).toBe(e.upper);
     expect(got.coverage).toBeCloseTo(e.coverage, 9);
     expect(got.coverage).toBeGreaterThanOrEqual(0.95);
   });
 
-  it.each(fixtures.samples.map((s: { shape: string }) => [s.shape, s] as [string, unknown]))('%s sample: the same p95 and bounds as scipy', (_shape, sample) => {
-    const s = sample as { values: number[]; p95: number; low: number; high: number; scipyQuantileTestCi?: [number, number] };
+  it.each(fixtures.samples.map((s) => [s.shape, s] as const))('%s sample: the same p95 and bounds as scipy', (_shape, s) => {
     expect(p95Interval(s.values)).toEqual({ p95: s.p95, low: s.low, high: s.high });
     if (s.scipyQuantileTestCi) expect([s.low, s.high]).toEqual(s.scipyQuantileTestCi);
   });
