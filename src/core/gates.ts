@@ -36,7 +36,12 @@ export type GateFigures = Pick<VersionEntry,
   'sizeBytes' | 'latencyP95Ms' | 'latencyP95LowMs' | 'latencyP95HighMs' | 'latencyRequests' | 'metrics' | 'provenance'>;
 
 export function fmt(n: number): string {
-  return Number.isInteger(n) ? String(n) : Math.abs(n) < 1 ? String(Number(n.toPrecision(3))) : n.toFixed(1);
+  return Number.isInteger(n) ? String(n) : n.toFixed(1);
+}
+
+/** Metrics keep their precision (an AUC of 0.912 is not 0.9); float noise is rounded away. */
+export function fmtMetric(n: number): string {
+  return String(Number(n.toPrecision(6)));
 }
 
 function result(gate: string, outcome: GateOutcome, message: string, extra: Partial<GateResult> = {}): GateResult {
@@ -106,13 +111,13 @@ function metricGate(name: string, bound: MetricBound, f: GateFigures): GateResul
     return result(gate, 'missing', `${gate}: no ${name} recorded (run modelship measure --metrics FILE --dataset PATH)`);
   }
   if (bound.min !== undefined && value < bound.min) {
-    return result(gate, 'fail', `${name} ${fmt(value)} is below ${gate}.min ${fmt(bound.min)} by ${fmt(bound.min - value)}`, { limit: bound.min, actual: value });
+    return result(gate, 'fail', `${name} ${fmtMetric(value)} is below ${gate}.min ${fmtMetric(bound.min)} by ${fmtMetric(bound.min - value)}`, { limit: bound.min, actual: value });
   }
   if (bound.max !== undefined && value > bound.max) {
-    return result(gate, 'fail', `${name} ${fmt(value)} is above ${gate}.max ${fmt(bound.max)} by ${fmt(value - bound.max)}`, { limit: bound.max, actual: value });
+    return result(gate, 'fail', `${name} ${fmtMetric(value)} is above ${gate}.max ${fmtMetric(bound.max)} by ${fmtMetric(value - bound.max)}`, { limit: bound.max, actual: value });
   }
-  const range = [bound.min !== undefined ? `>= ${fmt(bound.min)}` : '', bound.max !== undefined ? `<= ${fmt(bound.max)}` : ''].filter(Boolean).join(' and ');
-  return result(gate, 'pass', `${name} ${fmt(value)} within ${gate} (${range})`, { actual: value });
+  const range = [bound.min !== undefined ? `>= ${fmtMetric(bound.min)}` : '', bound.max !== undefined ? `<= ${fmtMetric(bound.max)}` : ''].filter(Boolean).join(' and ');
+  return result(gate, 'pass', `${name} ${fmtMetric(value)} within ${gate} (${range})`, { actual: value });
 }
 
 function declaredGate(gates: Gates, f: GateFigures): GateResult[] {

@@ -1,6 +1,7 @@
 import { PolicyError } from '../core/errors';
 import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
+import { provenanceKind } from '../core/provenance';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
 import { DeploymentRole, planDeployments } from '../core/deployment-plan';
@@ -41,11 +42,11 @@ export function jobTarget(record: ModelRecord): JobTarget | undefined {
   return plan.live ? { version: plan.live.version, preview: false } : undefined;
 }
 
-function refuseOutsideGates(record: ModelRecord, v: VersionEntry): void {
+function refuseOutsideGates(record: ModelRecord, v: VersionEntry, production: boolean): void {
   if (v.stage !== 'production' && v.stage !== 'validated') {
     throw new PolicyError(`synth refused: ${record.name} ${v.version} is ${v.stage}; only a version that passed its gates is deployed`);
   }
-  const verdict = evaluateGates(record.gates, v);
+  const verdict = evaluateGates(record.gates, v, { production });
   if (!verdict.passed) throw new PolicyError(`synth refused: ${record.name} ${v.version} cannot be deployed: ${verdict.reason}`);
   if (!v.digest) throw new PolicyError(`synth refused: ${record.name} ${v.version} has no digest; the prestart task cannot verify it`);
 }
@@ -55,7 +56,7 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
   const r = props.record;
   const target = jobTarget(r);
   if (!target) return undefined;
-  refuseOutsideGates(r, target.version);
+  refuseOutsideGates(r, target.version, !target.preview);
   return jobFor(r, target.version, target.preview ? 'preview' : 'live', props.user);
 }
 
@@ -89,6 +90,9 @@ function jobFor(r: ModelRecord, v: VersionEntry, role: DeploymentRole, userProp:
     modelship_version: v.version,
     modelship_digest: digest,
     modelship_stage: stage,
+    // How the figures the gates passed on were obtained: measured or declared.
+    modelship_size_source: provenanceKind(v.provenance?.size),
+    ...(v.latencyP95Ms !== undefined ? { modelship_latency_source: provenanceKind(v.provenance?.latency) } : {}),
     modelship_managed_by: 'modelship',
   };
   const hardenedDocker = {

@@ -51,6 +51,8 @@ describe('Kubernetes manifests', () => {
     });
     expect(d.metadata.annotations).toEqual({
       'modelship.io/digest': live.digest, 'modelship.io/size-bytes': String(live.sizeBytes), 'modelship.io/latency-p95-ms': String(live.latencyP95Ms),
+      // The example's latencies were typed in: the annotation says so.
+      'modelship.io/size-source': 'measured', 'modelship.io/latency-p95-source': 'declared',
       'modelship.io/gate-max-size-mib': '512', 'modelship.io/gate-max-latency-p95-ms': '50',
     });
     expect(d.spec.replicas).toBe(3);

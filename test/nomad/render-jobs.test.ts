@@ -145,7 +145,8 @@ describe('Nomad jobs', () => {
     expect(json.Job.TaskGroups[0].Update).toMatchObject({ Canary: 0, AutoRevert: true, HealthCheck: 'checks' });
     expect(json.Job.TaskGroups[0].RestartPolicy).toMatchObject({ Attempts: 3, Mode: 'fail' });
     expect(json.Job.TaskGroups[0].ReschedulePolicy).toMatchObject({ Unlimited: true, DelayFunction: 'exponential' });
-    expect(json.Job.Meta).toEqual({ modelship_model: 'taxi-fare', modelship_version: live.version, modelship_digest: live.digest, modelship_stage: 'production', modelship_managed_by: 'modelship' });
+    expect(json.Job.Meta).toEqual({ modelship_model: 'taxi-fare', modelship_version: live.version, modelship_digest: live.digest, modelship_stage: 'production',
+      modelship_size_source: 'measured', modelship_latency_source: 'declared', modelship_managed_by: 'modelship' });
   });
 
   it('host volume: copy into a per-version directory, read-only in the server', () => {
@@ -237,7 +238,8 @@ describe('Nomad jobs', () => {
       const job = candidateOf(r).json.Job;
       expect(job.ID).toBe(`${r.name}-candidate`);
       expect(job.Meta).toEqual({
-        modelship_model: r.name, modelship_version: candidate.version, modelship_digest: candidate.digest, modelship_stage: 'candidate', modelship_managed_by: 'modelship',
+        modelship_model: r.name, modelship_version: candidate.version, modelship_digest: candidate.digest, modelship_stage: 'candidate',
+        modelship_size_source: 'measured', ...(candidate.latencyP95Ms !== undefined ? { modelship_latency_source: 'measured' } : {}), modelship_managed_by: 'modelship',
       });
       const g = job.TaskGroups[0];
       expect(g.Count).toBe(1);
@@ -250,7 +252,7 @@ describe('Nomad jobs', () => {
       expect(server.Env).toMatchObject({ MODEL_VERSION: candidate.version, MODEL_DIGEST: candidate.digest });
       // Hardening, resources and policies are production's: compare with a production job of the same version.
       const asLive = buildModelJob({ record: { ...r, deploy: { ...r.deploy, strategy: 'rolling' }, slots: undefined,
-        versions: [{ ...candidate, stage: 'production', latencyP95Ms: 1 }] } })!;
+        versions: [version(candidate.version, 'production', { digest: candidate.digest, sizeBytes: candidate.sizeBytes })] } })!;
       const strip = (t: Record<string, unknown>) => ({ ...t, Env: undefined });
       expect(g.Tasks.map(strip)).toEqual(asLive.TaskGroups[0].Tasks.map((t) => strip(t as unknown as Record<string, unknown>)));
       expect(g.RestartPolicy).toEqual(asLive.TaskGroups[0].RestartPolicy);
