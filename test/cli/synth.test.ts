@@ -35,7 +35,7 @@ describe('synth', () => {
     ]);
     expect(fs.readdirSync(path.join(out, 'nomad')).sort()).toEqual(['fraud-detector.nomad.hcl', 'fraud-detector.nomad.json', 'taxi-fare-candidate.nomad.hcl', 'taxi-fare-candidate.nomad.json', 'taxi-fare.nomad.hcl', 'taxi-fare.nomad.json']);
     // taxi-fare's older validated 1.2.0-rc.1 still runs as its candidate.
-    expect(fs.readFileSync(path.join(out, 'nomad', 'taxi-fare-candidate.nomad.hcl'), 'utf8')).toContain('modelship_version    = "1.2.0-rc.1"');
+    expect(fs.readFileSync(path.join(out, 'nomad', 'taxi-fare-candidate.nomad.hcl'), 'utf8')).toMatch(/modelship_version +.*= "1\.2\.0-rc\.1"/);
     expect(fs.readFileSync(path.join(out, 'kubernetes', 'fraud-detector.k8s.yaml'), 'utf8')).not.toContain('fraud-detector-candidate');
   });
 
@@ -60,8 +60,19 @@ describe('synth', () => {
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxLatencyP95Ms: 50', 'maxLatencyP95Ms: 20'));
     const r = cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^modelship: synth refused: taxi-fare 1\.1\.0 cannot be deployed as production: p95 latency 31\.5 ms exceeds maxLatencyP95Ms 20 by 11\.5 ms/);
+    expect(r.stderr).toMatch(/^modelship: synth refused: taxi-fare 1\.1\.0 cannot be deployed as production: p95 latency \(declared\) 31\.5 ms exceeds maxLatencyP95Ms 20 by 11\.5 ms/);
     expect({ k: snapshotDir(path.join(out, 'kubernetes')), n: snapshotDir(path.join(out, 'nomad')) }).toEqual(before);
+  });
+
+  it('a declared figure is refused for production unless the record opts in', () => {
+    const out = tempDir();
+    const dir = exampleModelsDir();
+    const file = path.join(dir, 'taxi-fare.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('acceptDeclared: true', 'acceptDeclared: false'));
+    const r = cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('modelship: synth refused: taxi-fare 1.1.0 cannot be deployed as production: production takes measured figures only, and the latency is declared (set gates.acceptDeclared: true to allow it)\n');
+    expect(fs.readdirSync(out)).toEqual([]);
   });
 
   it('a broken record stops synth with exit 2 naming file and field; nothing is written', () => {
