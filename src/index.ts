@@ -7,12 +7,16 @@
  *   modelship/lib/src/nomad       (buildModelJob, renderJobHcl, renderJobJson, ...)
  *   modelship/lib/src/nomad/nomad-model-stack  (NomadModelStack, needs cdktf)
  */
+export * from './core/champion';
+export * from './core/deployment-plan';
 export * from './core/errors';
 export * from './core/gates';
 export * from './core/history-event';
 export * from './core/init-script';
 export * from './core/lifecycle';
 export * from './core/names';
+export * from './core/p95-interval';
+export * from './core/provenance';
 export * from './core/record';
 export * from './core/semver-rules';
 export * from './core/stages';

@@ -1,6 +1,12 @@
-// jstat has no type declarations; this is the one function used from it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { jStat } = require('jstat') as { jStat: { binomial: { cdf(k: number, n: number, p: number): number } } };
+interface JStat { binomial: { cdf(k: number, n: number, p: number): number } }
+let jStat: JStat | undefined;
+
+/** jstat (no type declarations) is loaded on first use: gates import this file, and only measure needs the binomial. */
+function binomial(): JStat['binomial'] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  jStat ??= (require('jstat') as { jStat: JStat }).jStat;
+  return jStat.binomial;
+}
 
 /** Coverage asked of the interval, and the quantile it is about. */
 export const CONFIDENCE = 0.95;
@@ -15,7 +21,7 @@ export interface OrderStatisticRanks {
   readonly coverage: number;
 }
 
-const binomCdf = (k: number, n: number, p: number): number => (k < 0 ? 0 : k >= n ? 1 : jStat.binomial.cdf(k, n, p));
+const binomCdf = (k: number, n: number, p: number): number => (k < 0 ? 0 : k >= n ? 1 : binomial().cdf(k, n, p));
 
 /** Fewest requests whose sample bounds the p95 from above at 95% (1 - 0.95^n >= 0.975). */
 export const MIN_REQUESTS_FOR_INTERVAL = 72;
