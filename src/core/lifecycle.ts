@@ -158,9 +158,13 @@ export function recordFigures(record: ModelRecord, version: string, m: Measureme
   }
   const draft = new Draft(record, now);
   const v = draft.get(version) as Record<string, unknown> & Mutable<VersionEntry>;
-  for (const key of GROUP_FIELDS[m.group]) delete v[key];
+  // Latency and metrics belong to the artifact they were measured on: a new tree voids them.
+  const newArtifact = m.group === 'size' && entry.digest !== undefined && figures.digest !== undefined && figures.digest !== entry.digest;
+  const voided: FigureGroup[] = newArtifact ? ['latency', 'metrics'] : [];
+  for (const group of [m.group, ...voided]) for (const key of GROUP_FIELDS[group]) delete v[key];
   Object.assign(v, figures);
-  v.provenance = { ...(entry.provenance ?? {}), [m.group]: m.provenance };
+  const kept = Object.fromEntries(Object.entries(entry.provenance ?? {}).filter(([g]) => !voided.includes(g as FigureGroup)));
+  v.provenance = { ...kept, [m.group]: m.provenance };
   draft.events.push({
     action: m.provenance.kind === 'measured' ? 'measure' : 'declare', version, from: entry.stage, to: entry.stage,
     details: { ...figures, provenance: m.provenance },

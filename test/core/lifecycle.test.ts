@@ -140,4 +140,23 @@ describe('lifecycle', () => {
     const r = record({ versions: [version('1.0.0', 'validated')] });
     expect(() => recordFigures(r, '1.0.0', { group: 'size', figures: { digest: D2, sizeBytes: 1 }, provenance: MEASURED_SIZE }, NOW)).toThrow(/needs a new version/);
   });
+
+  it('a new artifact for a candidate voids the latency and metrics measured on the old one', () => {
+    const r = record({ versions: [version('1.0.0', 'candidate', { metrics: { auc: 0.9 }, datasetDigest: D2 })] });
+    const out = recordFigures(r, '1.0.0', { group: 'size', figures: { digest: D2, sizeBytes: 5 }, provenance: MEASURED_SIZE }, NOW).record.versions[0];
+    expect(out).toMatchObject({ digest: D2, sizeBytes: 5 });
+    expect(out.latencyP95Ms).toBeUndefined();
+    expect(out.metrics).toBeUndefined();
+    expect(out.provenance).toEqual({ size: MEASURED_SIZE });
+    // The same artifact measured again keeps them.
+    const same = recordFigures(r, '1.0.0', { group: 'size', figures: { digest: r.versions[0].digest, sizeBytes: 5 }, provenance: MEASURED_SIZE }, NOW).record.versions[0];
+    expect(same.latencyP95Ms).toBe(20);
+  });
+
+  it('a declared figure never replaces a measured one', () => {
+    const r = record({ versions: [version('1.0.0', 'candidate')] });
+    expect(() => recordFigures(r, '1.0.0', {
+      group: 'latency', figures: { latencyP95Ms: 1 }, provenance: { kind: 'declared', at: NOW, actor: 'a', source: 'typed' },
+    }, NOW)).toThrow(/its latency was measured .*a declared figure cannot replace a measured one/);
+  });
 });
