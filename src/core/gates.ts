@@ -160,8 +160,3 @@ export function verdictOf(results: readonly GateResult[]): GateVerdict {
     reason: failed.length ? failed.map((r) => r.message).join('; ') : undefined,
   };
 }
-
-/** True when some gate has no figure at all, as opposed to a figure over its limit. */
-export function hasMissingFigure(verdict: GateVerdict): boolean {
-  return verdict.results.some((r) => r.outcome === 'missing');
-}

@@ -93,6 +93,13 @@ describe('Kubernetes manifests', () => {
     expect(candidate.spec.template.spec.initContainers[0].image).toBe('registry.example.com/models/taxi-fare:1.2.0-rc.1');
   });
 
+  it('annotates how the figures were obtained, and a measured p95 with its interval', () => {
+    const r = record({ versions: [version('1.0.0', 'production', { latencyP95Ms: 20, latencyP95LowMs: 18, latencyP95HighMs: 22 })] });
+    expect(byKindName(render(r), 'Deployment', 'taxi-fare').metadata.annotations).toMatchObject({
+      'modelship.io/size-source': 'measured', 'modelship.io/latency-p95-source': 'measured', 'modelship.io/latency-p95-ci-ms': '18-22',
+    });
+  });
+
   it('sizes the volume from the recorded size plus headroom', () => {
     const r = record({ versions: [version('1.0.0', 'production', { sizeBytes: 400 * 1024 * 1024 })] });
     const d = byKindName(render(r), 'Deployment', 'taxi-fare');
