@@ -1,5 +1,5 @@
 import { promotionCopy, withPromotedImage } from '../../src/core/image-promotion';
-import { promote, recordFigures } from '../../src/core/lifecycle';
+import { pinImage, promote } from '../../src/core/lifecycle';
 import { initImage, splitPinned } from '../../src/core/model-image';
 import { record, T0, version } from '../helpers/records';
 
