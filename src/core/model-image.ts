@@ -34,7 +34,7 @@ export function hasSeparateCandidateStorage(artifact: ArtifactSpec): boolean {
  * tag is pushed again; a version never resolved (`measure --image`) keeps
  * the plain tag in the production repository.
  */
-export function initImage(artifact: ArtifactSpec, version: VersionEntry): string {
+export function initImage(artifact: Pick<ArtifactSpec, 'image'>, version: Pick<VersionEntry, 'version' | 'image'>): string {
   return version.image ?? `${artifact.image}:${version.version}`;
 }
 
