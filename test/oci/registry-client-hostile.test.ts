@@ -39,8 +39,8 @@ describe('RegistryClient against hostile or broken registries', () => {
   it('does not follow a redirect to another host, so credentials never reach it', async () => {
     const other = await serve('other', (_req, res) => res.writeHead(200).end());
     const host = await serve('registry', (req, res) => {
-      if (!req.headers.authorization) return res.writeHead(401, { 'www-authenticate': 'Basic realm="r"' }).end();
-      res.writeHead(307, { location: `http://${other}${req.url}` }).end();
+      if (!req.headers.authorization) res.writeHead(401, { 'www-authenticate': 'Basic realm="r"' }).end();
+      else res.writeHead(307, { location: `http://${other}${req.url}` }).end();
     });
     await expect(client().resolve(parseRepository(`${host}/models/x`), '1.0.0')).rejects.toThrow(`registry ${host}, repository models/x: HEAD manifest 1.0.0: HTTP 307`);
     expect(hits.filter((h) => h.server === 'other')).toEqual([]);
@@ -67,7 +67,10 @@ describe('RegistryClient against hostile or broken registries', () => {
   it('answers the challenge it speaks when a registry offers several', async () => {
     const digest = `sha256:${'d'.repeat(64)}`;
     const host = await serve('registry', (req, res) => {
-      if (req.headers.authorization === `Basic ${Buffer.from('ci:secret').toString('base64')}`) return res.writeHead(200, { 'docker-content-digest': digest }).end();
+      if (req.headers.authorization === `Basic ${Buffer.from('ci:secret').toString('base64')}`) {
+        res.writeHead(200, { 'docker-content-digest': digest }).end();
+        return;
+      }
       res.setHeader('www-authenticate', ['Negotiate', 'Basic realm="r"']);
       res.writeHead(401).end();
     });
