@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_INPUT, isModelshipError } from '../core/errors';
+import { fileProblem, isSystemError } from '../registry/file-errors';
 import { registerBump } from './bump';
 import { registerHistory } from './history';
 import { registerInit } from './init';
@@ -52,6 +53,10 @@ export async function run(argv: readonly string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? 0 : EXIT_INPUT;
     } else if (isModelshipError(e)) {
       fail(e.message, e.exitCode);
+    } else if (isSystemError(e)) {
+      // A failed system call no command anticipated is still one line, not a stack trace.
+      const problem = fileProblem(e);
+      fail(problem.message, isModelshipError(problem) ? problem.exitCode : 70);
     } else {
       fail(`internal error: ${(e as Error).stack ?? String(e)}`, 70);
     }

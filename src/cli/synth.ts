@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
+import { writeFilesAtomic } from '../registry/atomic-write';
+import { fileProblem } from '../registry/file-errors';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 
 const TARGETS = ['kubernetes', 'nomad', 'all'] as const;
@@ -30,18 +32,21 @@ export async function synthesize(opts: SynthFlags): Promise<Map<string, string>>
       : (await import('../nomad/render-jobs')).renderJobs(records);
     for (const [name, text] of rendered) files.set(path.join(opts.out, target, name), text);
   }
-  for (const target of targets) {
-    const dir = path.join(opts.out, target);
-    fs.mkdirSync(dir, { recursive: true });
-    for (const name of fs.readdirSync(dir)) {
-      const file = path.join(dir, name);
-      if (OWNED[target].test(name) && !files.has(file)) fs.rmSync(file);
+  try {
+    const stale: string[] = [];
+    for (const target of targets) {
+      const dir = path.join(opts.out, target);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const name of fs.readdirSync(dir)) {
+        const file = path.join(dir, name);
+        if (OWNED[target].test(name) && !files.has(file)) stale.push(file);
+      }
     }
-  }
-  for (const [file, text] of files) {
-    const tmp = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
+    // Every new file is written in full before any old one is replaced or removed.
+    writeFilesAtomic(files);
+    for (const file of stale) fs.rmSync(file);
+  } catch (e) {
+    throw fileProblem(e, (e as NodeJS.ErrnoException).path?.replace(/\/\.([^/]+)\.tmp-[^/]+$/, '/$1'), '--out');
   }
   return files;
 }

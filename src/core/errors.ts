@@ -4,6 +4,8 @@
  */
 export const EXIT_POLICY = 1;
 export const EXIT_INPUT = 2;
+/** The machine failed a read or write (full disk, I/O error): sysexits' EX_IOERR. */
+export const EXIT_IO = 74;
 
 /** The user's input (a flag, a record, a file) is wrong: exit 2. */
 export class InputError extends Error {
@@ -23,6 +25,15 @@ export class PolicyError extends Error {
   }
 }
 
-export function isModelshipError(e: unknown): e is InputError | PolicyError {
-  return e instanceof InputError || e instanceof PolicyError;
+/** The file system failed (full disk, I/O error); the command changed nothing: exit 74. */
+export class IoError extends Error {
+  readonly exitCode = EXIT_IO;
+  constructor(message: string) {
+    super(message);
+    this.name = 'IoError';
+  }
+}
+
+export function isModelshipError(e: unknown): e is InputError | PolicyError | IoError {
+  return e instanceof InputError || e instanceof PolicyError || e instanceof IoError;
 }
