@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
+import { kubeletLiteral } from './kubelet-literal';
 import { MODEL_UID } from '../core/runtime-user';
 import type { ArtifactSpec, Gates, ServingSpec, SlotName, VersionEntry } from '../core/record';
 import {
@@ -120,13 +121,13 @@ export class ModelDeployment extends Construct {
         image: `${artifact.image}:${v.version}`,
         // Version tags are immutable: a node that has the image need not pull it again.
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-        command: ['sh', '-c', INIT_SCRIPT],
-        envVariables: {
-          MODELSHIP_SRC: kplus.EnvValue.fromValue(artifact.path),
-          MODELSHIP_DEST: kplus.EnvValue.fromValue(`${STAGING_MOUNT}/${MODEL_SUBDIR}`),
-          MODELSHIP_VERSION: kplus.EnvValue.fromValue(v.version),
-          MODELSHIP_DIGEST: kplus.EnvValue.fromValue(digest),
-        },
+        command: ['sh', '-c', INIT_SCRIPT].map(kubeletLiteral),
+        envVariables: literalEnv({
+          MODELSHIP_SRC: artifact.path,
+          MODELSHIP_DEST: `${STAGING_MOUNT}/${MODEL_SUBDIR}`,
+          MODELSHIP_VERSION: v.version,
+          MODELSHIP_DIGEST: digest,
+        }),
         volumeMounts: [{ volume: modelVolume, path: STAGING_MOUNT }],
         securityContext: hardened,
         resources: {
@@ -139,12 +140,12 @@ export class ModelDeployment extends Construct {
         image: serving.image,
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         ports: [{ number: serving.port, name: 'http' }],
-        envVariables: {
-          ...Object.fromEntries(Object.entries(serving.env ?? {}).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
-          MODEL_DIR: kplus.EnvValue.fromValue(modelDir),
-          MODEL_VERSION: kplus.EnvValue.fromValue(v.version),
-          MODEL_DIGEST: kplus.EnvValue.fromValue(digest),
-        },
+        envVariables: literalEnv({
+          ...serving.env,
+          MODEL_DIR: modelDir,
+          MODEL_VERSION: v.version,
+          MODEL_DIGEST: digest,
+        }),
         volumeMounts: [
           { volume: modelVolume, path: serving.modelDir, readOnly: true },
           { volume: tmpVolume, path: '/tmp' },
@@ -178,6 +179,11 @@ export class ModelDeployment extends Construct {
     // Checked again at synth time: a record edited after construction must not slip through.
     this.node.addValidation({ validate: () => gateProblems(props, servesAs) });
   }
+}
+
+/** Every value as the process must see it, whatever `$` it holds. */
+function literalEnv(env: Readonly<Record<string, string>>): Record<string, kplus.EnvValue> {
+  return Object.fromEntries(Object.entries(env).map(([k, val]) => [k, kplus.EnvValue.fromValue(kubeletLiteral(val))]));
 }
 
 function gateProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage']): string[] {
