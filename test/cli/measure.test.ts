@@ -45,7 +45,7 @@ describe('measure', () => {
     const before = snapshotDir(dir);
     const r = await cliAsync(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/\.\/etc is a symlink that leaves the artifact tree/);
+    expect(r.stderr).toMatch(/\.\/etc is a symlink \(to \/etc\)/);
     expect(snapshotDir(dir)).toEqual(before);
   });
 
