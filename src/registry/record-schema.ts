@@ -150,7 +150,8 @@ function describe(issue: v.BaseIssue<unknown>): string {
   if (issue.input === undefined && issue.kind === 'schema') return 'is required';
   // Name the offending value, unless the message already quotes it (the semver check does).
   if (issue.type === 'check' || issue.type === 'union') return issue.message;
-  const shown = typeof issue.input === 'object' && issue.input !== null ? (Array.isArray(issue.input) ? 'a list' : 'a mapping') : JSON.stringify(issue.input);
+  const shown = typeof issue.input === 'number' && !Number.isFinite(issue.input) ? String(issue.input)
+    : typeof issue.input === 'object' && issue.input !== null ? (Array.isArray(issue.input) ? 'a list' : 'a mapping') : JSON.stringify(issue.input);
   return `${issue.message}, not ${shown}`;
 }
 
@@ -159,7 +160,8 @@ function describe(issue: v.BaseIssue<unknown>): string {
  * `<file>: <field path>: <rule>`, one per line, the first line standing alone.
  */
 export function parseRecord(data: unknown, file: string, expectedName: string): ModelRecord {
-  const result = v.safeParse(recordSchema, data);
+  // One problem per field: a value that is not a quantity at all need not also be too large.
+  const result = v.safeParse(recordSchema, data, { abortPipeEarly: true });
   const early = prototypeKeyProblems(data, file);
   if (!result.success || early.length) {
     throw new InputError([...early, ...(result.issues ?? []).map((i) => `${file}: ${pathOf(i)}: ${describe(i)}`)].join('\n'));
