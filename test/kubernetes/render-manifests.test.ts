@@ -198,7 +198,7 @@ describe('Kubernetes manifests', () => {
       expect(podLabels).toMatchObject({ 'modelship.io/stage': 'candidate', 'modelship.io/track': 'candidate' });
       assertHardened(d);
       const [init] = d.spec.template.spec.initContainers;
-      expect(init.command).toEqual(['sh', '-c', INIT_SCRIPT]);
+      expect(asKubeletRuns(init).command).toEqual(['sh', '-c', INIT_SCRIPT]);
       expect(init.env).toEqual(expect.arrayContaining([{ name: 'MODELSHIP_DIGEST', value: D2 }]));
       const service = byKindName(objects, 'Service', `${r.name}-candidate`);
       expect(selects(service, podLabels)).toBe(true);
