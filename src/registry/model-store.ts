@@ -10,7 +10,7 @@ import { removeTempFiles } from './atomic-write';
 import { fileProblem } from './file-errors';
 import { readHistory } from './history-log';
 import { applyManagedFields, parseRecordText, RecordDocument } from './record-document';
-import { withLock } from './record-lock';
+import { removeLockDebris, withLock } from './record-lock';
 import { commitChange, hasIntent, recoverIntent } from './write-intent';
 
 const RECORD_SUFFIX = '.yaml';
@@ -74,6 +74,7 @@ export class ModelStore {
   private recover(name: string): void {
     const file = this.recordFile(name);
     removeTempFiles(file);
+    removeLockDebris(file);
     const done = recoverIntent(file, this.historyFile(name));
     if (done) process.stderr.write(`modelship: ${done}\n`);
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { PolicyError } from '../core/errors';
 import { fileProblem } from './file-errors';
 
@@ -181,6 +182,27 @@ function isStale(seen: NonNullable<Seen>, me: LockOwner, graceMs: number): boole
 function releaseIfMine(file: string, me: LockOwner): void {
   const seen = look(file);
   if (seen?.owner?.token === me.token) fs.rmSync(file, { force: true });
+}
+
+/** A live process keeps its token file or take-over claim for microseconds; one this old is a killed process's. */
+const DEBRIS_AGE_MS = 60_000;
+
+/**
+ * Removes token files and take-over claims left by killed processes. Safe only
+ * by age: a young one may belong to a process between two system calls.
+ */
+export function removeLockDebris(recordFile: string): void {
+  const dir = path.dirname(recordFile);
+  const prefix = `${path.basename(recordFile)}.lock.`;
+  for (const name of fs.readdirSync(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const file = path.join(dir, name);
+    try {
+      if (Date.now() - fs.statSync(file).mtimeMs > DEBRIS_AGE_MS) fs.rmSync(file, { force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
 }
 
 /**

@@ -67,6 +67,19 @@ describe('the record lock', () => {
     expect(fs.existsSync(lock)).toBe(false);
   });
 
+  it('removes token files and take-over claims of killed processes once they are a minute old, not before', () => {
+    const dir = modelsDir();
+    const old = path.join(dir, `x.yaml.lock.${'a'.repeat(32)}`);
+    const claim = path.join(dir, 'x.yaml.lock.takeover-token_dead');
+    const young = path.join(dir, `x.yaml.lock.${'b'.repeat(32)}`);
+    for (const f of [old, claim, young]) fs.writeFileSync(f, '{}');
+    const twoMinutesAgo = new Date(Date.now() - 120_000);
+    fs.utimesSync(old, twoMinutesAgo, twoMinutesAgo);
+    fs.utimesSync(claim, twoMinutesAgo, twoMinutesAgo);
+    expect(cli(['bump', 'x', 'patch', '--models-dir', dir])).toMatchObject({ code: 0, stderr: '' });
+    expect(fs.readdirSync(dir).sort()).toEqual(['x.history.jsonl', 'x.yaml', path.basename(young)]);
+  });
+
   it('concurrent take-overs of a dead owner\'s lock, with every lock step slowed at random, lose no update (4 runs of 6 processes)', async () => {
     for (let run = 0; run < 4; run++) {
       const dir = modelsDir();
