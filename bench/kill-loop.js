@@ -70,6 +70,14 @@ async function main() {
       process.exit(1);
     }
   }
+  // Temp files of a killed command go with the next change.
+  const last = cli(['bump', 'x', 'patch', '--models-dir', dir]);
+  if (last.status !== 0) throw new Error(`final bump: exit ${last.status}: ${last.stderr}`);
+  const problem = agreement(dir);
+  if (problem) {
+    console.error(`FAIL after the final bump: ${problem}`);
+    process.exit(1);
+  }
   // A killed holder's lock, and its token files (removed once a minute old), are expected; a temp record or an intent is not.
   const leftovers = fs.readdirSync(dir).filter((n) => n !== 'x.yaml' && n !== 'x.history.jsonl' && !n.startsWith('x.yaml.lock'));
   if (leftovers.length) {

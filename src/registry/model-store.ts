@@ -11,7 +11,7 @@ import { fileProblem } from './file-errors';
 import { readHistory } from './history-log';
 import { applyManagedFields, parseRecordText, RecordDocument } from './record-document';
 import { removeLockDebris, withLock } from './record-lock';
-import { commitChange, hasIntent, recoverIntent } from './write-intent';
+import { commitChange, hasIntent, intentFile, recoverIntent } from './write-intent';
 
 const RECORD_SUFFIX = '.yaml';
 
@@ -74,6 +74,7 @@ export class ModelStore {
   private recover(name: string): void {
     const file = this.recordFile(name);
     removeTempFiles(file);
+    removeTempFiles(intentFile(file));
     removeLockDebris(file);
     const done = recoverIntent(file, this.historyFile(name));
     if (done) process.stderr.write(`modelship: ${done}\n`);
@@ -127,6 +128,7 @@ export class ModelStore {
    */
   update(name: string, step: (record: ModelRecord) => Outcome): Outcome {
     const file = this.recordFile(name);
+    this.settle(name);
     // Refuse an unknown model before creating a lock file beside a record that does not exist.
     if (!fs.existsSync(file)) this.readDocument(name);
     const outcome = withLock(file, () => {
