@@ -1,5 +1,6 @@
-// Kill loop: SIGKILLs `bump` at random instants across its whole run, hundreds
-// of times, and after every kill checks that the next command leaves the record
+// Kill loop: SIGKILLs `bump` hundreds of times, every other time at a random
+// instant of its run and otherwise at a random one of its file-system calls
+// (bench/kill-at-call.js, so every step of a change is hit), and after every kill checks that the next command leaves the record
 // and its history in agreement (the record's versions are exactly the history's
 // bump lines, in order, and every history line parses).
 //   node bench/kill-loop.js [kills=300]
@@ -30,9 +31,14 @@ function agreement(dir) {
   return undefined;
 }
 
-function killAfter(ms) {
+const KILL_AT_CALL = path.join(__dirname, 'kill-at-call.js');
+
+function killAfter(ms, atCall) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, 'bump', 'x', 'patch', '--models-dir', dir], { env, stdio: 'ignore' });
+    const args = atCall ? ['-r', KILL_AT_CALL, BIN] : [BIN];
+    const child = spawn(process.execPath, [...args, 'bump', 'x', 'patch', '--models-dir', dir], {
+      env: { ...env, KILL_AT_CALL: String(atCall || 0) }, stdio: 'ignore',
+    });
     const t = setTimeout(() => child.kill('SIGKILL'), ms);
     child.on('exit', (code, signal) => {
       clearTimeout(t);
@@ -55,10 +61,14 @@ async function main() {
   }
   times.sort((a, b) => a - b);
   const median = times[2];
+  // How many file-system calls an undisturbed bump makes.
+  const counted = spawnSync(process.execPath, ['-r', KILL_AT_CALL, BIN, 'bump', 'x', 'patch', '--models-dir', dir], { encoding: 'utf8', env });
+  const calls = Number(/calls=(\d+)/.exec(counted.stderr)[1]);
   let inWindow = 0;
   let killed = 0;
   for (let i = 0; i < kills; i++) {
-    const outcome = await killAfter(median * (0.3 + Math.random() * 0.9));
+    const atCall = i % 2 === 1 ? 1 + Math.floor(Math.random() * calls) : 0;
+    const outcome = await killAfter(atCall ? 60_000 : median * (0.3 + Math.random() * 0.9), atCall);
     if (outcome === 'killed') killed++;
     if (fs.existsSync(path.join(dir, '.x.yaml.intent'))) inWindow++;
     // Any command settles an interrupted change; status only reads.
@@ -84,7 +94,7 @@ async function main() {
     console.error(`FAIL: left behind ${leftovers.join(', ')}`);
     process.exit(1);
   }
-  console.log(`${kills} runs, ${killed} killed (median bump ${median.toFixed(0)} ms; kills at 0.3-1.2x of it), ` +
+  console.log(`${kills} runs, ${killed} killed (median bump ${median.toFixed(0)} ms: half killed at 0.3-1.2x of it, half at one of its ${calls} file-system calls), ` +
     `${inWindow} inside the write window; record and history agreed after every one`);
   fs.rmSync(path.dirname(dir), { recursive: true, force: true });
 }
