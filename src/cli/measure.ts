@@ -3,10 +3,13 @@ import { InputError } from '../core/errors';
 import { recordFigures, requireVersion } from '../core/lifecycle';
 import { treeDigest } from '../core/tree-digest';
 import { CommonOptions, MODELS_DIR_FLAG, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
+import { measureImage } from './measure-image';
 import { progressBar } from './progress-bar';
+import { addRegistryOptions, RegistryOptions } from './registry-options';
 
-interface MeasureFlags extends CommonOptions {
+interface MeasureFlags extends CommonOptions, RegistryOptions {
   artifact?: string;
+  image?: boolean;
   endpoint?: string;
   requests: number;
   concurrency: number;
@@ -24,13 +27,14 @@ function collectHeader(value: string, previous: Record<string, string>): Record<
 }
 
 export function registerMeasure(program: Command): void {
-  program
+  const command = program
     .command('measure')
     .description('record an artifact tree\'s size and digest (--artifact) or an endpoint\'s latency (--endpoint)')
     .argument('<name>', 'model name')
     .argument('<version>', 'version')
     .option('--artifact <dir>', 'artifact tree to hash and size')
     .option('--endpoint <url>', 'URL to send requests to')
+    .option('--image', 'resolve the version\'s tag in the candidate repository to its manifest digest and pin it')
     .option('--requests <n>', 'requests that count', parsePositiveInt, 200)
     .option('--concurrency <n>', 'requests in flight at once', parsePositiveInt, 8)
     .option('--warmup <n>', 'requests sent first and not counted', parseWholeNumber, 10)
@@ -38,15 +42,17 @@ export function registerMeasure(program: Command): void {
     .option('--header <k:v>', 'request header, repeatable', collectHeader, {})
     .option('--max-error-rate <x>', 'share of failed requests (0..1) that refuses the measurement', parseShare, 0.01)
     .option('--timeout-ms <n>', 'per-request timeout', parsePositiveInt, 10000)
-    .option(...MODELS_DIR_FLAG)
+    .option(...MODELS_DIR_FLAG);
+  addRegistryOptions(command)
     .action(async (name: string, version: string, opts: MeasureFlags) => {
-      if (Boolean(opts.artifact) === Boolean(opts.endpoint)) {
-        throw new InputError('measure: give exactly one of --artifact DIR or --endpoint URL');
+      if ([opts.artifact, opts.endpoint, opts.image].filter(Boolean).length !== 1) {
+        throw new InputError('measure: give exactly one of --artifact DIR, --endpoint URL or --image');
       }
       const store = storeOf(opts);
       const record = store.load(name);
       // Before a measurement that may take minutes, not after it.
       requireVersion(record, version);
+      if (opts.image) return measureImage(store, name, version, opts);
       if (opts.artifact) {
         const bar = progressBar(process.stderr);
         const result = await treeDigest(opts.artifact, { onProgress: bar.update });

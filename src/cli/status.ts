@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { ModelRecord, otherSlot, productionVersion, VersionEntry } from '../core/record';
+import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } from '../core/deployment-plan';
+import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 import { green, red, dim } from './style';
@@ -21,15 +22,14 @@ export interface ModelStatus {
   size: { mib: number | null; maxMiB: number };
   latencyP95: { ms: number | null; maxMs: number };
   versions: { version: string; stage: string }[];
+  /** What synth deploys, from the same plan both renderers use. */
+  deployments: { role: DeploymentRole; version: string; slot?: string }[];
 }
 
-/** The version a reviewer looks at next: the preview slot, else the newest not yet live. */
-function nextVersionOf(r: ModelRecord): ModelStatus['next'] {
-  if (r.deploy.strategy === 'blue-green' && r.slots) {
-    const v = r.slots[otherSlot(r.slots.active)];
-    const e = r.versions.find((x) => x.version === v);
-    if (e && e.stage === 'validated') return { version: e.version, stage: e.stage, role: 'preview' };
-  }
+/** The version a reviewer looks at next: the preview slot, else the candidate synth runs, else the newest not yet live. */
+function nextVersionOf(r: ModelRecord, plan: DeploymentPlan): ModelStatus['next'] {
+  if (plan.preview?.role === 'preview') return { version: plan.preview.version.version, stage: plan.preview.version.stage, role: 'preview' };
+  if (plan.candidate) return { version: plan.candidate.version.version, stage: plan.candidate.version.stage, role: 'candidate' };
   const pending = r.versions
     .filter((v) => v.stage === 'candidate' || v.stage === 'validated')
     .sort((a, b) => compareVersions(b.version, a.version))[0];
@@ -38,7 +38,8 @@ function nextVersionOf(r: ModelRecord): ModelStatus['next'] {
 
 export function statusOf(r: ModelRecord): ModelStatus {
   const live = productionVersion(r);
-  const next = nextVersionOf(r);
+  const plan = planDeployments(r);
+  const next = nextVersionOf(r, plan);
   // Figures shown are those of the version that matters most: the one in review, else the live one.
   const shown: VersionEntry | undefined = (next && r.versions.find((v) => v.version === next.version)) ?? live;
   return {
@@ -50,6 +51,7 @@ export function statusOf(r: ModelRecord): ModelStatus {
     size: { mib: shown?.sizeBytes !== undefined ? shown.sizeBytes / MIB : null, maxMiB: r.gates.maxSizeMiB },
     latencyP95: { ms: shown?.latencyP95Ms ?? null, maxMs: r.gates.maxLatencyP95Ms },
     versions: r.versions.map((v) => ({ version: v.version, stage: v.stage })),
+    deployments: plannedDeployments(plan).map((p) => ({ role: p.role, version: p.version.version, ...(p.slot ? { slot: p.slot } : {}) })),
   };
 }
 
