@@ -86,7 +86,7 @@ describe('the record lock', () => {
       fs.writeFileSync(path.join(dir, 'x.yaml.lock'), JSON.stringify({
         token: 'dead', pid: DEAD_PID, host: os.hostname(), pidns: selfNs(), boot: bootId(), since: 'then',
       }));
-      const results = await Promise.all(Array.from({ length: 6 }, () => cliAsync(['bump', 'x', 'patch', '--models-dir', dir], { nodeArgs: ['-r', SLOW] })));
+      const results = await Promise.all(Array.from({ length: 6 }, () => cliAsync(['bump', 'x', 'patch', '--models-dir', dir], { nodeArgs: ['-r', SLOW], env: { SLOW_LOCK_MAX_MS: '100' } })));
       for (const r of results) expect(r).toMatchObject({ code: 0, stderr: '' });
       const versions = (parse(fs.readFileSync(path.join(dir, 'x.yaml'), 'utf8')) as { versions: { version: string }[] }).versions.map((v) => v.version);
       expect(versions).toHaveLength(6);
