@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } from '../core/deployment-plan';
+import { provenanceKind } from '../core/provenance';
 import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
@@ -20,7 +21,7 @@ export interface ModelStatus {
   next: { version: string; stage: string; role: 'preview' | 'candidate' } | null;
   activeSlot: string | null;
   size: { mib: number | null; maxMiB: number };
-  latencyP95: { ms: number | null; maxMs: number };
+  latencyP95: { ms: number | null; maxMs: number; source: 'measured' | 'declared' | null; ci95: [number, number] | null };
   versions: { version: string; stage: string }[];
   /** What synth deploys, from the same plan both renderers use. */
   deployments: { role: DeploymentRole; version: string; slot?: string }[];
@@ -49,7 +50,12 @@ export function statusOf(r: ModelRecord): ModelStatus {
     next,
     activeSlot: r.slots?.active ?? null,
     size: { mib: shown?.sizeBytes !== undefined ? shown.sizeBytes / MIB : null, maxMiB: r.gates.maxSizeMiB },
-    latencyP95: { ms: shown?.latencyP95Ms ?? null, maxMs: r.gates.maxLatencyP95Ms },
+    latencyP95: {
+      ms: shown?.latencyP95Ms ?? null,
+      maxMs: r.gates.maxLatencyP95Ms,
+      source: shown?.latencyP95Ms !== undefined ? provenanceKind(shown.provenance?.latency) : null,
+      ci95: shown?.latencyP95LowMs !== undefined && shown.latencyP95HighMs !== undefined ? [shown.latencyP95LowMs, shown.latencyP95HighMs] : null,
+    },
     versions: r.versions.map((v) => ({ version: v.version, stage: v.stage })),
     deployments: plannedDeployments(plan).map((p) => ({ role: p.role, version: p.version.version, ...(p.slot ? { slot: p.slot } : {}) })),
   };
@@ -85,7 +91,7 @@ export function registerStatus(program: Command): void {
           s.next ? `${s.next.version} (${s.next.role === 'preview' ? 'preview' : s.next.stage})` : dim('-'),
           s.activeSlot ?? dim('-'),
           against(s.size.mib, s.size.maxMiB, 'MiB'),
-          against(s.latencyP95.ms, s.latencyP95.maxMs, 'ms'),
+          against(s.latencyP95.ms, s.latencyP95.maxMs, 'ms') + (s.latencyP95.source === 'declared' ? ' (declared)' : ''),
         ]),
       ));
     });

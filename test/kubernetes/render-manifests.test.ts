@@ -52,6 +52,8 @@ describe('Kubernetes manifests', () => {
     });
     expect(d.metadata.annotations).toEqual({
       'modelship.io/digest': live.digest, 'modelship.io/size-bytes': String(live.sizeBytes), 'modelship.io/latency-p95-ms': String(live.latencyP95Ms),
+      // The example's latencies were typed in: the annotation says so.
+      'modelship.io/size-source': 'measured', 'modelship.io/latency-p95-source': 'declared',
       'modelship.io/gate-max-size-mib': '512', 'modelship.io/gate-max-latency-p95-ms': '50',
     });
     expect(d.spec.replicas).toBe(3);
@@ -107,6 +109,13 @@ describe('Kubernetes manifests', () => {
     expect(init.env).toEqual(expect.arrayContaining([{ name: 'MODELSHIP_SRC', value: '/model$(MODEL_VERSION)$$' }]));
     for (const [name, value] of Object.entries(env)) expect(server.env).toContainEqual({ name, value });
     expect(server.env).toContainEqual({ name: 'MODEL_VERSION', value: '1.0.0' });
+  });
+
+  it('annotates how the figures were obtained, and a measured p95 with its interval', () => {
+    const r = record({ versions: [version('1.0.0', 'production', { latencyP95Ms: 20, latencyP95LowMs: 18, latencyP95HighMs: 22 })] });
+    expect(byKindName(render(r), 'Deployment', 'taxi-fare').metadata.annotations).toMatchObject({
+      'modelship.io/size-source': 'measured', 'modelship.io/latency-p95-source': 'measured', 'modelship.io/latency-p95-ci-ms': '18-22',
+    });
   });
 
   it('sizes the volume from the recorded size plus headroom', () => {
