@@ -56,6 +56,11 @@ export interface DeploySpec {
   };
 }
 
+import type { MonitoringSpec } from './monitoring-spec';
+import type { RetrainingSpec } from './retraining-spec';
+export type { DriftThresholds, MonitoringSpec } from './monitoring-spec';
+export type { RetrainingSpec } from './retraining-spec';
+
 export interface VersionEntry {
   readonly version: string;
   readonly stage: Stage;
@@ -88,6 +93,10 @@ export interface ModelRecord {
   readonly serving: ServingSpec;
   readonly gates: Gates;
   readonly deploy: DeploySpec;
+  /** Columns and thresholds `modelship drift` compares. */
+  readonly monitoring?: MonitoringSpec;
+  /** A scheduled retraining job rendered next to the serving objects. */
+  readonly retraining?: RetrainingSpec;
   readonly versions: readonly VersionEntry[];
   readonly slots?: Slots;
 }

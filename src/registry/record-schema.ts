@@ -5,6 +5,7 @@ import { ModelRecord, SLOT_NAMES, STAGES, STRATEGIES } from '../core/record';
 import { recordRuleViolations } from '../core/record-rules';
 import { isSemver } from '../core/semver-rules';
 import { DIGEST_PATTERN } from '../core/tree-digest';
+import { loopSchemas } from './loop-schema';
 
 // valibot rather than zod: it loads in a tenth of the time, and every CLI call loads it.
 
@@ -45,6 +46,8 @@ const versionEntry = v.strictObject({
   reason: v.optional(v.string('must be a string')),
 }, 'must be a mapping');
 
+const { monitoringSchema, retrainingSchema } = loopSchemas({ cpu: CPU, memory: MEMORY, imageRef: IMAGE_REF });
+
 const recordSchema = v.strictObject({
   name: v.string('must be a string'),
   artifact: v.strictObject({
@@ -77,6 +80,8 @@ const recordSchema = v.strictObject({
       hostVolume: v.optional(str(/^[A-Za-z0-9_-]+$/, 'must be a Nomad host volume name')),
     }, 'must be a mapping')),
   }, 'must be a mapping'),
+  monitoring: v.optional(monitoringSchema),
+  retraining: v.optional(retrainingSchema),
   versions: v.optional(v.array(versionEntry, 'must be a list'), []),
   slots: v.optional(v.strictObject({
     active: v.picklist(SLOT_NAMES, 'must be blue or green'),
