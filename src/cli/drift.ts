@@ -18,6 +18,8 @@ interface DriftFlags extends CommonOptions {
 
 /** Four significant digits: enough to compare runs, short enough for a terminal. */
 const fig = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPrecision(4))) : String(x));
+/** A p-value below double precision's reach of 1 - cdf prints as a bound, not as an impossible 0. */
+const pv = (p: number): string => (p === 0 ? '< 1e-16' : fig(p));
 
 function renderReport(name: string, version: string | null, r: DriftReport): string {
   const verdict = (drifted: boolean) => (drifted ? red('DRIFT') : green('ok'));
@@ -25,11 +27,11 @@ function renderReport(name: string, version: string | null, r: DriftReport): str
   for (const n of r.numeric) {
     const sampled = n.exact ? '' : ' (sampled)';
     rows.push(['psi', n.column, fig(n.psi), `>= ${r.thresholds.psi}`, verdict(n.psi >= r.thresholds.psi)]);
-    rows.push(['ks', n.column, `D ${fig(n.ksStatistic)}, p ${fig(n.ksPValue)}${sampled}`, `p < ${r.thresholds.ksPValue}`, verdict(n.ksPValue < r.thresholds.ksPValue)]);
+    rows.push(['ks', n.column, `D ${fig(n.ksStatistic)}, p ${pv(n.ksPValue)}${sampled}`, `p < ${r.thresholds.ksPValue}`, verdict(n.ksPValue < r.thresholds.ksPValue)]);
   }
   for (const c of r.categorical) {
     const added = c.newCategories.length ? `, new: ${c.newCategories.slice(0, 3).join(', ')}${c.newCategories.length > 3 ? ', ...' : ''}` : '';
-    rows.push(['chi-square', c.column, `${fig(c.chiSquare)} (${c.degreesOfFreedom} df), p ${fig(c.pValue)}${added}`, `p < ${r.thresholds.chiSquarePValue}`, verdict(c.drifted)]);
+    rows.push(['chi-square', c.column, `${fig(c.chiSquare)} (${c.degreesOfFreedom} df), p ${pv(c.pValue)}${added}`, `p < ${r.thresholds.chiSquarePValue}`, verdict(c.drifted)]);
   }
   if (r.meanGap) {
     const g = r.meanGap;
