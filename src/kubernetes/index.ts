@@ -4,5 +4,6 @@ export * from './model-chart';
 export * from './model-deployment';
 export * from './model-disruption-budget';
 export * from './model-service';
+export * from './retraining-cron-job';
 export * from './render-manifests';
 export * from './rolling-model';

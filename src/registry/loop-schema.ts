@@ -52,10 +52,10 @@ export function loopSchemas(rules: SharedRules) {
       chiSquarePValue: v.optional(pValue),
       meanGap: v.optional(positive),
     }, 'must be a mapping')),
-  }, 'must be a mapping'), v.check((m) => {
-    const all = [...(m.features.numeric ?? []), ...(m.features.categorical ?? [])];
-    return new Set(all).size === all.length;
-  }, 'features: a column cannot be both numeric and categorical'), v.check(
+  }, 'must be a mapping'), v.check(
+    (m) => !(m.features.numeric ?? []).some((c) => (m.features.categorical ?? []).includes(c)),
+    'features: a column cannot be both numeric and categorical',
+  ), v.check(
     (m) => (m.prediction === undefined) === (m.label === undefined),
     'prediction and label come together (the mean-gap check needs both)',
   ));
