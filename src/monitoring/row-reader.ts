@@ -9,8 +9,16 @@ export type DataFormat = (typeof DATA_FORMATS)[number];
 /** A cell as the file holds it: CSV gives strings, JSON Lines any JSON value. */
 export type Cell = unknown;
 
-/** Called once per data row with the wanted columns' cells, in the order asked for. */
+/**
+ * Called once per data row with the wanted columns' cells, in the order asked
+ * for, and the row's line (JSON Lines) or its record number + 1 (CSV, exact
+ * without multi-line fields). A refused cell is thrown as a CellError; the
+ * reader turns it into an InputError with the exact line.
+ */
 export type RowHandler = (cells: readonly Cell[], line: number) => void;
+
+/** A cell the handler refuses: the message names the column and the value, the reader adds file and line. */
+export class CellError extends Error {}
 
 /** `.csv` is CSV; `.jsonl`, `.ndjson` and `.json` are JSON Lines; anything else needs --format. */
 export function formatOf(file: string, given?: DataFormat): DataFormat {
@@ -41,32 +49,52 @@ export async function forEachRow(file: string, format: DataFormat, columns: read
   return rows;
 }
 
+/**
+ * csv-parse without `info` runs about twice as fast, so rows are counted, not
+ * lines; only when a cell is refused does a second pass with `info` find the
+ * line that record ends on (a quoted field may span lines).
+ */
 async function readCsv(file: string, input: fs.ReadStream, columns: readonly string[], onRow: RowHandler): Promise<number> {
-  const parser = input.pipe(parse({ info: true, skip_empty_lines: true, bom: true }));
+  const parser = input.pipe(parse({ skip_empty_lines: true, bom: true }));
   input.on('error', (e) => parser.destroy(e));
   let indices: number[] | undefined;
   let rows = 0;
   const cells: Cell[] = new Array(columns.length);
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const record of parser as AsyncIterable<string[]>) {
       if (!indices) {
         indices = columns.map((c) => {
           const i = record.indexOf(c);
-          if (i < 0) throw new InputError(`${file}: line ${info.lines}: no column "${c}" in the header (it has: ${record.join(', ')})`);
+          if (i < 0) throw new InputError(`${file}: line 1: no column "${c}" in the header (it has: ${record.join(', ')})`);
           return i;
         });
         continue;
       }
       for (let k = 0; k < indices.length; k++) cells[k] = record[indices[k]];
-      onRow(cells, info.lines);
       rows++;
+      try {
+        onRow(cells, rows + 1);
+      } catch (e) {
+        if (e instanceof CellError) throw new InputError(`${file}: line ${await lineOfRecord(file, rows)}: ${e.message}`);
+        throw e;
+      }
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
     // csv-parse says where ("... at line 7"); keep its words after the file name.
     throw new InputError(`${file}: ${(e as Error).message}`);
+  } finally {
+    input.destroy();
   }
   return rows;
+}
+
+/** The line the n-th data record (1-based) ends on. */
+async function lineOfRecord(file: string, n: number): Promise<number> {
+  const parser = fs.createReadStream(file).pipe(parse({ info: true, skip_empty_lines: true, bom: true, to: n + 1 }));
+  let line = 0;
+  for await (const { info } of parser as AsyncIterable<{ info: { lines: number } }>) line = info.lines;
+  return line;
 }
 
 async function readJsonLines(file: string, input: fs.ReadStream, columns: readonly string[], onRow: RowHandler): Promise<number> {
@@ -89,7 +117,12 @@ async function readJsonLines(file: string, input: fs.ReadStream, columns: readon
       if (!Object.prototype.hasOwnProperty.call(row, columns[k])) throw new InputError(`${file}: line ${line}: no column "${columns[k]}"`);
       cells[k] = row[columns[k]];
     }
-    onRow(cells, line);
+    try {
+      onRow(cells, line);
+    } catch (e) {
+      if (e instanceof CellError) throw new InputError(`${file}: line ${line}: ${e.message}`);
+      throw e;
+    }
     rows++;
   }
   return rows;

@@ -2,7 +2,7 @@ import { InputError } from '../core/errors';
 import type { MonitoringSpec } from '../core/monitoring-spec';
 import { binOf } from './quantiles';
 import { ReservoirSample } from './reservoir-sample';
-import { Cell, DataFormat, forEachRow } from './row-reader';
+import { Cell, CellError, DataFormat, forEachRow } from './row-reader';
 import { RunningMoments } from './running-moments';
 
 /** Past this many distinct values a "category" is an identifier or a number, and counting it is unbounded memory. */
@@ -70,15 +70,15 @@ export async function profileWindow(file: string, spec: MonitoringSpec, opts: Pr
   const nNum = numericNames.length;
   const nCat = categoricalNames.length;
 
-  const numericCell = (cell: Cell, k: number, line: number): number | null => {
+  const numericCell = (cell: Cell, k: number): number | null => {
     const x = numberOf(cell);
-    if (x === undefined) throw new InputError(`${file}: line ${line}: column "${columns[k]}": ${JSON.stringify(cell)} is not a number`);
+    if (x === undefined) throw new CellError(`column "${columns[k]}": ${JSON.stringify(cell)} is not a number`);
     return x;
   };
 
-  const rows = await forEachRow(file, opts.format, columns, (cells, line) => {
+  const rows = await forEachRow(file, opts.format, columns, (cells) => {
     for (let k = 0; k < nNum; k++) {
-      const x = numericCell(cells[k], k, line);
+      const x = numericCell(cells[k], k);
       const [col, edges] = numericList[k];
       if (x === null) {
         col.missing++;
@@ -92,13 +92,13 @@ export async function profileWindow(file: string, spec: MonitoringSpec, opts: Pr
       const c = categoryOf(cells[nNum + k]);
       const n = counts.get(c);
       if (n === undefined && counts.size >= MAX_CATEGORIES) {
-        throw new InputError(`${file}: line ${line}: column "${categoricalNames[k]}" has more than ${MAX_CATEGORIES} distinct values; monitor it as numeric or bucket it`);
+        throw new CellError(`column "${categoricalNames[k]}" has more than ${MAX_CATEGORIES} distinct values; monitor it as numeric or bucket it`);
       }
       counts.set(c, (n ?? 0) + 1);
     }
     if (spec.label) {
-      const y = numericCell(cells[nNum + nCat], nNum + nCat, line);
-      const p = numericCell(cells[nNum + nCat + 1], nNum + nCat + 1, line);
+      const y = numericCell(cells[nNum + nCat], nNum + nCat);
+      const p = numericCell(cells[nNum + nCat + 1], nNum + nCat + 1);
       if (y !== null) label.add(y);
       if (p !== null) prediction.add(p);
       if (y !== null && p !== null) pairedGap.add(y - p);
