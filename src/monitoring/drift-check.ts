@@ -12,7 +12,7 @@ export const PSI_BINS = 10;
 /**
  * Values kept per numeric column and window. Below this a column's quantiles
  * and KS test are exact; above, they come from a uniform sample of this size:
- * 0.8 MB per column and window, whatever the file size.
+ * 1.6 MB per column and window, whatever the file size.
  */
 export const DEFAULT_SAMPLE_SIZE = 200_000;
 
