@@ -8,6 +8,7 @@ import type { ModelRecord } from '../core/record';
 import { renderJobHcl } from './job-hcl';
 import type { NomadJob } from './job-model';
 import { buildCandidateJob, buildModelJob } from './model-job';
+import { buildRetrainingJob, renderRetrainingJobHcl } from './retraining-job';
 
 export interface NomadModelStackProps {
   /** The model records; each with something deployable becomes one `nomad_job`, and its candidate another. */
@@ -26,9 +27,9 @@ export function escapeTerraformTemplate(s: string): string {
   return s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
-/** One stack with the Nomad provider and a `nomad_job` per model and per candidate, for `cdktf deploy`. */
+/** One stack with the Nomad provider and a `nomad_job` per model, per candidate and per retraining job, for `cdktf deploy`. */
 export class NomadModelStack extends TerraformStack {
-  /** Job resources by job name (`<name>`, `<name>-candidate`). */
+  /** Job resources by job name (`<name>`, `<name>-candidate`, `<name>-retrain`). */
   readonly jobs = new Map<string, Job>();
 
   constructor(scope: Construct, id: string, props: NomadModelStackProps) {
@@ -43,6 +44,12 @@ export class NomadModelStack extends TerraformStack {
       }
       const candidate = buildCandidateJob({ record });
       if (candidate) this.addJob(candidate, false);
+      const retraining = buildRetrainingJob({ record });
+      if (retraining) {
+        this.jobs.set(retraining.ID, new Job(this, retraining.ID, {
+          jobspec: escapeTerraformTemplate(renderRetrainingJobHcl(retraining)), detach: false, purgeOnDestroy: false,
+        }));
+      }
     }
   }
 

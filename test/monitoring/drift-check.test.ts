@@ -83,6 +83,17 @@ describe('drift verdicts at the default thresholds', () => {
 });
 
 describe('windows larger than the sample', () => {
+  it('same distribution, sampled: still no drift', async () => {
+    const report = await checkDrift(
+      SPEC,
+      { file: path.join(FIXTURES, 'reference.csv'), format: 'csv' },
+      { file: path.join(FIXTURES, 'current-same.csv'), format: 'csv' },
+      500,
+    );
+    expect(report.numeric.every((n) => !n.exact)).toBe(true);
+    expect(report.drifted).toBe(false);
+  });
+
   it('figures from a sample stay close to the exact ones and say so', async () => {
     const exact = await run('current-drifted', 'csv');
     const sampled = await checkDrift(
