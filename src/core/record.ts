@@ -4,6 +4,11 @@
  * shapes; `src/registry/record-schema.ts` turns YAML into them.
  */
 
+import type { MonitoringSpec } from './monitoring-spec';
+import type { RetrainingSpec } from './retraining-spec';
+export type { DriftThresholds, MonitoringSpec } from './monitoring-spec';
+export type { RetrainingSpec } from './retraining-spec';
+
 export const STAGES = ['candidate', 'validated', 'rejected', 'production', 'retired'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -55,11 +60,6 @@ export interface DeploySpec {
     readonly hostVolume?: string;
   };
 }
-
-import type { MonitoringSpec } from './monitoring-spec';
-import type { RetrainingSpec } from './retraining-spec';
-export type { DriftThresholds, MonitoringSpec } from './monitoring-spec';
-export type { RetrainingSpec } from './retraining-spec';
 
 export interface VersionEntry {
   readonly version: string;
