@@ -14,3 +14,5 @@ export const ANNOTATION_SIZE_BYTES = 'modelship.io/size-bytes';
 export const ANNOTATION_LATENCY_P95 = 'modelship.io/latency-p95-ms';
 export const ANNOTATION_GATE_SIZE = 'modelship.io/gate-max-size-mib';
 export const ANNOTATION_GATE_LATENCY = 'modelship.io/gate-max-latency-p95-ms';
+/** On a retraining CronJob: a drift exit 1 also starts it (`retraining.onDrift`), for the tool that runs `drift`. */
+export const ANNOTATION_RETRAIN_ON_DRIFT = 'modelship.io/retrain-on-drift';

@@ -6,7 +6,7 @@ import type { ModelRecord } from '../core/record';
 import { retrainingJobEnvironment, retrainingResources } from '../core/retraining-contract';
 import { MODEL_UID } from '../core/runtime-user';
 import { kubeletLiteral } from './kubelet-literal';
-import { LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
+import { ANNOTATION_RETRAIN_ON_DRIFT, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
 
 export interface RetrainingCronJobProps {
   /** The record; its `retraining` block is rendered. */
@@ -49,7 +49,11 @@ export class RetrainingCronJob extends Construct {
     const memory = Size.mebibytes(memoryMiB(resources.memory));
 
     this.cronJob = new kplus.CronJob(this, 'cron-job', {
-      metadata: { name: props.cronJobName ?? `${r.name}-retrain`, labels },
+      metadata: {
+        name: props.cronJobName ?? `${r.name}-retrain`,
+        labels,
+        annotations: { [ANNOTATION_RETRAIN_ON_DRIFT]: String(spec.onDrift ?? false) },
+      },
       podMetadata: { labels },
       schedule: Cron.schedule({ minute, hour, day, month, weekDay }),
       // The schedule means UTC wherever the controller runs.

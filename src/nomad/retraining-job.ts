@@ -67,7 +67,8 @@ export function buildRetrainingJob(props: RetrainingJobProps): RetrainingJob | u
     ...(nomad.region ? { Region: nomad.region } : {}),
     ...(nomad.namespace ? { Namespace: nomad.namespace } : {}),
     Datacenters: [...(nomad.datacenters ?? ['dc1'])],
-    Meta: { modelship_model: r.name, modelship_managed_by: 'modelship' },
+    // A drift exit 1 also starts this job (`nomad job periodic force`), for the tool that runs `drift`.
+    Meta: { modelship_model: r.name, modelship_managed_by: 'modelship', modelship_retrain_on_drift: String(spec.onDrift ?? false) },
     Periodic: { Enabled: true, Specs: [spec.schedule.trim()], SpecType: 'cron', ProhibitOverlap: true, TimeZone: 'UTC' },
     TaskGroups: [{
       Name: 'train',

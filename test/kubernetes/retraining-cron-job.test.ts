@@ -33,6 +33,7 @@ describe('the retraining CronJob', () => {
     const c = cronJobOf(withRetraining());
     expect(c.apiVersion).toBe('batch/v1');
     expect(c.metadata.namespace).toBe('ml-serving');
+    expect(c.metadata.annotations).toEqual({ 'modelship.io/retrain-on-drift': 'true' });
     expect(c.spec).toMatchObject({
       schedule: '15 3 * * 1-5', timeZone: 'Etc/UTC', concurrencyPolicy: 'Forbid',
       successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 3, startingDeadlineSeconds: 3600,

@@ -43,6 +43,7 @@ describe('the retraining periodic job', () => {
     const { hcl, job } = files(withRetraining());
     expect(job).toMatchObject({
       ID: 'taxi-fare-retrain', Type: 'batch', Datacenters: ['dc1'],
+      Meta: { modelship_model: 'taxi-fare', modelship_managed_by: 'modelship', modelship_retrain_on_drift: 'false' },
       Periodic: { Enabled: true, Specs: ['15 3 * * 1-5'], SpecType: 'cron', ProhibitOverlap: true, TimeZone: 'UTC' },
     });
     expect(hcl).toContain('  periodic {\n    crons            = ["15 3 * * 1-5"]\n    prohibit_overlap = true\n    time_zone        = "UTC"\n  }\n');
