@@ -1,5 +1,7 @@
 import { Command } from 'commander';
-import { ModelRecord, otherSlot, productionVersion, VersionEntry } from '../core/record';
+import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } from '../core/deployment-plan';
+import { provenanceKind } from '../core/provenance';
+import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 import { green, red, dim } from './style';
@@ -19,17 +21,16 @@ export interface ModelStatus {
   next: { version: string; stage: string; role: 'preview' | 'candidate' } | null;
   activeSlot: string | null;
   size: { mib: number | null; maxMiB: number };
-  latencyP95: { ms: number | null; maxMs: number };
+  latencyP95: { ms: number | null; maxMs: number; source: 'measured' | 'declared' | null; ci95: [number, number] | null };
   versions: { version: string; stage: string }[];
+  /** What synth deploys, from the same plan both renderers use. */
+  deployments: { role: DeploymentRole; version: string; slot?: string }[];
 }
 
-/** The version a reviewer looks at next: the preview slot, else the newest not yet live. */
-function nextVersionOf(r: ModelRecord): ModelStatus['next'] {
-  if (r.deploy.strategy === 'blue-green' && r.slots) {
-    const v = r.slots[otherSlot(r.slots.active)];
-    const e = r.versions.find((x) => x.version === v);
-    if (e && e.stage === 'validated') return { version: e.version, stage: e.stage, role: 'preview' };
-  }
+/** The version a reviewer looks at next: the preview slot, else the candidate synth runs, else the newest not yet live. */
+function nextVersionOf(r: ModelRecord, plan: DeploymentPlan): ModelStatus['next'] {
+  if (plan.preview?.role === 'preview') return { version: plan.preview.version.version, stage: plan.preview.version.stage, role: 'preview' };
+  if (plan.candidate) return { version: plan.candidate.version.version, stage: plan.candidate.version.stage, role: 'candidate' };
   const pending = r.versions
     .filter((v) => v.stage === 'candidate' || v.stage === 'validated')
     .sort((a, b) => compareVersions(b.version, a.version))[0];
@@ -38,7 +39,8 @@ function nextVersionOf(r: ModelRecord): ModelStatus['next'] {
 
 export function statusOf(r: ModelRecord): ModelStatus {
   const live = productionVersion(r);
-  const next = nextVersionOf(r);
+  const plan = planDeployments(r);
+  const next = nextVersionOf(r, plan);
   // Figures shown are those of the version that matters most: the one in review, else the live one.
   const shown: VersionEntry | undefined = (next && r.versions.find((v) => v.version === next.version)) ?? live;
   return {
@@ -48,8 +50,14 @@ export function statusOf(r: ModelRecord): ModelStatus {
     next,
     activeSlot: r.slots?.active ?? null,
     size: { mib: shown?.sizeBytes !== undefined ? shown.sizeBytes / MIB : null, maxMiB: r.gates.maxSizeMiB },
-    latencyP95: { ms: shown?.latencyP95Ms ?? null, maxMs: r.gates.maxLatencyP95Ms },
+    latencyP95: {
+      ms: shown?.latencyP95Ms ?? null,
+      maxMs: r.gates.maxLatencyP95Ms,
+      source: shown?.latencyP95Ms !== undefined ? provenanceKind(shown.provenance?.latency) : null,
+      ci95: shown?.latencyP95LowMs !== undefined && shown.latencyP95HighMs !== undefined ? [shown.latencyP95LowMs, shown.latencyP95HighMs] : null,
+    },
     versions: r.versions.map((v) => ({ version: v.version, stage: v.stage })),
+    deployments: plannedDeployments(plan).map((p) => ({ role: p.role, version: p.version.version, ...(p.slot ? { slot: p.slot } : {}) })),
   };
 }
 
@@ -83,7 +91,7 @@ export function registerStatus(program: Command): void {
           s.next ? `${s.next.version} (${s.next.role === 'preview' ? 'preview' : s.next.stage})` : dim('-'),
           s.activeSlot ?? dim('-'),
           against(s.size.mib, s.size.maxMiB, 'MiB'),
-          against(s.latencyP95.ms, s.latencyP95.maxMs, 'ms'),
+          against(s.latencyP95.ms, s.latencyP95.maxMs, 'ms') + (s.latencyP95.source === 'declared' ? ' (declared)' : ''),
         ]),
       ));
     });

@@ -21,7 +21,8 @@ export function nextCandidateRelease(record: ModelRecord): 'prerelease' | 'premi
  * API: training code reads them. Values are as of the last synth.
  *
  * - MODELSHIP_MODEL: the model name.
- * - MODELSHIP_CANDIDATE_REPOSITORY: the image repository to push the trained model to.
+ * - MODELSHIP_CANDIDATE_REPOSITORY: the image repository to push the trained model to:
+ *   `artifact.candidateImage` when the record has one (promote copies from it), else `artifact.image`.
  * - MODELSHIP_NEXT_VERSION / MODELSHIP_NEXT_RELEASE: the tag to push, which is what
  *   `modelship bump <name> <release> --preid rc` will print.
  * - MODELSHIP_PRODUCTION_VERSION / MODELSHIP_PRODUCTION_DIGEST: the champion to beat
@@ -35,7 +36,7 @@ export function retrainingEnvironment(record: ModelRecord): Record<string, strin
     .map(([name, location]) => [`MODELSHIP_DATASET_${name.toUpperCase()}`, location] as const);
   return {
     MODELSHIP_MODEL: record.name,
-    MODELSHIP_CANDIDATE_REPOSITORY: record.artifact.image,
+    MODELSHIP_CANDIDATE_REPOSITORY: record.artifact.candidateImage ?? record.artifact.image,
     MODELSHIP_NEXT_VERSION: nextVersion(record.versions.map((v) => v.version), release, RETRAINING_PREID),
     MODELSHIP_NEXT_RELEASE: release,
     MODELSHIP_PRODUCTION_VERSION: live?.version ?? '',

@@ -27,6 +27,11 @@ describe('the retraining environment contract', () => {
     expect(retrainingEnvironment(r).MODELSHIP_NEXT_VERSION).toBe('1.5.0-rc.1');
   });
 
+  it('a record with release-candidate storage pushes there', () => {
+    const r = record({ retraining: RETRAINING, artifact: { image: 'registry.example.com/models/taxi-fare', candidateImage: 'registry.example.com/models-rc/taxi-fare', path: '/model' } });
+    expect(retrainingEnvironment(r).MODELSHIP_CANDIDATE_REPOSITORY).toBe('registry.example.com/models-rc/taxi-fare');
+  });
+
   it('before any production version the champion is empty', () => {
     const env = retrainingEnvironment(record({ retraining: RETRAINING }));
     expect(env).toMatchObject({ MODELSHIP_NEXT_VERSION: '0.1.0-rc.0', MODELSHIP_PRODUCTION_VERSION: '', MODELSHIP_PRODUCTION_DIGEST: '' });
