@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { stringify } from 'yaml';
-import { cli, DIGEST_A, tempDir } from '../helpers/cli';
+import { parse, stringify } from 'yaml';
+import { cli, tempDir, validatedVersion } from '../helpers/cli';
 import { byKindName, parseManifest, validateAll } from '../helpers/kube';
 import { buildImage, eventually, REGISTRY, setUp, tryRun } from './podman';
 
@@ -42,14 +42,16 @@ suite('the retraining CronJob under podman', () => {
   const podName = `${name}-retrain-run`;
   let dir: string;
   let production: string;
+  let productionDigest: string;
 
   beforeAll(() => {
     buildImage(TRAINING_IMAGE, { '/train.sh': { content: TRAIN_SH, mode: 0o755 } });
     dir = path.join(tempDir('e2e-retrain-'), 'models');
     ok(['init', name, '--image', `${REGISTRY}/models/${name}`, '--serving-image', `${REGISTRY}/apps/model-httpd:1.0.0`], dir);
-    production = ok(['bump', name, 'major', '--digest', DIGEST_A], dir);
-    ok(['validate', name, production, '--size-bytes', '1000', '--latency-p95-ms', '5'], dir);
+    production = validatedVersion(dir, name, 'major');
     ok(['promote', name, production], dir);
+    const record = parse(fs.readFileSync(path.join(dir, `${name}.yaml`), 'utf8'));
+    productionDigest = record.versions.find((v: { version: string }) => v.version === production).digest;
     fs.appendFileSync(path.join(dir, `${name}.yaml`), `
 retraining:
   schedule: "30 2 * * *"
@@ -91,7 +93,7 @@ retraining:
       'MODELSHIP_MODEL=' + name,
       'MODELSHIP_NEXT_RELEASE=preminor',
       'MODELSHIP_NEXT_VERSION=1.1.0-rc.0',
-      `MODELSHIP_PRODUCTION_DIGEST=${DIGEST_A}`,
+      `MODELSHIP_PRODUCTION_DIGEST=${productionDigest}`,
       `MODELSHIP_PRODUCTION_VERSION=${production}`,
     ]);
     // podman 4.3 does not do the kubelet's $(VAR) expansion, so `$` escaping is checked by the unit tests only.
