@@ -8,7 +8,7 @@ import type { ModelRecord } from '../core/record';
 import { currentActor } from './actor';
 import { removeTempFiles } from './atomic-write';
 import { fileProblem } from './file-errors';
-import { readHistory } from './history-log';
+import { appendHistory, readHistory } from './history-log';
 import { applyManagedFields, parseRecordText, RecordDocument } from './record-document';
 import { removeLockDebris, withLock } from './record-lock';
 import { commitChange, hasIntent, intentFile, recoverIntent } from './write-intent';
@@ -141,6 +141,27 @@ export class ModelStore {
     });
     if (outcome.refusal) throw outcome.refusal;
     return outcome;
+  }
+
+  /**
+   * Appends an observation that changes no record field (a drift check). It
+   * takes the lock like any change, so it never lands inside another
+   * command's half-written change that recovery would then undo.
+   */
+  appendEvent(name: string, event: Omit<HistoryEvent, 'at' | 'actor'>): HistoryEvent {
+    const file = this.recordFile(name);
+    this.settle(name);
+    this.readDocument(name);
+    return withLock(file, () => {
+      this.recover(name);
+      const stamped = this.stamp(event);
+      try {
+        appendHistory(this.historyFile(name), [stamped]);
+      } catch (e) {
+        throw fileProblem(e, this.historyFile(name));
+      }
+      return stamped;
+    });
   }
 
   private commit(file: string, historyFile: string, text: string, events: HistoryEvent[]): void {
