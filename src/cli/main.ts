@@ -7,6 +7,7 @@ import { registerHistory } from './history';
 import { registerInit } from './init';
 import { registerMeasure } from './measure';
 import { registerPromote } from './promote';
+import { registerReport } from './report';
 import { registerRollback } from './rollback';
 import { registerStatus } from './status';
 import { registerSwitch } from './switch';
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const register of [
     registerInit, registerBump, registerMeasure, registerValidate, registerPromote,
-    registerSwitch, registerRollback, registerStatus, registerHistory, registerSynth,
+    registerSwitch, registerRollback, registerStatus, registerHistory, registerReport, registerSynth,
   ]) register(program);
   // Subcommands inherit the override, so usage errors reach run() as CommanderError.
   program.commands.forEach((c) => c.exitOverride());

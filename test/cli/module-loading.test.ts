@@ -22,6 +22,13 @@ describe('what commands load', () => {
     expect(loaded.some((m) => m.includes('node_modules/yaml/'))).toBe(true);
   });
 
+  it('`report` draws with vega but loads neither cdk8s nor cdktf', () => {
+    const out = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'report-'));
+    const loaded = loadedBy(['report', '--out', out, '--models-dir', exampleModelsDir()]);
+    expect(loaded.filter((m) => HEAVY.test(m))).toEqual([]);
+    expect(loaded.some((m) => /node_modules\/vega-lite\//.test(m))).toBe(true);
+  });
+
   it('`synth --target nomad` renders jobs without loading cdktf or cdk8s', () => {
     const out = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'nomad-only-'));
     const loaded = loadedBy(['synth', '--target', 'nomad', '--out', out, '--models-dir', exampleModelsDir()]);

@@ -1,0 +1,23 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { exampleModelsDir } from './cli';
+
+/**
+ * The example models plus history a newer modelship writes: a measure event
+ * with a p95 interval and quality metrics, drift events and an action it does not know, so
+ * every kind of chart has something to draw.
+ */
+export function richModelsDir(): string {
+  const dir = exampleModelsDir();
+  const event = (at: string, action: string, version: string, details: object) =>
+    JSON.stringify({ at, actor: 'test-suite', action, version, from: null, to: null, details }) + '\n';
+  fs.appendFileSync(path.join(dir, 'taxi-fare.history.jsonl'), [
+    event('2026-11-23T10:00:00Z', 'measure', '1.0.0', { latencyP50Ms: 20.1, latencyP95Ms: 38.2, latencyP99Ms: 51, latencyP95CiMs: [35.9, 40.4], metrics: { rmse: 4.1, r2: 0.83 } }),
+    event('2026-11-23T10:01:00Z', 'measure', '1.1.0', { latencyP50Ms: 17.5, latencyP95Ms: 31.5, latencyP99Ms: 44.2, latencyP95CiMs: { low: 30.2, high: 33.1 }, metrics: { rmse: { value: 3.9 }, r2: 0.86 } }),
+    event('2026-11-23T10:02:00Z', 'measure', '1.2.0-rc.1', { latencyP50Ms: 16, latencyP95Ms: 29.8, latencyP99Ms: 40, metrics: { rmse: 4.9, r2: 0.79 } }),
+    event('2026-11-23T11:00:00Z', 'drift', '1.1.0', { features: { distance_km: { psi: 0.04, ks: 0.03 }, passengers: { psi: 0.02 } } }),
+    event('2026-11-23T12:00:00Z', 'drift', '1.1.0', { features: { distance_km: { psi: 0.27, ks: 0.12 }, passengers: { psi: 0.03 } } }),
+    event('2026-11-23T12:30:00Z', 'some-future-action', '1.1.0', { nested: { whatever: [1, 2] } }),
+  ].join(''));
+  return dir;
+}
