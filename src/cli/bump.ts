@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Argument, Command } from 'commander';
 import { InputError } from '../core/errors';
 import { bump } from '../core/lifecycle';
 import { isReleaseType, RELEASE_TYPES } from '../core/semver-rules';
@@ -15,7 +15,7 @@ export function registerBump(program: Command): void {
     .command('bump')
     .description('add the next version as a candidate and print it')
     .argument('<name>', 'model name')
-    .argument('<release>', RELEASE_TYPES.join('|'))
+    .addArgument(new Argument('<release>', 'release type').choices(RELEASE_TYPES))
     .option('--preid <id>', 'prerelease identifier, e.g. rc')
     .option('--digest <digest>', 'tree digest of the artifact (sha256:...)')
     .option(...MODELS_DIR_FLAG)

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { abbreviateDigests } from './digest-display';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 import { renderTable } from './table';
 
@@ -9,9 +10,9 @@ interface HistoryFlags extends CommonOptions {
 export function registerHistory(program: Command): void {
   program
     .command('history')
-    .description("a model's transitions, oldest first")
+    .description("a model's transitions, oldest first (digests abbreviated to 12 hex digits unless --json)")
     .argument('<name>', 'model name')
-    .option('--json', 'machine-readable output')
+    .option('--json', 'machine-readable output, digests in full')
     .option(...MODELS_DIR_FLAG)
     .action((name: string, opts: HistoryFlags) => {
       const events = storeOf(opts).history(name);
@@ -20,10 +21,11 @@ export function registerHistory(program: Command): void {
         return;
       }
       process.stdout.write(renderTable(
-        ['AT', 'ACTOR', 'ACTION', 'VERSION', 'FROM', 'TO', 'DETAILS'],
+        ['AT (UTC)', 'ACTOR', 'ACTION', 'VERSION', 'FROM', 'TO', 'DETAILS'],
         events.map((e) => [
-          e.at, e.actor, e.action, e.version ?? '-', e.from ?? '-', e.to ?? '-',
-          Object.entries(e.details).filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object').map(([k, v]) => `${k}=${String(v)}`).join(' '),
+          // Seconds are enough to read; --json keeps the milliseconds.
+          e.at.replace(/\.\d+Z$/, 'Z'), e.actor, e.action, e.version ?? '-', e.from ?? '-', e.to ?? '-',
+          abbreviateDigests(Object.entries(e.details).filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object').map(([k, v]) => `${k}=${String(v)}`).join(' ')),
         ]),
       ));
     });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { registerCompletion } from './completion';
 import { EXIT_INPUT, isModelshipError } from '../core/errors';
 import { registerBump } from './bump';
 import { registerHistory } from './history';
@@ -23,15 +24,32 @@ function packageVersion(): string {
   return 'unknown';
 }
 
+/**
+ * commander's Command with the project's error voice: every message starts
+ * `modelship: `, and a missing argument that has choices lists them.
+ */
+class ModelshipCommand extends Command {
+  createCommand(name?: string): Command {
+    return new ModelshipCommand(name);
+  }
+
+  missingArgument(name: string): never {
+    const arg = this.registeredArguments.find((a) => a.name() === name);
+    const choices = arg?.argChoices ? `: one of ${arg.argChoices.join(', ')}` : '';
+    return this.error(`modelship: ${this.name()}: missing required argument '${name}'${choices}`, { code: 'commander.missingArgument', exitCode: 2 });
+  }
+}
+
 export function buildProgram(): Command {
-  const program = new Command('modelship')
+  const program = new ModelshipCommand('modelship')
     .description('ship semver-versioned ML models to Kubernetes and Nomad')
-    .version(packageVersion())
+    .version(packageVersion(), '-v, --version', 'print the version')
+    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'modelship: ')) })
     .showSuggestionAfterError()
     .exitOverride();
   for (const register of [
     registerInit, registerBump, registerMeasure, registerValidate, registerPromote,
-    registerSwitch, registerRollback, registerStatus, registerHistory, registerReport, registerSynth,
+    registerSwitch, registerRollback, registerStatus, registerHistory, registerReport, registerSynth, registerCompletion,
   ]) register(program);
   // Subcommands inherit the override, so usage errors reach run() as CommanderError.
   program.commands.forEach((c) => c.exitOverride());

@@ -1,9 +1,18 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { InputError } from '../core/errors';
+import { InputError, isModelshipError, renamed } from '../core/errors';
 import { recordFigures, requireVersion } from '../core/lifecycle';
 import { treeDigest } from '../core/tree-digest';
 import { CommonOptions, MODELS_DIR_FLAG, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
 import { progressBar } from './progress-bar';
+
+/** Errors of a measurement name the model and version they were for. */
+async function about<T>(model: string, version: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw isModelshipError(e) ? renamed(e, `${model} ${version}`) : e;
+  }
+}
 
 interface MeasureFlags extends CommonOptions {
   artifact?: string;
@@ -49,17 +58,27 @@ export function registerMeasure(program: Command): void {
       requireVersion(record, version);
       if (opts.artifact) {
         const bar = progressBar(process.stderr);
-        const result = await treeDigest(opts.artifact, { onProgress: bar.update });
-        bar.done();
+        const result = await about(name, version, () => treeDigest(opts.artifact as string, { onProgress: bar.update })).finally(() => bar.done());
         store.update(name, (r) => recordFigures(r, version, { sizeBytes: result.sizeBytes, digest: result.digest }, now()));
         process.stdout.write(`${name} ${version}: ${result.files} files, ${result.sizeBytes} bytes, ${result.digest}\n`);
         return;
       }
       const { measureLatency } = await import('../measure/endpoint-latency');
-      const result = await measureLatency({
+      let errorsSoFar = 0;
+      const bar = progressBar(process.stderr, {
+        minTotal: 1,
+        amount: (done, total) => `${done}/${total} requests`,
+        rate: (perSecond) => `${perSecond.toFixed(0)} req/s`,
+        extra: () => `${errorsSoFar} errors`,
+      });
+      const result = await about(name, version, () => measureLatency({
         url: opts.endpoint as string, requests: opts.requests, concurrency: opts.concurrency, warmup: opts.warmup,
         bodyFile: opts.body, headers: opts.header, maxErrorRate: opts.maxErrorRate, timeoutMs: opts.timeoutMs,
-      });
+        onProgress: (done, errors, total) => {
+          errorsSoFar = errors;
+          bar.update(done, total);
+        },
+      })).finally(() => bar.done());
       store.update(name, (r) => recordFigures(r, version, {
         latencyP50Ms: result.p50Ms, latencyP95Ms: result.p95Ms, latencyP99Ms: result.p99Ms,
         latencyRequests: result.requests, latencyErrors: result.errors,

@@ -17,6 +17,8 @@ export interface LatencyOptions {
   /** Share of failed requests (0..1) above which the measurement is refused. */
   readonly maxErrorRate: number;
   readonly timeoutMs: number;
+  /** Called after each counted request, for a progress display. */
+  readonly onProgress?: (done: number, errors: number, total: number) => void;
 }
 
 export interface LatencyResult {
@@ -72,9 +74,11 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
     } catch (e) {
       const code = errorCode(e);
       if (code && CONNECT_ERRORS.has(code)) {
-        throw new InputError(`--endpoint: cannot reach ${o.url} (${code})`);
+        const why = code === 'UND_ERR_CONNECT_TIMEOUT' ? `connecting timed out after ${o.timeoutMs} ms` : code;
+        throw new InputError(`--endpoint: cannot reach ${o.url} (${why})`);
       }
-      return { ok: false, ms: Number(process.hrtime.bigint() - start) / 1e6, error: code ?? (e as Error).message };
+      const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+      return { ok: false, ms: Number(process.hrtime.bigint() - start) / 1e6, error: timedOut ? `timed out after ${o.timeoutMs} ms` : code ?? (e as Error).message };
     }
   }
 
@@ -100,6 +104,7 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
         errors++;
         firstError ??= r.error;
       }
+      o.onProgress?.(latencies.length + errors, errors, o.requests);
     });
     const rate = errors / o.requests;
     if (rate > o.maxErrorRate || latencies.length === 0) {

@@ -53,7 +53,7 @@ export function withLock<T>(recordFile: string, fn: () => T, opts: LockOptions =
     if (Date.now() >= deadline) {
       const who = owner ? `process ${owner.pid} on ${owner.host} since ${owner.since}` : 'another process';
       throw new InputError(
-        `${recordFile} is locked by ${who}; waited ${timeoutMs} ms. If that process is gone, delete ${lockFile}`,
+        `${recordFile} is locked by ${who}; timed out after ${timeoutMs} ms. If that process is gone, delete ${lockFile}`,
       );
     }
     sleep(wait + Math.random() * wait);

@@ -9,7 +9,7 @@ import { esc, page, verdictCell } from './html';
 import { livePeriods } from './live-periods';
 import { metricGates, metricVerdict } from './metric-gates';
 import { renderSvg } from './render-svg';
-import { standsOf } from './stands';
+import { standsOf } from '../core/stands';
 import { DEFAULT_SUDDEN_CHANGE, suddenChanges, SuddenChange } from './sudden-changes';
 
 export interface ModelReportOptions {

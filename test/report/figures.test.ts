@@ -5,7 +5,7 @@ import { driftSeries, MAX_DRIFT_SERIES } from '../../src/report/drift-series';
 import { livePeriods } from '../../src/report/live-periods';
 import { metricGates, metricVerdict } from '../../src/report/metric-gates';
 import { suddenChanges } from '../../src/report/sudden-changes';
-import { standsOf } from '../../src/report/stands';
+import { standsOf } from '../../src/core/stands';
 
 const MIB = 1024 * 1024;
 

@@ -1,5 +1,5 @@
-import { ModelRecord, otherSlot, productionVersion, VersionEntry } from '../core/record';
-import { compareVersions } from '../core/semver-rules';
+import { ModelRecord, otherSlot, productionVersion, VersionEntry } from './record';
+import { compareVersions } from './semver-rules';
 
 /** One running (or loaded) version of a model and the part it plays. */
 export interface Stand {
