@@ -123,4 +123,15 @@ describe('measure', () => {
     expect(r.stderr).toContain(`cannot reach ${url}`);
     expect(snapshotDir(dir)).toEqual(before);
   });
+
+  it('a server too slow to answer: "timed out after N ms", the model and version named', async () => {
+    const srv = await serve(() => undefined); // never answers
+    try {
+      const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '2', '--warmup', '0', '--timeout-ms', '150', '--models-dir', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/^modelship: taxi 1\.0\.0: --endpoint: 2 of 2 requests .* failed .*first: timed out after 150 ms\); no latency recorded\n$/);
+    } finally {
+      srv.close();
+    }
+  });
 });
