@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
+import { planDeployments } from '../core/deployment-plan';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 
 const TARGETS = ['kubernetes', 'nomad', 'all'] as const;
@@ -11,6 +12,13 @@ interface SynthFlags extends CommonOptions {
   target: Target;
 }
 
+export interface SynthResult {
+  /** Every file written, path to content. */
+  readonly files: Map<string, string>;
+  /** Why versions were left out (a candidate without a digest or over its size gate). */
+  readonly notes: readonly string[];
+}
+
 /** Files a target owns in its folder; others found there are left alone. */
 const OWNED = { kubernetes: /\.k8s\.yaml$/, nomad: /\.nomad\.(hcl|json)$/ } as const;
 
@@ -19,8 +27,9 @@ const OWNED = { kubernetes: /\.k8s\.yaml$/, nomad: /\.nomad\.(hcl|json)$/ } as c
  * stops synth before a single file changes; then replaces each target folder's
  * generated files, removing those of models that no longer render.
  */
-export async function synthesize(opts: SynthFlags): Promise<Map<string, string>> {
+export async function synthesize(opts: SynthFlags): Promise<SynthResult> {
   const records = storeOf(opts).loadAll();
+  const notes = records.flatMap((r) => planDeployments(r).notes);
   const files = new Map<string, string>();
   const targets = opts.target === 'all' ? (['kubernetes', 'nomad'] as const) : [opts.target];
   for (const target of targets) {
@@ -43,7 +52,7 @@ export async function synthesize(opts: SynthFlags): Promise<Map<string, string>>
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
   }
-  return files;
+  return { files, notes };
 }
 
 export function registerSynth(program: Command): void {
@@ -54,7 +63,9 @@ export function registerSynth(program: Command): void {
     .addOption(new Option('--target <t>', 'what to write').choices(TARGETS).default('all'))
     .option(...MODELS_DIR_FLAG)
     .action(async (opts: SynthFlags) => {
-      const files = await synthesize(opts);
+      const { files, notes } = await synthesize(opts);
+      // Not an error: the rest is written, and the candidate appears once its figures allow it.
+      for (const note of notes) process.stderr.write(`modelship: ${note}\n`);
       for (const file of [...files.keys()].sort()) process.stdout.write(`wrote ${file}\n`);
     });
 }

@@ -182,6 +182,11 @@ export class ModelDeployment extends Construct {
 
 function gateProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage']): string[] {
   const v = props.version;
+  if (servesAs === 'candidate') {
+    // A candidate runs to be measured: only its size must fit, since it sizes the volume.
+    const size = evaluateGates(props.gates, v).results.find((r) => r.gate === 'maxSizeMiB');
+    return size && !size.passed ? [`${props.modelName} ${v.version} cannot be deployed as candidate: ${size.message}`] : [];
+  }
   if (servesAs !== 'production' && servesAs !== 'validated') return [];
   if (v.stage !== 'production' && v.stage !== 'validated' && v.stage !== 'retired') {
     return [`${props.modelName} ${v.version} is ${v.stage} and cannot be deployed as ${servesAs}: it has not passed its gates`];

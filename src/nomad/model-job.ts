@@ -3,7 +3,8 @@ import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
-import { findVersion, ModelRecord, otherSlot, productionVersion, VersionEntry } from '../core/record';
+import { DeploymentRole, planDeployments } from '../core/deployment-plan';
+import type { ModelRecord, VersionEntry } from '../core/record';
 import { minutes, NomadJob, seconds, Task, TaskGroup } from './job-model';
 
 /** Where the docker driver mounts the allocation directory shared by all tasks of a group. */
@@ -20,26 +21,24 @@ export interface ModelJobProps {
   readonly user?: string;
 }
 
-/** What the job deploys and as what: the version, and whether Nomad should hold it as a canary. */
+/** What a job deploys and as what. */
 export interface JobTarget {
   readonly version: VersionEntry;
-  /** True when the version is a blue-green preview: Nomad canaries, promoted by `nomad deployment promote`. */
+  /** The version runs as a blue-green preview: Nomad canaries, promoted by `nomad deployment promote`. */
   readonly preview: boolean;
 }
 
 /**
- * The version the job carries: rolling, the production one; blue-green, the
- * preview when there is one (Nomad's canaries are the preview), else the live
- * one. Undefined when nothing is deployable yet.
+ * The version the model's main job carries: rolling, the live one; blue-green,
+ * the preview when it is a validated version (Nomad's canaries are the
+ * preview), else the live one. Undefined when nothing is deployable yet.
  */
 export function jobTarget(record: ModelRecord): JobTarget | undefined {
-  const live = productionVersion(record);
-  if (record.deploy.strategy === 'blue-green' && record.slots) {
-    const idle = record.slots[otherSlot(record.slots.active)];
-    const preview = idle === null ? undefined : findVersion(record, idle);
-    if (preview && preview.stage === 'validated') return { version: preview, preview: true };
+  const plan = planDeployments(record);
+  if (record.deploy.strategy === 'blue-green' && plan.preview && plan.preview.version.stage === 'validated') {
+    return { version: plan.preview.version, preview: true };
   }
-  return live ? { version: live, preview: false } : undefined;
+  return plan.live ? { version: plan.live.version, preview: false } : undefined;
 }
 
 function refuseOutsideGates(record: ModelRecord, v: VersionEntry): void {
@@ -56,20 +55,37 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
   const r = props.record;
   const target = jobTarget(r);
   if (!target) return undefined;
-  const v = target.version;
-  refuseOutsideGates(r, v);
+  refuseOutsideGates(r, target.version);
+  return jobFor(r, target.version, target.preview ? 'preview' : 'live', props.user);
+}
+
+/**
+ * The job `<name>-candidate`: one instance of the candidate version (see
+ * `planDeployments`) under its own service name, built exactly as production is.
+ * Undefined when no candidate can run.
+ */
+export function buildCandidateJob(props: ModelJobProps): NomadJob | undefined {
+  const candidate = planDeployments(props.record).candidate;
+  return candidate ? jobFor(props.record, candidate.version, 'candidate', props.user) : undefined;
+}
+
+function jobFor(r: ModelRecord, v: VersionEntry, role: DeploymentRole, userProp: string | undefined): NomadJob {
   const digest = v.digest as string;
   const sizeBytes = v.sizeBytes as number;
-  const user = props.user ?? String(MODEL_UID);
+  const user = userProp ?? String(MODEL_UID);
   const nomad = r.deploy.nomad ?? {};
   const hostVolume = nomad.hostVolume;
   const modelDir = hostVolume
     // A host volume outlives allocations and is shared by versions: one directory per version.
     ? `${r.serving.modelDir.replace(/\/$/, '')}/${r.name}/${v.version}`
     : `${ALLOC_DATA}/model`;
-  const stage = target.preview ? 'validated' : 'production';
+  const stage = role === 'live' ? 'production' : role === 'preview' ? 'validated' : 'candidate';
+  const candidate = role === 'candidate';
+  const jobName = candidate ? `${r.name}-candidate` : r.name;
   // Underscores, not dots: Nomad exposes meta to tasks as NOMAD_META_<key>.
   const meta = {
+    // The job name is not always the model's: `<name>-candidate` runs a candidate of `<name>`.
+    modelship_model: r.name,
     modelship_version: v.version,
     modelship_digest: digest,
     modelship_stage: stage,
@@ -119,19 +135,21 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
     ...(hostVolume ? { VolumeMounts: [{ Volume: HOST_VOLUME, Destination: r.serving.modelDir, ReadOnly: true }] } : {}),
     KillTimeout: seconds(30),
   };
-  const blueGreen = r.deploy.strategy === 'blue-green';
+  // A candidate is one test instance updated in place; canaries are for the blue-green main job.
+  const blueGreen = r.deploy.strategy === 'blue-green' && !candidate;
+  const count = candidate ? 1 : r.serving.replicas;
   const group: TaskGroup = {
     Name: 'model',
-    Count: r.serving.replicas,
+    Count: count,
     Networks: [{ DynamicPorts: [{ Label: PORT_LABEL, To: r.serving.port }] }],
     Services: [{
-      Name: r.name,
+      Name: jobName,
       PortLabel: PORT_LABEL,
       Provider: 'nomad',
       Tags: [`version-${v.version}`, stage],
       // Canary allocations register with these tags instead: the preview can be routed apart from live traffic.
       ...(blueGreen ? { CanaryTags: [`version-${v.version}`, 'preview'] } : {}),
-      Checks: [{ Name: `${r.name}-health`, Type: 'http', Path: r.serving.health.path, Interval: seconds(10), Timeout: seconds(2) }],
+      Checks: [{ Name: `${jobName}-health`, Type: 'http', Path: r.serving.health.path, Interval: seconds(10), Timeout: seconds(2) }],
     }],
     ...(hostVolume ? { Volumes: { [HOST_VOLUME]: { Name: HOST_VOLUME, Type: 'host', Source: hostVolume, ReadOnly: false } } } : {}),
     RestartPolicy: { Attempts: 3, Interval: minutes(5), Delay: seconds(15), Mode: 'fail' },
@@ -146,15 +164,15 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
       AutoRevert: true,
       // Blue-green in Nomad's own terms: a full set of canaries that waits for `nomad deployment promote`.
       AutoPromote: false,
-      Canary: blueGreen ? r.serving.replicas : 0,
+      Canary: blueGreen ? count : 0,
     },
     // Deregister from the service catalog first, so routers stop sending requests before the server stops.
     ShutdownDelay: seconds(5),
     Tasks: [init, server],
   };
   return {
-    ID: r.name,
-    Name: r.name,
+    ID: jobName,
+    Name: jobName,
     Type: 'service',
     ...(nomad.region ? { Region: nomad.region } : {}),
     ...(nomad.namespace ? { Namespace: nomad.namespace } : {}),

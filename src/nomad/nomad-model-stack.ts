@@ -6,10 +6,11 @@ import { Job } from '@cdktf/provider-nomad/lib/job';
 import { NomadProvider } from '@cdktf/provider-nomad/lib/provider';
 import type { ModelRecord } from '../core/record';
 import { renderJobHcl } from './job-hcl';
-import { buildModelJob } from './model-job';
+import type { NomadJob } from './job-model';
+import { buildCandidateJob, buildModelJob } from './model-job';
 
 export interface NomadModelStackProps {
-  /** The model records; each with something deployable becomes one `nomad_job`. */
+  /** The model records; each with something deployable becomes one `nomad_job`, and its candidate another. */
   readonly records: readonly ModelRecord[];
   /** Nomad's HTTP API. @default $NOMAD_ADDR, else http://127.0.0.1:4646 */
   readonly address?: string;
@@ -25,25 +26,31 @@ export function escapeTerraformTemplate(s: string): string {
   return s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
-/** One stack with the Nomad provider and a `nomad_job` per model, for `cdktf deploy`. */
+/** One stack with the Nomad provider and a `nomad_job` per model and per candidate, for `cdktf deploy`. */
 export class NomadModelStack extends TerraformStack {
-  /** Job resources by model name. */
+  /** Job resources by job name (`<name>`, `<name>-candidate`). */
   readonly jobs = new Map<string, Job>();
 
   constructor(scope: Construct, id: string, props: NomadModelStackProps) {
     super(scope, id);
     new NomadProvider(this, 'nomad', { address: props.address ?? process.env.NOMAD_ADDR ?? 'http://127.0.0.1:4646' });
     for (const record of props.records) {
-      const job = buildModelJob({ record });
-      if (!job) continue;
-      const resource = new Job(this, record.name, {
-        jobspec: escapeTerraformTemplate(renderJobHcl(job)),
+      const main = buildModelJob({ record });
+      if (main) {
         // A deployment that waits for `nomad deployment promote` must not block the apply.
-        detach: record.deploy.strategy === 'blue-green',
-        purgeOnDestroy: false,
-      });
-      this.jobs.set(record.name, resource);
-      new TerraformOutput(this, `${record.name}-version`, { value: job.Meta.modelship_version });
+        this.addJob(main, record.deploy.strategy === 'blue-green');
+        new TerraformOutput(this, `${record.name}-version`, { value: main.Meta.modelship_version });
+      }
+      const candidate = buildCandidateJob({ record });
+      if (candidate) this.addJob(candidate, false);
     }
+  }
+
+  private addJob(job: NomadJob, detach: boolean): void {
+    this.jobs.set(job.ID, new Job(this, job.ID, {
+      jobspec: escapeTerraformTemplate(renderJobHcl(job)),
+      detach,
+      purgeOnDestroy: false,
+    }));
   }
 }

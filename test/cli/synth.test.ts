@@ -11,10 +11,32 @@ describe('synth', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
       `wrote ${out}/kubernetes/fraud-detector.k8s.yaml`, `wrote ${out}/kubernetes/taxi-fare.k8s.yaml`,
+      `wrote ${out}/nomad/fraud-detector-candidate.nomad.hcl`, `wrote ${out}/nomad/fraud-detector-candidate.nomad.json`,
       `wrote ${out}/nomad/fraud-detector.nomad.hcl`, `wrote ${out}/nomad/fraud-detector.nomad.json`,
+      `wrote ${out}/nomad/taxi-fare-candidate.nomad.hcl`, `wrote ${out}/nomad/taxi-fare-candidate.nomad.json`,
       `wrote ${out}/nomad/taxi-fare.nomad.hcl`, `wrote ${out}/nomad/taxi-fare.nomad.json`,
     ]);
+    expect(r.stderr).toBe('');
     expect(fs.readdirSync(path.join(out, 'kubernetes'))).toEqual(['fraud-detector.k8s.yaml', 'taxi-fare.k8s.yaml']);
+  });
+
+  it('a candidate without a digest or over its size gate: synth says why on stderr, writes the rest, exit 0', () => {
+    const out = tempDir();
+    const dir = exampleModelsDir();
+    const file = path.join(dir, 'fraud-detector.yaml');
+    // 1.3.0-rc.0 is measured at 1325.6 MiB; a tighter gate leaves no candidate to run.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxSizeMiB: 2048', 'maxSizeMiB: 1310'));
+    expect(cli(['bump', 'taxi-fare', 'minor', '--models-dir', dir]).code).toBe(0);
+    const r = cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'modelship: fraud-detector 1.3.0-rc.0 is not deployed as the candidate: size 1325.6 MiB exceeds maxSizeMiB 1310 by 15.6 MiB (1.2%)',
+      'modelship: taxi-fare 1.2.0 is not deployed as the candidate: it has no digest for the init task to verify (run modelship measure --artifact)',
+    ]);
+    expect(fs.readdirSync(path.join(out, 'nomad')).sort()).toEqual(['fraud-detector.nomad.hcl', 'fraud-detector.nomad.json', 'taxi-fare-candidate.nomad.hcl', 'taxi-fare-candidate.nomad.json', 'taxi-fare.nomad.hcl', 'taxi-fare.nomad.json']);
+    // taxi-fare's older validated 1.2.0-rc.1 still runs as its candidate.
+    expect(fs.readFileSync(path.join(out, 'nomad', 'taxi-fare-candidate.nomad.hcl'), 'utf8')).toContain('modelship_version    = "1.2.0-rc.1"');
+    expect(fs.readFileSync(path.join(out, 'kubernetes', 'fraud-detector.k8s.yaml'), 'utf8')).not.toContain('fraud-detector-candidate');
   });
 
   it('--target kubernetes writes only manifests, and removes those of models that are gone', () => {
@@ -66,7 +88,7 @@ describe('synth', () => {
     }
   });
 
-  it('`cdktf synth` (cdktf-cli, from cdktf.json) works offline and writes one nomad_job per model', () => {
+  it('`cdktf synth` (cdktf-cli, from cdktf.json) works offline and writes one nomad_job per model and per candidate', () => {
     const out = tempDir();
     const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdktf'), ['synth', '--output', out], {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1' },
@@ -74,7 +96,7 @@ describe('synth', () => {
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(0);
     const tf = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'modelship-nomad', 'cdk.tf.json'), 'utf8'));
-    expect(Object.keys(tf.resource.nomad_job).sort()).toEqual(['fraud-detector', 'taxi-fare']);
+    expect(Object.keys(tf.resource.nomad_job).sort()).toEqual(['fraud-detector', 'fraud-detector-candidate', 'taxi-fare', 'taxi-fare-candidate']);
     expect(tf.provider.nomad).toHaveLength(1);
   });
 });

@@ -87,7 +87,7 @@ describe('Kubernetes manifests', () => {
     });
     const candidate = byKindName(objects, 'Deployment', 'taxi-fare-candidate');
     expect(candidate.spec.replicas).toBe(1);
-    expect(candidate.metadata.labels['modelship.io/stage']).toBe('validated');
+    expect(candidate.metadata.labels['modelship.io/stage']).toBe('candidate');
     expect(candidate.spec.template.spec.initContainers[0].image).toBe('registry.example.com/models/taxi-fare:1.2.0-rc.1');
   });
 
@@ -102,8 +102,10 @@ describe('Kubernetes manifests', () => {
     r = promote(r, '1.0.0', '2026-11-02T00:00:01Z').record;
     let objects = render(r);
     validateAll(objects);
+    // 1.1.0 waits for its promote as the candidate.
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
-      'Deployment/fraud-detector-blue', 'PodDisruptionBudget/fraud-detector', 'Service/fraud-detector',
+      'Deployment/fraud-detector-blue', 'Deployment/fraud-detector-candidate', 'PodDisruptionBudget/fraud-detector',
+      'Service/fraud-detector', 'Service/fraud-detector-candidate',
     ]);
 
     r = promote(r, '1.1.0', '2026-11-02T00:00:02Z').record;
@@ -148,7 +150,70 @@ describe('Kubernetes manifests', () => {
   });
 
   it('renders nothing for a model with nothing deployable yet', () => {
-    expect(render(record({ versions: [version('1.0.0', 'candidate')] }))).toEqual([]);
+    expect(render(record({ versions: [version('1.0.0', 'candidate', { digest: undefined })] }))).toEqual([]);
+  });
+
+  describe('the candidate test deployment', () => {
+    const names = (objects: K8sObject[]) => objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    /** Does a Service's selector pick pods with these labels? */
+    const selects = (service: K8sObject, labels: Record<string, string>) =>
+      Object.entries(service.spec.selector as Record<string, string>).every(([k, v]) => labels[k] === v);
+
+    const cases = [
+      ['rolling', record({ versions: [version('1.0.0', 'production'), version('1.1.0-rc.0', 'candidate', { digest: D2, latencyP95Ms: undefined })] })],
+      ['blue-green', blueGreen({
+        versions: [version('1.0.0', 'production'), version('1.1.0', 'validated'), version('1.2.0-rc.0', 'candidate', { digest: D2, latencyP95Ms: undefined })],
+        slots: { active: 'blue', blue: '1.0.0', green: '1.1.0' },
+      })],
+    ] as const;
+
+    it.each(cases)('%s: one replica, stage candidate, hardened, verified, never selected by live or preview', (_s, r) => {
+      const objects = render(r);
+      validateAll(objects);
+      const d = byKindName(objects, 'Deployment', `${r.name}-candidate`);
+      expect(d.spec.replicas).toBe(1);
+      const expected = r.versions.find((v) => v.stage === 'candidate')!.version;
+      expect(d.metadata.labels).toMatchObject({ 'modelship.io/stage': 'candidate', 'app.kubernetes.io/version': expected });
+      expect(d.spec.template.spec.initContainers[0].image).toBe(`${r.artifact.image}:${expected}`);
+      expect(d.metadata.labels['modelship.io/slot']).toBeUndefined();
+      const podLabels = d.spec.template.metadata.labels;
+      expect(podLabels).toMatchObject({ 'modelship.io/stage': 'candidate', 'modelship.io/track': 'candidate' });
+      assertHardened(d);
+      const [init] = d.spec.template.spec.initContainers;
+      expect(init.command).toEqual(['sh', '-c', INIT_SCRIPT]);
+      expect(init.env).toEqual(expect.arrayContaining([{ name: 'MODELSHIP_DIGEST', value: D2 }]));
+      const service = byKindName(objects, 'Service', `${r.name}-candidate`);
+      expect(selects(service, podLabels)).toBe(true);
+      for (const other of objects.filter((o) => o.kind === 'Service' && o !== service)) {
+        expect(selects(other, podLabels)).toBe(false);
+      }
+      for (const pdb of objects.filter((o) => o.kind === 'PodDisruptionBudget')) {
+        expect(Object.entries(pdb.spec.selector.matchLabels).every(([k, v]) => podLabels[k] === v)).toBe(false);
+      }
+      // And the candidate Service selects no live or preview pod.
+      for (const other of objects.filter((o) => o.kind === 'Deployment' && o !== d)) {
+        expect(selects(service, other.spec.template.metadata.labels)).toBe(false);
+      }
+    });
+
+    it.each(cases)('%s: production and preview objects are unchanged by a candidate', (_s, r) => {
+      const without = { ...r, versions: r.versions.filter((v) => v.stage !== 'candidate') };
+      const candidateFree = render(r).filter((o) => !o.metadata.name.endsWith('-candidate'));
+      expect(candidateFree).toEqual(render(without));
+      expect(names(render(r))).toEqual([...names(render(without)), `Deployment/${r.name}-candidate`, `Service/${r.name}-candidate`].sort());
+    });
+
+    it('a candidate with no digest or over its size gate is not rendered', () => {
+      const live = version('1.0.0', 'production');
+      expect(names(render(record({ versions: [live, version('1.1.0', 'candidate', { digest: undefined })] })))).not.toContain('Deployment/taxi-fare-candidate');
+      expect(names(render(record({ versions: [live, version('1.1.0', 'candidate', { sizeBytes: 513 * 1024 * 1024 })] })))).not.toContain('Deployment/taxi-fare-candidate');
+    });
+
+    it('sizes the candidate volume from its measured size', () => {
+      const r = record({ versions: [version('1.0.0', 'candidate', { sizeBytes: 400 * 1024 * 1024 })] });
+      const d = byKindName(render(r), 'Deployment', 'taxi-fare-candidate');
+      expect(d.spec.template.spec.volumes.find((v: K8sObject) => v.name === 'model').emptyDir.sizeLimit).toBe('504Mi');
+    });
   });
 
   it('is deterministic: two syntheses of the examples are byte-identical', () => {
@@ -162,7 +227,8 @@ describe('Kubernetes manifests', () => {
     const [a, b] = dirs.map(read);
     expect(Object.keys(a).sort()).toEqual([
       'kubernetes/fraud-detector.k8s.yaml', 'kubernetes/taxi-fare.k8s.yaml',
-      'nomad/fraud-detector.nomad.hcl', 'nomad/fraud-detector.nomad.json', 'nomad/taxi-fare.nomad.hcl', 'nomad/taxi-fare.nomad.json',
+      'nomad/fraud-detector-candidate.nomad.hcl', 'nomad/fraud-detector-candidate.nomad.json', 'nomad/fraud-detector.nomad.hcl', 'nomad/fraud-detector.nomad.json',
+      'nomad/taxi-fare-candidate.nomad.hcl', 'nomad/taxi-fare-candidate.nomad.json', 'nomad/taxi-fare.nomad.hcl', 'nomad/taxi-fare.nomad.json',
     ]);
     expect(b).toEqual(a);
   });

@@ -4,7 +4,7 @@ import { Job } from '@cdktf/provider-nomad/lib/job';
 import { NomadProvider } from '@cdktf/provider-nomad/lib/provider';
 import { escapeTerraformTemplate, NomadModelStack } from '../../src/nomad/nomad-model-stack';
 import { renderJobHcl } from '../../src/nomad/job-hcl';
-import { buildModelJob } from '../../src/nomad/model-job';
+import { buildCandidateJob, buildModelJob } from '../../src/nomad/model-job';
 import { ModelStore } from '../../src/registry/model-store';
 import { EXAMPLE_MODELS } from '../helpers/cli';
 import { parseHcl } from '../helpers/nomad-schema';
@@ -31,7 +31,10 @@ describe('cdktf stack', () => {
         detach: r.deploy.strategy === 'blue-green',
       });
     }
-    expect(Object.keys(JSON.parse(out).resource.nomad_job).sort()).toEqual(['fraud-detector', 'taxi-fare']);
+    for (const r of records) {
+      expect(out).toHaveResourceWithProperties(Job, { jobspec: escapeTerraformTemplate(renderJobHcl(buildCandidateJob({ record: r })!)), detach: false });
+    }
+    expect(Object.keys(JSON.parse(out).resource.nomad_job).sort()).toEqual(['fraud-detector', 'fraud-detector-candidate', 'taxi-fare', 'taxi-fare-candidate']);
   });
 
   it('hands the provider exactly the jobspec HCL after Terraform unescapes its templates', async () => {
@@ -54,7 +57,7 @@ describe('cdktf stack', () => {
   });
 
   it('skips models with nothing deployable', () => {
-    const out = JSON.parse(synth([record({ versions: [version('1.0.0', 'candidate')] })]));
+    const out = JSON.parse(synth([record({ versions: [version('1.0.0', 'candidate', { digest: undefined })] })]));
     expect(out.resource?.nomad_job).toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import type { ModelRecord } from '../../src/core/record';
 import { quote } from '../../src/nomad/hcl-writer';
 import { renderJobHcl } from '../../src/nomad/job-hcl';
 import { renderJobJson } from '../../src/nomad/job-json';
-import { buildModelJob } from '../../src/nomad/model-job';
+import { buildCandidateJob, buildModelJob } from '../../src/nomad/model-job';
 import { renderJobs } from '../../src/nomad/render-jobs';
 import { ModelStore } from '../../src/registry/model-store';
 import { EXAMPLE_MODELS } from '../helpers/cli';
@@ -145,7 +145,7 @@ describe('Nomad jobs', () => {
     expect(json.Job.TaskGroups[0].Update).toMatchObject({ Canary: 0, AutoRevert: true, HealthCheck: 'checks' });
     expect(json.Job.TaskGroups[0].RestartPolicy).toMatchObject({ Attempts: 3, Mode: 'fail' });
     expect(json.Job.TaskGroups[0].ReschedulePolicy).toMatchObject({ Unlimited: true, DelayFunction: 'exponential' });
-    expect(json.Job.Meta).toEqual({ modelship_version: live.version, modelship_digest: live.digest, modelship_stage: 'production', modelship_managed_by: 'modelship' });
+    expect(json.Job.Meta).toEqual({ modelship_model: 'taxi-fare', modelship_version: live.version, modelship_digest: live.digest, modelship_stage: 'production', modelship_managed_by: 'modelship' });
   });
 
   it('host volume: copy into a per-version directory, read-only in the server', () => {
@@ -204,6 +204,77 @@ describe('Nomad jobs', () => {
     const r = record({ gates: { maxSizeMiB: 512, maxLatencyP95Ms: 10 }, versions: [version('1.0.0', 'production')] });
     expect(() => buildModelJob({ record: r })).toThrow(PolicyError);
     expect(() => buildModelJob({ record: r })).toThrow(/p95 latency 20 ms exceeds maxLatencyP95Ms 10/);
-    expect(renderJobs([record({ versions: [version('1.0.0', 'candidate')] })]).size).toBe(0);
+    expect(renderJobs([record({ versions: [version('1.0.0', 'candidate', { digest: undefined })] })]).size).toBe(0);
+  });
+
+  describe('the candidate job', () => {
+    const candidateCases = [
+      ['rolling', record({ versions: [version('1.0.0', 'production'), version('1.1.0-rc.0', 'candidate', { digest: D2, latencyP95Ms: undefined })] })],
+      ['blue-green', blueGreen({
+        serving: { ...record().serving, replicas: 4 },
+        versions: [version('1.0.0', 'production'), version('1.1.0', 'validated'), version('1.2.0-rc.0', 'candidate', { digest: D2, latencyP95Ms: undefined })],
+        slots: { active: 'blue', blue: '1.0.0', green: '1.1.0' },
+      })],
+      ['host volume', record({ deploy: { strategy: 'rolling', nomad: { hostVolume: 'models' } }, versions: [version('1.0.0', 'candidate')] })],
+    ] as const;
+    const candidateOf = (r: ModelRecord) => {
+      const job = buildCandidateJob({ record: r });
+      if (!job) throw new Error('no candidate job');
+      return { hcl: renderJobHcl(job), json: JSON.parse(renderJobJson(job)) };
+    };
+
+    it.each(candidateCases)('%s: passes HashiCorp\'s parser and server validation, HCL and JSON alike', async (_n, r) => {
+      const { hcl, json } = candidateOf(r);
+      expectNomadValid({ 'candidate.nomad.hcl': hcl, 'candidate.nomad.json': JSON.stringify(json) });
+      expect(hclProblems(await parseHcl(hcl))).toEqual([]);
+      expect(jsonProblems(json)).toEqual([]);
+      expect(fromHcl(await parseHcl(hcl))).toEqual(fromJson(json));
+      expect(await format(hcl)).toBe(hcl);
+    });
+
+    it.each(candidateCases)('%s: its own job and service, one instance, no canaries, tasks built as production\'s', (_n, r) => {
+      const candidate = r.versions.filter((v) => v.stage === 'candidate').at(-1)!;
+      const job = candidateOf(r).json.Job;
+      expect(job.ID).toBe(`${r.name}-candidate`);
+      expect(job.Meta).toEqual({
+        modelship_model: r.name, modelship_version: candidate.version, modelship_digest: candidate.digest, modelship_stage: 'candidate', modelship_managed_by: 'modelship',
+      });
+      const g = job.TaskGroups[0];
+      expect(g.Count).toBe(1);
+      expect(g.Update).toMatchObject({ Canary: 0, AutoRevert: true });
+      expect(g.Services).toEqual([expect.objectContaining({ Name: `${r.name}-candidate`, Tags: [`version-${candidate.version}`, 'candidate'] })]);
+      expect(g.Services[0].CanaryTags).toBeUndefined();
+      const [init, server] = g.Tasks;
+      expect(init.Config).toMatchObject({ image: `${r.artifact.image}:${candidate.version}`, args: ['-c', INIT_SCRIPT], readonly_rootfs: true, cap_drop: ['ALL'] });
+      expect(init.Env).toMatchObject({ MODELSHIP_VERSION: candidate.version, MODELSHIP_DIGEST: candidate.digest });
+      expect(server.Env).toMatchObject({ MODEL_VERSION: candidate.version, MODEL_DIGEST: candidate.digest });
+      // Hardening, resources and policies are production's: compare with a production job of the same version.
+      const asLive = buildModelJob({ record: { ...r, deploy: { ...r.deploy, strategy: 'rolling' }, slots: undefined,
+        versions: [{ ...candidate, stage: 'production', latencyP95Ms: 1 }] } })!;
+      const strip = (t: Record<string, unknown>) => ({ ...t, Env: undefined });
+      expect(g.Tasks.map(strip)).toEqual(asLive.TaskGroups[0].Tasks.map((t) => strip(t as unknown as Record<string, unknown>)));
+      expect(g.RestartPolicy).toEqual(asLive.TaskGroups[0].RestartPolicy);
+      expect(g.ReschedulePolicy).toEqual(asLive.TaskGroups[0].ReschedulePolicy);
+      expect(g.EphemeralDisk).toEqual(asLive.TaskGroups[0].EphemeralDisk);
+    });
+
+    it.each(candidateCases)('%s: the main job is unchanged by a candidate', (_n, r) => {
+      const without = { ...r, versions: r.versions.filter((v) => v.stage !== 'candidate') };
+      expect(buildModelJob({ record: r })).toEqual(buildModelJob({ record: without }));
+    });
+
+    it('renders <name>-candidate files beside the main job; none for a candidate without digest or over its size gate', () => {
+      const [, r] = candidateCases[0];
+      expect([...renderJobs([r]).keys()].sort()).toEqual(['taxi-fare-candidate.nomad.hcl', 'taxi-fare-candidate.nomad.json', 'taxi-fare.nomad.hcl', 'taxi-fare.nomad.json']);
+      const live = version('1.0.0', 'production');
+      expect([...renderJobs([record({ versions: [live, version('1.1.0', 'candidate', { digest: undefined })] })]).keys()]).toEqual(['taxi-fare.nomad.hcl', 'taxi-fare.nomad.json']);
+      expect([...renderJobs([record({ versions: [live, version('1.1.0', 'candidate', { sizeBytes: 600 * 1024 * 1024 })] })]).keys()]).toEqual(['taxi-fare.nomad.hcl', 'taxi-fare.nomad.json']);
+    });
+
+    it('refuses two jobs with one name (a model named like another one\'s candidate)', () => {
+      const a = record({ versions: [version('1.0.0', 'candidate')] });
+      const b = record({ name: 'taxi-fare-candidate', versions: [version('1.0.0', 'production')] });
+      expect(() => renderJobs([a, b])).toThrow(/two jobs would be named taxi-fare-candidate/);
+    });
   });
 });
