@@ -19,8 +19,8 @@ const MIB = 1024 * 1024;
 /** One version worth a line in `status`: what runs, and what waits. */
 export interface StatusRow {
   version: string;
-  /** live, preview, idle (a retired version still loaded in a slot), candidate (rolling test Deployment) or next (not deployed yet). */
-  role: 'live' | 'preview' | 'idle' | 'candidate' | 'next';
+  /** live, preview (the idle blue-green slot), candidate (the test deployment) or next (waiting, not deployed). */
+  role: 'live' | 'preview' | 'candidate' | 'next';
   slot: string | null;
   stage: string;
   digest: string | null;

@@ -134,6 +134,7 @@ describe('lifecycle commands', () => {
       'MODEL           VERSION     ROLE            SIZE MiB     P95 ms',
       'fraud-detector  1.1.0       live (green)    1264/2048 ✔  16.9/25 ✔',
       '                1.2.0       preview (blue)  1302/2048 ✔  15.2/25 ✔',
+      '                1.3.0-rc.0  candidate       1326/2048 ✔  -/25',
       'taxi-fare       1.1.0       live            412/512 ✔    31.5/50 ✔',
       '                1.2.0-rc.1  candidate       433/512 ✔    29.8/50 ✔',
     ]);

@@ -5,7 +5,6 @@ import { driftSeries, MAX_DRIFT_SERIES } from '../../src/report/drift-series';
 import { livePeriods } from '../../src/report/live-periods';
 import { metricGates, metricVerdict } from '../../src/report/metric-gates';
 import { suddenChanges } from '../../src/report/sudden-changes';
-import { standsOf } from '../../src/core/stands';
 
 const MIB = 1024 * 1024;
 
@@ -105,18 +104,5 @@ describe('driftSeries', () => {
     expect(new Set(points.map((p) => p.series)).size).toBe(MAX_DRIFT_SERIES);
     expect(points.map((p) => p.series)).toContain('features.f11.psi');
     expect(points.map((p) => p.series)).not.toContain('features.f0.psi');
-  });
-});
-
-describe('standsOf', () => {
-  it('rolling: the live version and the newest validated one above it as the candidate', () => {
-    expect(standsOf(record()).map((s) => [s.role, s.version, s.image])).toEqual([['live', '1.2.0', 'r/m:1.2.0'], ['candidate', '1.10.0', 'r/m:1.10.0']]);
-  });
-
-  it('blue-green: per slot, the idle one a preview when it holds a validated version', () => {
-    const r = record({ deploy: { strategy: 'blue-green' }, slots: { active: 'green', blue: '1.10.0', green: '1.2.0' } });
-    expect(standsOf(r).map((s) => [s.role, s.slot, s.version, s.since])).toEqual([
-      ['live', 'green', '1.2.0', '2026-01-02T00:00:00Z'], ['preview', 'blue', '1.10.0', undefined],
-    ]);
   });
 });
