@@ -3,6 +3,7 @@ import { InputError, isModelshipError, renamed } from '../core/errors';
 import { recordFigures, requireVersion } from '../core/lifecycle';
 import { treeDigest } from '../core/tree-digest';
 import { CommonOptions, MODELS_DIR_FLAG, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
+import { commandResult, JSON_FLAG, printResult } from './command-result';
 import { progressBar } from './progress-bar';
 
 /** Errors of a measurement name the model and version they were for. */
@@ -24,6 +25,7 @@ interface MeasureFlags extends CommonOptions {
   header: Record<string, string>;
   maxErrorRate: number;
   timeoutMs: number;
+  json?: boolean;
 }
 
 function collectHeader(value: string, previous: Record<string, string>): Record<string, string> {
@@ -47,6 +49,7 @@ export function registerMeasure(program: Command): void {
     .option('--header <k:v>', 'request header, repeatable', collectHeader, {})
     .option('--max-error-rate <x>', 'share of failed requests (0..1) that refuses the measurement', parseShare, 0.01)
     .option('--timeout-ms <n>', 'per-request timeout', parsePositiveInt, 10000)
+    .option(...JSON_FLAG)
     .option(...MODELS_DIR_FLAG)
     .action(async (name: string, version: string, opts: MeasureFlags) => {
       if (Boolean(opts.artifact) === Boolean(opts.endpoint)) {
@@ -59,8 +62,10 @@ export function registerMeasure(program: Command): void {
       if (opts.artifact) {
         const bar = progressBar(process.stderr);
         const result = await about(name, version, () => treeDigest(opts.artifact as string, { onProgress: bar.update })).finally(() => bar.done());
-        store.update(name, (r) => recordFigures(r, version, { sizeBytes: result.sizeBytes, digest: result.digest }, now()));
-        process.stdout.write(`${name} ${version}: ${result.files} files, ${result.sizeBytes} bytes, ${result.digest}\n`);
+        const outcome = store.update(name, (r) => recordFigures(r, version, { sizeBytes: result.sizeBytes, digest: result.digest }, now()));
+        printResult(opts.json, commandResult('measure', name, version, outcome,
+          { kind: 'artifact', files: result.files, sizeBytes: result.sizeBytes, digest: result.digest },
+          `${name} ${version}: ${result.files} files, ${result.sizeBytes} bytes, ${result.digest}`));
         return;
       }
       const { measureLatency } = await import('../measure/endpoint-latency');
@@ -79,12 +84,12 @@ export function registerMeasure(program: Command): void {
           bar.update(done, total);
         },
       })).finally(() => bar.done());
-      store.update(name, (r) => recordFigures(r, version, {
+      const figures = {
         latencyP50Ms: result.p50Ms, latencyP95Ms: result.p95Ms, latencyP99Ms: result.p99Ms,
         latencyRequests: result.requests, latencyErrors: result.errors,
-      }, now()));
-      process.stdout.write(
-        `${name} ${version}: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms over ${result.requests} requests, ${result.errors} errors\n`,
-      );
+      };
+      const outcome = store.update(name, (r) => recordFigures(r, version, figures, now()));
+      printResult(opts.json, commandResult('measure', name, version, outcome, { kind: 'endpoint', url: opts.endpoint, ...figures },
+        `${name} ${version}: p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms over ${result.requests} requests, ${result.errors} errors`));
     });
 }
