@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { DriftPoint } from './drift-series';
+import type { DriftChart } from './drift-series';
 import type { VersionFigures } from './figures';
 import type { LivePeriod } from './live-periods';
 import type { MetricGate } from './metric-gates';
@@ -159,27 +159,29 @@ export function liveTimelineSpec(periods: readonly LivePeriod[], now: string): T
   } as unknown as TopLevelSpec;
 }
 
-/** Drift figures over time, one dashed/shaped line per series. */
-export function driftChartSpec(points: readonly DriftPoint[]): TopLevelSpec {
+/** Drift figures over time, one dashed/shaped line per series, and the threshold that means drift. */
+export function driftChartSpec(chart: DriftChart): TopLevelSpec {
   const shapes = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'stroke', 'wedge'];
   const dashes = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [4, 4], [10, 2], [1, 3], [6, 2, 2, 2]];
-  const series = [...new Set(points.map((p) => p.series))];
+  const series = [...new Set(chart.points.map((p) => p.series))];
   const x = { field: 'at', type: 'temporal', title: 'time (UTC)', scale: { type: 'utc' }, axis: { format: '%Y-%m-%d %H:%M', labelAngle: -20 } } as const;
+  const values = chart.points.map((p) => ({ ...p }));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    description: 'Drift figures over time',
+    description: chart.title,
     width: WIDTH, height: HEIGHT, config: CONFIG,
-    data: { values: points.map((p) => ({ ...p })) },
     layer: [
       {
+        data: { values },
         mark: { type: 'line', strokeWidth: 1.5 },
         encoding: {
-          x, y: { field: 'value', type: 'quantitative', title: 'drift' },
+          x, y: { field: 'value', type: 'quantitative', title: chart.yTitle },
           color: { field: 'series', type: 'nominal', scale: { domain: series }, title: 'figure' },
           strokeDash: { field: 'series', type: 'nominal', scale: { domain: series, range: dashes.slice(0, series.length) }, title: 'figure' },
         },
       },
       {
+        data: { values },
         mark: { type: 'point', filled: true, size: 60 },
         encoding: {
           x, y: { field: 'value', type: 'quantitative' },
@@ -187,6 +189,7 @@ export function driftChartSpec(points: readonly DriftPoint[]): TopLevelSpec {
           shape: { field: 'series', type: 'nominal', scale: { domain: series, range: shapes.slice(0, series.length) }, title: 'figure' },
         },
       },
+      ...(chart.threshold ? gateRule(chart.threshold.value, chart.threshold.label) : []),
     ],
   } as unknown as TopLevelSpec;
 }

@@ -26,6 +26,8 @@ export interface VersionFigures {
   readonly p95Ci?: Interval;
   /** Quality metrics by name (accuracy, auc, ...), whatever the record or a measure event holds. */
   readonly metrics: Readonly<Record<string, number>>;
+  /** How each group of figures was obtained (`measured`, `declared`), when the record says. */
+  readonly provenance: { readonly size?: string; readonly latency?: string; readonly metrics?: string };
 }
 
 type Loose = Readonly<Record<string, unknown>>;
@@ -68,6 +70,7 @@ function metricsIn(source: Loose): Record<string, number> {
 
 /** The p95 CI wherever a source keeps it, under any key naming both p95 and an interval. */
 function p95CiIn(source: Loose): Interval | undefined {
+  if (isNumber(source.latencyP95LowMs) && isNumber(source.latencyP95HighMs)) return { low: source.latencyP95LowMs, high: source.latencyP95HighMs };
   for (const [key, value] of Object.entries(source)) {
     if (/p95/i.test(key) && /ci|confidence|interval/i.test(key)) {
       const ci = intervalOf(value);
@@ -85,6 +88,13 @@ function latencyIn(source: Loose, p: 50 | 95 | 99): number | undefined {
   if (direct !== undefined) return direct;
   const latency = source.latency;
   return isObject(latency) ? metricValue(latency[`p${p}Ms`] ?? latency[`p${p}`]) : undefined;
+}
+
+/** The kind (`measured`/`declared`) of each figure group's provenance. */
+function provenanceIn(v: unknown): VersionFigures['provenance'] {
+  if (!isObject(v)) return {};
+  const kind = (g: unknown) => (isObject(g) && typeof g.kind === 'string' ? g.kind : undefined);
+  return { size: kind(v.size), latency: kind(v.latency), metrics: kind(v.metrics) };
 }
 
 /**
@@ -120,6 +130,7 @@ export function versionFigures(record: ModelRecord, events: readonly HistoryEven
         p99Ms: pick(99),
         p95Ci: p95CiIn(entry) ?? p95CiIn(measured),
         metrics: { ...metricsIn(measured), ...metricsIn(entry) },
+        provenance: provenanceIn(entry.provenance),
       };
     });
 }

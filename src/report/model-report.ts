@@ -3,7 +3,7 @@ import type { ModelRecord } from '../core/record';
 import {
   driftChartSpec, latencyChartSpec, liveTimelineSpec, metricChartSpec, sizeChartSpec,
 } from './chart-specs';
-import { driftSeries } from './drift-series';
+import { driftCharts, driftChecks } from './drift-series';
 import { versionFigures, VersionFigures } from './figures';
 import { esc, page, verdictCell } from './html';
 import { livePeriods } from './live-periods';
@@ -59,16 +59,27 @@ function figuresTable(r: ModelRecord, versions: readonly VersionFigures[]): stri
       return `${m}${g?.min !== undefined ? `, min ${g.min}` : ''}${g?.max !== undefined ? `, max ${g.max}` : ''}`;
     })];
   const rows = versions.map((v) => {
-    const size = v.sizeMiB === undefined ? verdictCell('not measured', '') : verdictCell(v.sizeMiB <= r.gates.maxSizeMiB ? 'pass' : 'fail', fmt(v.sizeMiB));
-    const p95Text = v.p95Ms === undefined ? '' : `${fmt(v.p95Ms)}${v.p95Ci ? ` (CI ${fmt(v.p95Ci.low)}–${fmt(v.p95Ci.high)})` : ''}`;
+    // A declared figure says so: a reader weighs a typed number differently from a measured one.
+    const from = (kind?: string) => (kind && kind !== 'measured' ? ` [${kind}]` : '');
+    const size = v.sizeMiB === undefined ? verdictCell('not measured', '') : verdictCell(v.sizeMiB <= r.gates.maxSizeMiB ? 'pass' : 'fail', `${fmt(v.sizeMiB)}${from(v.provenance.size)}`);
+    const p95Text = v.p95Ms === undefined ? '' : `${fmt(v.p95Ms)}${v.p95Ci ? ` (CI ${fmt(v.p95Ci.low)}–${fmt(v.p95Ci.high)})` : ''}${from(v.provenance.latency)}`;
     const p95 = v.p95Ms === undefined ? verdictCell('not measured', '') : verdictCell(v.p95Ms <= r.gates.maxLatencyP95Ms ? 'pass' : 'fail', p95Text);
     const metrics = metricNames.map((m) => {
       const value = v.metrics[m];
-      return verdictCell(metricVerdict(gates.find((g) => g.metric === m), value), value === undefined ? '' : fmt(value, 3));
+      return verdictCell(metricVerdict(gates.find((g) => g.metric === m), value), value === undefined ? '' : `${fmt(value, 3)}${from(v.provenance.metrics)}`);
     });
     return `<tr><td>${esc(v.version)}</td><td>${esc(v.stage)}${v.reason ? `<br><span class="meta">${esc(v.reason)}</span>` : ''}</td>${size}<td class="num">${fmt(v.p50Ms)}</td>${p95}<td class="num">${fmt(v.p99Ms)}</td>${metrics.join('')}</tr>`;
   });
   return `<table class="figures"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function driftTable(checks: ReturnType<typeof driftChecks>): string {
+  const rows = checks.map((c) => {
+    const verdict = c.drifted === null ? '<td class="none">– no verdict</td>'
+      : c.drifted ? `<td class="fail">✘ drifted${c.driftedFigures.length ? `: ${esc(c.driftedFigures.join(', '))}` : ''}</td>` : '<td class="pass">✔ no drift</td>';
+    return `<tr><td>${esc(c.at)}</td><td>${esc(c.version ?? '–')}</td>${verdict}</tr>`;
+  });
+  return `<table class="drift"><thead><tr><th>at (UTC)</th><th>live version</th><th>verdict</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 function outOfGateCount(r: ModelRecord, versions: readonly VersionFigures[]): number {
@@ -94,7 +105,8 @@ export async function modelReport(r: ModelRecord, events: readonly HistoryEvent[
   const versions = versionFigures(r, events);
   const changes = suddenChanges(versions, threshold);
   const periods = livePeriods(r, events);
-  const drift = driftSeries(events);
+  const drift = driftCharts(events);
+  const checks = driftChecks(events);
   const gates = metricGates(r);
   const stands = standsOf(r);
 
@@ -107,7 +119,7 @@ export async function modelReport(r: ModelRecord, events: readonly HistoryEvent[
   for (const m of metricNames) {
     charts.push(await chart(`metric-${m}`, `Quality: ${m}${gates.some((g) => g.metric === m) ? ' against its gate' : ''}`, metricChartSpec(m, versions, gates.find((g) => g.metric === m))));
   }
-  if (drift.length) charts.push(await chart('drift', 'Drift over time', driftChartSpec(drift)));
+  for (const d of drift) charts.push(await chart(d.id, d.title, driftChartSpec(d)));
   if (periods.length) charts.push(await chart('live-timeline', 'Which version was live when', liveTimelineSpec(periods, opts.now)));
 
   const standRows = stands.map((s) => `<tr><td>${esc(s.role)}</td><td>${esc(s.slot ?? '–')}</td><td>${esc(s.version)}</td><td>${esc(s.stage)}</td><td><code>${esc(s.image)}</code></td><td><code>${esc(s.digest ?? '–')}</code></td><td>${esc(s.since ?? '–')}</td></tr>`);
@@ -124,7 +136,8 @@ ${versions.length ? figuresTable(r, versions) : '<p>No versions yet.</p>'}
 ${changeCallouts(changes, threshold)}
 <h2>Charts</h2>
 ${charts.length ? charts.join('\n') : '<p>No figures recorded yet.</p>'}
-${drift.length ? '' : '<p class="meta">No drift recorded yet.</p>'}
+<h2>Drift checks</h2>
+${checks.length ? driftTable(checks) : '<p>No drift recorded yet (<code>modelship drift</code>).</p>'}
 <h2>Timeline</h2>
 ${timelineRows.length ? `<table class="timeline"><thead><tr><th>at (UTC)</th><th>actor</th><th>action</th><th>version</th><th>stage</th><th>reason and details</th></tr></thead><tbody>${timelineRows.join('\n')}</tbody></table>` : '<p>No history recorded.</p>'}
 `;

@@ -15,8 +15,21 @@ export function richModelsDir(): string {
     event('2026-11-23T10:00:00Z', 'measure', '1.0.0', { latencyP50Ms: 20.1, latencyP95Ms: 38.2, latencyP99Ms: 51, latencyP95CiMs: [35.9, 40.4], metrics: { rmse: 4.1, r2: 0.83 } }),
     event('2026-11-23T10:01:00Z', 'measure', '1.1.0', { latencyP50Ms: 17.5, latencyP95Ms: 31.5, latencyP99Ms: 44.2, latencyP95CiMs: { low: 30.2, high: 33.1 }, metrics: { rmse: { value: 3.9 }, r2: 0.86 } }),
     event('2026-11-23T10:02:00Z', 'measure', '1.2.0-rc.1', { latencyP50Ms: 16, latencyP95Ms: 29.8, latencyP99Ms: 40, metrics: { rmse: 4.9, r2: 0.79 } }),
-    event('2026-11-23T11:00:00Z', 'drift', '1.1.0', { features: { distance_km: { psi: 0.04, ks: 0.03 }, passengers: { psi: 0.02 } } }),
-    event('2026-11-23T12:00:00Z', 'drift', '1.1.0', { features: { distance_km: { psi: 0.27, ks: 0.12 }, passengers: { psi: 0.03 } } }),
+    // As `modelship drift` records them.
+    event('2026-11-23T11:00:00Z', 'drift', '1.1.0', {
+      drifted: false, referenceRows: 5000, currentRows: 800, thresholds: { psi: 0.2, ksPValue: 0.01, chiSquarePValue: 0.01 },
+      numeric: [{ column: 'distance_km', psi: 0.04, ksStatistic: 0.03, ksPValue: 0.4, referenceValues: 5000, drifted: false }],
+      categorical: [{ column: 'payment', chiSquare: 1.2, degreesOfFreedom: 2, pValue: 0.55, categories: 3, newCategories: [], drifted: false }],
+      meanGap: { label: 'fare', prediction: 'predicted_fare', gap: 0.4, threshold: 1.1, drifted: false },
+    }),
+    event('2026-11-23T12:00:00Z', 'drift', '1.1.0', {
+      drifted: true, referenceRows: 5000, currentRows: 900, thresholds: { psi: 0.2, ksPValue: 0.01, chiSquarePValue: 0.01 },
+      numeric: [{ column: 'distance_km', psi: 0.27, ksStatistic: 0.12, ksPValue: 0.001, referenceValues: 5000, drifted: true }],
+      categorical: [{ column: 'payment', chiSquare: 3.1, degreesOfFreedom: 2, pValue: 0.21, categories: 3, newCategories: [], drifted: false }],
+      meanGap: { label: 'fare', prediction: 'predicted_fare', gap: 1.6, threshold: 1.1, drifted: true },
+    }),
+    // Some other tool's drift figures, in a shape the report does not know.
+    event('2026-11-23T12:10:00Z', 'drift', '1.1.0', { features: { passengers: { psi: 0.03 } }, rows: 10 }),
     event('2026-11-23T12:30:00Z', 'some-future-action', '1.1.0', { nested: { whatever: [1, 2] } }),
   ].join(''));
   return dir;

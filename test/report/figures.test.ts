@@ -1,7 +1,7 @@
 import type { HistoryEvent } from '../../src/core/history-event';
 import type { ModelRecord } from '../../src/core/record';
 import { intervalOf, versionFigures } from '../../src/report/figures';
-import { driftSeries, MAX_DRIFT_SERIES } from '../../src/report/drift-series';
+import { driftCharts, driftChecks, MAX_DRIFT_SERIES } from '../../src/report/drift-series';
 import { livePeriods } from '../../src/report/live-periods';
 import { metricGates, metricVerdict } from '../../src/report/metric-gates';
 import { suddenChanges } from '../../src/report/sudden-changes';
@@ -41,6 +41,13 @@ describe('versionFigures', () => {
     expect(f[0]).toMatchObject({ p50Ms: 9, p95Ms: 20, p95Ci: { low: 18, high: 22 }, metrics: { auc: 0.9, f1: 0.8 } });
     // The record entry wins over an event for the same figure.
     expect(f[1]).toMatchObject({ p95Ms: 30, p99Ms: 70, p95Ci: { low: 28, high: 33 } });
+  });
+
+  it("reads the record's own p95 interval and each figure group's provenance", () => {
+    const r = record();
+    const entry = { ...r.versions[1], latencyP95LowMs: 28.5, latencyP95HighMs: 31.9, provenance: { latency: { kind: 'declared' }, size: { kind: 'measured' } } };
+    const [, v] = versionFigures({ ...r, versions: [r.versions[0], entry as never, r.versions[2]] }, []);
+    expect(v).toMatchObject({ p95Ci: { low: 28.5, high: 31.9 }, provenance: { size: 'measured', latency: 'declared', metrics: undefined } });
   });
 
   it('reads intervals in the shapes a CI may take, and nothing else', () => {
@@ -97,12 +104,34 @@ describe('metric gates', () => {
   });
 });
 
-describe('driftSeries', () => {
-  it('flattens numeric figures of drift events and keeps the series that moved most', () => {
+describe('drift charts', () => {
+  const recorded = (at: string, psi: number, drifted: boolean) => ev(at, 'drift', '1.2.0', null, null, {
+    drifted, referenceRows: 1000, thresholds: { psi: 0.2, ksPValue: 0.01, chiSquarePValue: 0.01 },
+    numeric: [{ column: 'amount', psi, ksStatistic: 0.1, ksPValue: 0.2, referenceValues: 1000, drifted }],
+    categorical: [{ column: 'country', chiSquare: 2, pValue: 0.3, categories: 4, drifted: false }],
+    meanGap: { label: 'y', prediction: 'p', gap: 0.5, threshold: 1, drifted: false },
+  });
+
+  it("reads `modelship drift` events into PSI, p-value and mean-gap charts with their thresholds, not counts", () => {
+    const charts = driftCharts([recorded('t1', 0.05, false), recorded('t2', 0.3, true), ev('t3', 'measure', '1.2.0', null, null, { x: 1 })]);
+    expect(charts.map((c) => [c.id, c.threshold?.value])).toEqual([['drift-psi', 0.2], ['drift-p-values', 0.01], ['drift-mean-gap', 1]]);
+    expect(charts[0].points.map((p) => [p.series, p.value])).toEqual([['amount', 0.05], ['amount', 0.3]]);
+    expect(charts[1].points.map((p) => p.series)).toEqual(['amount (KS)', 'country (χ²)', 'amount (KS)', 'country (χ²)']);
+    expect(driftChecks([recorded('t1', 0.05, false), recorded('t2', 0.3, true)])).toEqual([
+      { at: 't1', version: '1.2.0', drifted: false, driftedFigures: [] },
+      { at: 't2', version: '1.2.0', drifted: true, driftedFigures: ['amount'] },
+    ]);
+  });
+
+  it('charts an unknown shape generically, keeping the series that moved most and leaving counts out', () => {
     const features = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}`, { psi: i / 10 }]));
-    const points = driftSeries([ev('t', 'drift', '1.0.0', null, null, { features, verdict: 'drifted' }), ev('t', 'measure', '1.0.0', null, null, { x: 1 })]);
-    expect(new Set(points.map((p) => p.series)).size).toBe(MAX_DRIFT_SERIES);
-    expect(points.map((p) => p.series)).toContain('features.f11.psi');
-    expect(points.map((p) => p.series)).not.toContain('features.f0.psi');
+    const [chart, ...more] = driftCharts([ev('t', 'drift', '1.0.0', null, null, { features, rows: 100000, verdict: 'drifted' })]);
+    expect(more).toEqual([]);
+    expect(chart.id).toBe('drift');
+    const series = new Set(chart.points.map((p) => p.series));
+    expect(series.size).toBe(MAX_DRIFT_SERIES);
+    expect(series).toContain('features.f11.psi');
+    expect(series).not.toContain('features.f0.psi');
+    expect(series).not.toContain('rows');
   });
 });
