@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { InputError } from '../core/errors';
 import type { HistoryEvent } from '../core/history-event';
 import type { ModelRecord } from '../core/record';
 import { writeFileAtomic } from '../registry/atomic-write';
@@ -32,7 +33,18 @@ export async function writeReport(inputs: readonly ReportInput[], opts: WriteRep
     models.push(report.summary);
   }
   pages.set(path.join(opts.out, 'index.html'), indexPage(models, opts.now));
-  fs.mkdirSync(path.join(opts.out, 'models'), { recursive: true });
-  for (const [file, html] of pages) writeFileAtomic(file, html);
+  let current = opts.out;
+  try {
+    fs.mkdirSync(path.join(opts.out, 'models'), { recursive: true });
+    for (const [file, html] of pages) {
+      current = file;
+      writeFileAtomic(file, html);
+    }
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    // A file where a directory should be, no permission, a full disk: the user's to fix, named.
+    throw new InputError(`--out: cannot write ${current} (${code})`);
+  }
   return { files: [...pages.keys()], models };
 }

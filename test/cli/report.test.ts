@@ -50,4 +50,12 @@ describe('modelship report', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^modelship: unknown model "nope"/);
   });
+
+  it('an --out that is a file is bad input, named, without a stack trace', () => {
+    const file = path.join(tempDir(), 'not-a-dir');
+    fs.writeFileSync(file, 'x');
+    const r = cli(['report', '--out', file, '--models-dir', exampleModelsDir()]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`modelship: --out: cannot write ${file} (ENOTDIR)\n`);
+  });
 });
