@@ -38,7 +38,11 @@ async function openInChromium(file: string, screenshot: string) {
     }));
     const scripts = await page.$$eval('script', (s) => s.length);
     await page.screenshot({ path: screenshot, fullPage: true });
-    return { charts, errors, requests, scripts };
+    // Printable: as print media on A4 every chart still has a size, and the PDF has pages.
+    await page.emulateMedia({ media: 'print' });
+    const printedCharts = await page.$$eval('figure.chart svg', (svgs) => svgs.filter((s) => s.getBoundingClientRect().width > 100).length);
+    const pdf = await page.pdf({ format: 'A4' });
+    return { charts, errors, requests, scripts, printedCharts, pdfPages: (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length };
   } finally {
     await page.close();
   }
@@ -61,6 +65,8 @@ describe('the report in a browser', () => {
     }
     expect(seen.errors).toEqual([]);
     expect(seen.scripts).toBe(0);
+    expect(seen.printedCharts).toBe(seen.charts.length);
+    expect(seen.pdfPages).toBeGreaterThan(1);
     expect(seen.requests).toEqual([pathToFileURL(file).href]);
     expect(fs.statSync(shot).size).toBeGreaterThan(20_000);
   });
