@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli, exampleModelsDir, initModel, ROOT, tempDir, validatedVersion } from '../helpers/cli';
@@ -69,6 +70,19 @@ describe('status on 80 columns', () => {
     const j = cli(['status', '--json', '--models-dir', dir]);
     expect(j.code).toBe(2);
     expect(JSON.parse(j.stdout).map((s: { name: string }) => s.name)).toEqual(['fraud-detector']);
+  });
+});
+
+describe('status on a real terminal', () => {
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  (hasScript ? it : it.skip)("fits the terminal's own width (a 60-column pty)", () => {
+    const dir = exampleModelsDir();
+    const cmd = `stty cols 60; ${process.execPath} ${path.join(ROOT, 'bin', 'modelship.js')} status --models-dir ${dir}`;
+    const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', COLUMNS: '' } });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.replace(/\r/g, '').split('\n').filter(Boolean);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(60);
+    expect(lines).toContain('fraud-detector (blue-green)');
   });
 });
 
