@@ -5,7 +5,7 @@ import { compareVersions } from '../core/semver-rules';
 import { standsOf } from '../core/stands';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 import { abbreviateDigest } from './digest-display';
-import { dim, green, red } from './style';
+import { dim, green, red, visibleLength } from './style';
 import { renderTable } from './table';
 import { terminalWidth } from './terminal-width';
 
@@ -128,12 +128,13 @@ function cellsOf(s: ModelStatus, row: StatusRow, wide: boolean, first = true): s
  */
 export function renderStatus(statuses: readonly ModelStatus[], opts: { wide: boolean; width: number }): string {
   const header = opts.wide ? WIDE : NARROW;
-  const rows = statuses.flatMap((s) => (s.rows.length ? s.rows : [null]).map((row, i) => [
-    i === 0 ? s.name : '',
-    ...(row ? cellsOf(s, row, opts.wide, i === 0) : [opts.wide ? s.strategy : dim('-'), ...header.slice(opts.wide ? 2 : 1).map(() => dim('-'))].slice(0, header.length - 1)),
-  ]));
+  // A model with nothing deployed or waiting still gets its line, dashes for the rest.
+  const nothing = (s: ModelStatus) => [s.name, ...(opts.wide ? [s.strategy] : []), ...header.slice(opts.wide ? 2 : 1).map(() => dim('-'))];
+  const rows = statuses.flatMap((s) => (s.rows.length
+    ? s.rows.map((row, i) => [i === 0 ? s.name : '', ...cellsOf(s, row, opts.wide, i === 0)])
+    : [nothing(s)]));
   const table = renderTable(header, rows);
-  if (opts.wide || Math.max(...table.split('\n').map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').length)) <= opts.width) return table;
+  if (opts.wide || Math.max(...table.split('\n').map(visibleLength)) <= opts.width) return table;
   const stacked = renderTable(header.slice(1), statuses.flatMap((s) => s.rows.map((row) => cellsOf(s, row, false))));
   const [head, ...lines] = stacked.trimEnd().split('\n');
   let at = 0;

@@ -45,6 +45,13 @@ describe('status on 80 columns', () => {
     expect(r.stdout).toMatch(/^fraud-detector \(blue-green\)$/m);
   });
 
+  it('a model with no version yet still has its line', () => {
+    const dir = tempDir();
+    initModel(dir, 'fresh', 'rolling');
+    expect(cli(['status', '--models-dir', dir]).stdout.split('\n')[1]).toMatch(/^fresh\s+-\s+-\s+-\s+-$/);
+    expect(cli(['status', '--wide', '--models-dir', dir]).stdout.split('\n')[1]).toMatch(/^fresh\s+rolling\s+-/);
+  });
+
   it('--wide shows every column: stage, abbreviated digest, p50/p99, since', () => {
     const r = cli(['status', '--wide', '--models-dir', exampleModelsDir()]);
     expect(r.stdout.split('\n')[0]).toMatch(/^MODEL\s+STRATEGY\s+VERSION\s+ROLE\s+STAGE\s+DIGEST\s+SIZE MiB\s+P50 ms\s+P95 ms\s+P99 ms\s+LIVE SINCE$/);
