@@ -1,12 +1,13 @@
 /**
- * The library behind the `modelship` CLI: the domain (records, semver rules,
- * stages, gates, tree digest, init script), the file store, and the renderers.
- * The cdk8s constructs and the cdktf stack are exported from their own entry
- * points so that importing the domain never loads cdk8s or cdktf:
- *   modelship/lib/src/kubernetes  (ModelChart, ModelDeployment, ...)
- *   modelship/lib/src/nomad       (buildModelJob, renderJobHcl, renderJobJson, ...)
- *   modelship/lib/src/nomad/nomad-model-stack  (NomadModelStack, needs cdktf)
+ * `modelship`: the domain behind the CLI (records, semver rules, stages, gates,
+ * the deployment plan, tree digest, init script) and the file store. The
+ * renderers have entry points of their own, so importing the domain never
+ * loads cdk8s or cdktf:
+ *   modelship/kubernetes   (ModelChart, ModelDeployment, BlueGreenModel, ...; needs cdk8s)
+ *   modelship/nomad        (buildModelJob, renderJobHcl, renderJobJson, ...; plain objects)
+ *   modelship/nomad/stack  (NomadModelJob, NomadModelStack; needs cdktf)
  */
+export * from './core/deployment-plan';
 export * from './core/errors';
 export * from './core/gates';
 export * from './core/history-event';

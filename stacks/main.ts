@@ -6,5 +6,8 @@ import { NomadModelStack } from '../src/nomad/nomad-model-stack';
 
 const modelsDir = process.env.MODELSHIP_MODELS_DIR ?? path.resolve(__dirname, '..', '..', 'models');
 const app = new App();
-new NomadModelStack(app, 'modelship-nomad', { records: new ModelStore(modelsDir).loadAll() });
+new NomadModelStack(app, 'modelship-nomad', {
+  records: new ModelStore(modelsDir).loadAll(),
+  address: process.env.NOMAD_ADDR,
+});
 app.synth();

@@ -7,6 +7,7 @@ import { CommonOptions, MODELS_DIR_FLAG, parsePositiveInt, parsePositiveNumber, 
 
 interface InitOptions extends CommonOptions {
   image: string;
+  candidateImage?: string;
   servingImage: string;
   port: number;
   strategy: Strategy;
@@ -22,6 +23,7 @@ export function registerInit(program: Command): void {
     .description('write models/<name>.yaml for a new model')
     .argument('<name>', 'model name (DNS-1123 label)')
     .requiredOption('--image <repo>', 'model image repository; the tag is the version')
+    .option('--candidate-image <repo>', 'release-candidate repository (promote copies from it to --image)')
     .requiredOption('--serving-image <ref>', 'image of the serving container')
     .option('--port <n>', 'serving port', parsePositiveInt, 8080)
     .addOption(new Option('--strategy <s>', 'rolling or blue-green').choices(STRATEGIES).default('rolling'))
@@ -34,7 +36,7 @@ export function registerInit(program: Command): void {
       const problem = modelNameProblem(name);
       if (problem) throw new InputError(`model name: ${problem}`);
       const text = newRecordText({
-        name, image: opts.image, servingImage: opts.servingImage, port: opts.port, strategy: opts.strategy,
+        name, image: opts.image, candidateImage: opts.candidateImage, servingImage: opts.servingImage, port: opts.port, strategy: opts.strategy,
         maxSizeMiB: opts.maxSizeMib, maxLatencyP95Ms: opts.maxLatencyP95Ms, artifactPath: opts.artifactPath,
         namespace: opts.namespace,
       });

@@ -8,6 +8,7 @@ import { registerHistory } from './history';
 import { registerInit } from './init';
 import { registerMeasure } from './measure';
 import { registerPromote } from './promote';
+import { registerPrune } from './prune';
 import { registerReport } from './report';
 import { registerRollback } from './rollback';
 import { registerStatus } from './status';
@@ -49,7 +50,7 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const register of [
     registerInit, registerBump, registerMeasure, registerValidate, registerPromote,
-    registerSwitch, registerRollback, registerStatus, registerHistory, registerReport, registerSynth, registerCompletion,
+    registerSwitch, registerRollback, registerPrune, registerStatus, registerHistory, registerReport, registerSynth, registerCompletion,
   ]) register(program);
   // Subcommands inherit the override, so usage errors reach run() as CommanderError.
   program.commands.forEach((c) => c.exitOverride());

@@ -4,7 +4,9 @@ import { recordFigures, requireVersion } from '../core/lifecycle';
 import { treeDigest } from '../core/tree-digest';
 import { CommonOptions, MODELS_DIR_FLAG, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
 import { commandResult, JSON_FLAG, printResult } from './command-result';
+import { measureImage } from './measure-image';
 import { progressBar } from './progress-bar';
+import { addRegistryOptions, RegistryOptions } from './registry-options';
 
 /** Errors of a measurement name the model and version they were for. */
 async function about<T>(model: string, version: string, f: () => Promise<T>): Promise<T> {
@@ -15,8 +17,9 @@ async function about<T>(model: string, version: string, f: () => Promise<T>): Pr
   }
 }
 
-interface MeasureFlags extends CommonOptions {
+interface MeasureFlags extends CommonOptions, RegistryOptions {
   artifact?: string;
+  image?: boolean;
   endpoint?: string;
   requests: number;
   concurrency: number;
@@ -35,13 +38,14 @@ function collectHeader(value: string, previous: Record<string, string>): Record<
 }
 
 export function registerMeasure(program: Command): void {
-  program
+  const command = program
     .command('measure')
     .description('record an artifact tree\'s size and digest (--artifact) or an endpoint\'s latency (--endpoint)')
     .argument('<name>', 'model name')
     .argument('<version>', 'version')
     .option('--artifact <dir>', 'artifact tree to hash and size')
     .option('--endpoint <url>', 'URL to send requests to')
+    .option('--image', 'resolve the version\'s tag in the candidate repository to its manifest digest and pin it')
     .option('--requests <n>', 'requests that count', parsePositiveInt, 200)
     .option('--concurrency <n>', 'requests in flight at once', parsePositiveInt, 8)
     .option('--warmup <n>', 'requests sent first and not counted', parseWholeNumber, 10)
@@ -50,15 +54,21 @@ export function registerMeasure(program: Command): void {
     .option('--max-error-rate <x>', 'share of failed requests (0..1) that refuses the measurement', parseShare, 0.01)
     .option('--timeout-ms <n>', 'per-request timeout', parsePositiveInt, 10000)
     .option(...JSON_FLAG)
-    .option(...MODELS_DIR_FLAG)
+    .option(...MODELS_DIR_FLAG);
+  addRegistryOptions(command)
     .action(async (name: string, version: string, opts: MeasureFlags) => {
-      if (Boolean(opts.artifact) === Boolean(opts.endpoint)) {
-        throw new InputError('measure: give exactly one of --artifact DIR or --endpoint URL');
+      if ([opts.artifact, opts.endpoint, opts.image].filter(Boolean).length !== 1) {
+        throw new InputError('measure: give exactly one of --artifact DIR, --endpoint URL or --image');
       }
       const store = storeOf(opts);
       const record = store.load(name);
       // Before a measurement that may take minutes, not after it.
       requireVersion(record, version);
+      if (opts.image) {
+        const { outcome, image } = await about(name, version, () => measureImage(store, name, version, opts));
+        printResult(opts.json, commandResult('measure', name, version, outcome, { kind: 'image', image }, `${name} ${version}: ${image}`));
+        return;
+      }
       if (opts.artifact) {
         const bar = progressBar(process.stderr);
         const result = await about(name, version, () => treeDigest(opts.artifact as string, { onProgress: bar.update })).finally(() => bar.done());

@@ -1,18 +1,40 @@
 import { Command } from 'commander';
+import { PolicyError } from '../core/errors';
+import { promotionCopy, withPromotedImage } from '../core/image-promotion';
 import { promote } from '../core/lifecycle';
 import { commandResult, JSON_FLAG, printResult } from './command-result';
 import { CommonOptions, MODELS_DIR_FLAG, now, storeOf } from './options';
+import { addRegistryOptions, registryClient, RegistryOptions } from './registry-options';
 
 export function registerPromote(program: Command): void {
-  program
+  const command = program
     .command('promote')
-    .description('rolling: put a validated version in production; blue-green: load it into the idle slot as the preview')
+    .description('rolling: put a validated version in production; blue-green: load it into the idle slot as the preview. '
+      + 'With artifact.candidateImage, the image is first copied to artifact.image by digest')
     .argument('<name>', 'model name')
     .argument('<version>', 'a validated version')
     .option(...JSON_FLAG)
-    .option(...MODELS_DIR_FLAG)
-    .action((name: string, version: string, opts: CommonOptions & { json?: boolean }) => {
-      const outcome = storeOf(opts).update(name, (r) => promote(r, version, now()));
+    .option(...MODELS_DIR_FLAG);
+  addRegistryOptions(command)
+    .action(async (name: string, version: string, opts: CommonOptions & RegistryOptions & { json?: boolean }) => {
+      const store = storeOf(opts);
+      const record = store.load(name);
+      // Refuse an illegal promotion before touching the registry.
+      promote(record, version, now());
+      const copy = promotionCopy(record, version);
+      if (copy) {
+        const [{ parseRepository }, { copyImage }] = await Promise.all([import('../oci/image-reference'), import('../oci/image-copy')]);
+        // A failure here throws before the record is touched.
+        await copyImage(await registryClient(opts), parseRepository(copy.fromRepository), parseRepository(copy.toRepository), copy.digest, copy.tag);
+      }
+      const outcome = store.update(name, (r) => {
+        const o = promote(r, version, now());
+        if (!copy) return o;
+        if (promotionCopy(r, version)?.source !== copy.source) {
+          throw new PolicyError(`${name} ${version} was re-pinned while it was copied; run promote again`);
+        }
+        return withPromotedImage(o, copy);
+      });
       printResult(opts.json, commandResult('promote', name, version, outcome));
     });
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
+import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } from '../core/deployment-plan';
 import { isModelshipError } from '../core/errors';
-import { ModelRecord, otherSlot, productionVersion, VersionEntry } from '../core/record';
+import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
 import { standsOf } from '../core/stands';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
@@ -19,8 +20,8 @@ const MIB = 1024 * 1024;
 /** One version worth a line in `status`: what runs, and what waits. */
 export interface StatusRow {
   version: string;
-  /** live, preview (the idle blue-green slot), candidate (the test deployment) or next (waiting, not deployed). */
-  role: 'live' | 'preview' | 'candidate' | 'next';
+  /** The deployment plan's role (live, preview, idle, candidate), or next: waiting, not deployed. */
+  role: DeploymentRole | 'next';
   slot: string | null;
   stage: string;
   digest: string | null;
@@ -46,15 +47,14 @@ export interface ModelStatus {
   latencyP95: { version: string | null; ms: number | null; maxMs: number };
   versions: { version: string; stage: string }[];
   rows: StatusRow[];
+  /** What synth deploys, from the same plan both renderers use. */
+  deployments: { role: DeploymentRole; version: string; slot?: string }[];
 }
 
-/** The version a reviewer looks at next: the preview slot, else the newest not yet live. */
-function nextVersionOf(r: ModelRecord): ModelStatus['next'] {
-  if (r.deploy.strategy === 'blue-green' && r.slots) {
-    const v = r.slots[otherSlot(r.slots.active)];
-    const e = r.versions.find((x) => x.version === v);
-    if (e && e.stage === 'validated') return { version: e.version, stage: e.stage, role: 'preview' };
-  }
+/** The version a reviewer looks at next: the preview slot, else the candidate synth runs, else the newest not yet live. */
+function nextVersionOf(r: ModelRecord, plan: DeploymentPlan): ModelStatus['next'] {
+  if (plan.preview?.role === 'preview') return { version: plan.preview.version.version, stage: plan.preview.version.stage, role: 'preview' };
+  if (plan.candidate) return { version: plan.candidate.version.version, stage: plan.candidate.version.stage, role: 'candidate' };
   const pending = r.versions
     .filter((v) => v.stage === 'candidate' || v.stage === 'validated')
     .sort((a, b) => compareVersions(b.version, a.version))[0];
@@ -82,7 +82,8 @@ function rowsOf(r: ModelRecord, next: ModelStatus['next']): StatusRow[] {
 
 export function statusOf(r: ModelRecord): ModelStatus {
   const live = productionVersion(r);
-  const next = nextVersionOf(r);
+  const plan = planDeployments(r);
+  const next = nextVersionOf(r, plan);
   // Figures shown are those of the version that matters most: the one in review, else the live one.
   const shown: VersionEntry | undefined = (next && r.versions.find((v) => v.version === next.version)) ?? live;
   return {
@@ -95,6 +96,7 @@ export function statusOf(r: ModelRecord): ModelStatus {
     latencyP95: { version: shown?.version ?? null, ms: shown?.latencyP95Ms ?? null, maxMs: r.gates.maxLatencyP95Ms },
     versions: r.versions.map((v) => ({ version: v.version, stage: v.stage })),
     rows: rowsOf(r, next),
+    deployments: plannedDeployments(plan).map((p) => ({ role: p.role, version: p.version.version, ...(p.slot ? { slot: p.slot } : {}) })),
   };
 }
 

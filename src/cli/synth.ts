@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { planDeployments } from '../core/deployment-plan';
+import { InputError, PolicyError } from '../core/errors';
+import type { ModelRecord } from '../core/record';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 
 const TARGETS = ['kubernetes', 'nomad', 'all'] as const;
@@ -10,41 +12,69 @@ type Target = (typeof TARGETS)[number];
 interface SynthFlags extends CommonOptions {
   out: string;
   target: Target;
+  stdout?: boolean;
 }
 
 export interface SynthResult {
-  /** Every file written, path to content. */
+  /** Rendered files by path (under `--out`), in memory before anything is written. */
   readonly files: Map<string, string>;
+  /** Generated files that synth deleted because their model no longer renders them. */
+  readonly removed: string[];
   /** Why versions were left out (a candidate without a digest or over its size gate). */
   readonly notes: readonly string[];
 }
 
 /** Files a target owns in its folder; others found there are left alone. */
-const OWNED = { kubernetes: /\.k8s\.yaml$/, nomad: /\.nomad\.(hcl|json)$/ } as const;
+const OWNED = { kubernetes: /^(.+)\.k8s\.yaml$/, nomad: /^(.+)\.nomad\.(hcl|json)$/ } as const;
+
+function targetsOf(target: Target): ('kubernetes' | 'nomad')[] {
+  return target === 'all' ? ['kubernetes', 'nomad'] : [target];
+}
+
+async function render(records: readonly ModelRecord[], target: 'kubernetes' | 'nomad'): Promise<Map<string, string>> {
+  try {
+    // Loaded here, not at the top: registry commands must not pay for cdk8s.
+    return target === 'kubernetes'
+      ? (await import('../kubernetes/render-manifests')).renderManifests(records)
+      : (await import('../nomad/render-jobs')).renderJobs(records);
+  } catch (e) {
+    if (e instanceof PolicyError) throw new PolicyError(`synth refused: ${e.message}`);
+    throw e;
+  }
+}
+
+function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {
+  const store = storeOf(opts);
+  return names.length ? [...new Set(names)].sort().map((n) => store.load(n)) : store.loadAll();
+}
 
 /**
  * Renders everything in memory first, so a broken record or a failed gate
  * stops synth before a single file changes; then replaces each target folder's
- * generated files, removing those of models that no longer render.
+ * generated files, removing those of models that no longer render (only the
+ * named models' when names are given).
  */
-export async function synthesize(opts: SynthFlags): Promise<SynthResult> {
-  const records = storeOf(opts).loadAll();
+export async function synthesize(opts: SynthFlags, names: readonly string[] = []): Promise<SynthResult> {
+  const records = load(opts, names);
   const notes = records.flatMap((r) => planDeployments(r).notes);
   const files = new Map<string, string>();
-  const targets = opts.target === 'all' ? (['kubernetes', 'nomad'] as const) : [opts.target];
+  const targets = targetsOf(opts.target);
   for (const target of targets) {
-    // Loaded here, not at the top: registry commands must not pay for cdk8s.
-    const rendered = target === 'kubernetes'
-      ? (await import('../kubernetes/render-manifests')).renderManifests(records)
-      : (await import('../nomad/render-jobs')).renderJobs(records);
-    for (const [name, text] of rendered) files.set(path.join(opts.out, target, name), text);
+    for (const [name, text] of await render(records, target)) files.set(path.join(opts.out, target, name), text);
   }
+  const selected = new Set(records.map((r) => r.name));
+  const removed: string[] = [];
   for (const target of targets) {
     const dir = path.join(opts.out, target);
     fs.mkdirSync(dir, { recursive: true });
     for (const name of fs.readdirSync(dir)) {
       const file = path.join(dir, name);
-      if (OWNED[target].test(name) && !files.has(file)) fs.rmSync(file);
+      const stem = OWNED[target].exec(name)?.[1];
+      if (stem === undefined || files.has(file)) continue;
+      // `<name>-candidate.*` belongs to model `<name>`.
+      if (names.length && !selected.has(stem) && !selected.has(stem.replace(/-candidate$/, ''))) continue;
+      fs.rmSync(file);
+      removed.push(file);
     }
   }
   for (const [file, text] of files) {
@@ -52,20 +82,43 @@ export async function synthesize(opts: SynthFlags): Promise<SynthResult> {
     fs.writeFileSync(tmp, text);
     fs.renameSync(tmp, file);
   }
-  return { files, notes };
+  return { files, removed: removed.sort(), notes };
+}
+
+/** `--stdout`: one stream a tool can read, so one target and, for Nomad, one job. */
+export async function synthesizeToStdout(opts: SynthFlags, names: readonly string[]): Promise<string> {
+  if (opts.target === 'all') throw new InputError('--stdout: choose --target kubernetes (a YAML stream) or --target nomad (one job\'s HCL)');
+  const records = load(opts, names);
+  const rendered = await render(records, opts.target);
+  if (opts.target === 'kubernetes') {
+    return [...rendered.values()].map((text) => (text.endsWith('\n') ? text : `${text}\n`)).join('---\n');
+  }
+  // Each model's own job; a candidate's job is a file of plain synth.
+  const jobs = records.map((r) => rendered.get(`${r.name}.nomad.hcl`)).filter((t): t is string => t !== undefined);
+  if (jobs.length !== 1) {
+    throw new InputError(`--stdout --target nomad prints one job; ${jobs.length === 0 ? 'no model has anything deployable' : `name one model (${jobs.length} have jobs)`}`);
+  }
+  return jobs[0];
 }
 
 export function registerSynth(program: Command): void {
   program
     .command('synth')
-    .description('write Kubernetes manifests and Nomad jobs for every model')
+    .description('write Kubernetes manifests and Nomad jobs for every model, or the named ones')
+    .argument('[names...]', 'only these models')
     .option('--out <dir>', 'output directory', 'dist')
     .addOption(new Option('--target <t>', 'what to write').choices(TARGETS).default('all'))
+    .option('--stdout', 'print instead of writing files (one target)')
     .option(...MODELS_DIR_FLAG)
-    .action(async (opts: SynthFlags) => {
-      const { files, notes } = await synthesize(opts);
+    .action(async (names: string[], opts: SynthFlags) => {
+      if (opts.stdout) {
+        process.stdout.write(await synthesizeToStdout(opts, names));
+        return;
+      }
+      const { files, removed, notes } = await synthesize(opts, names);
       // Not an error: the rest is written, and the candidate appears once its figures allow it.
       for (const note of notes) process.stderr.write(`modelship: ${note}\n`);
       for (const file of [...files.keys()].sort()) process.stdout.write(`wrote ${file}\n`);
+      for (const file of removed) process.stdout.write(`removed ${file}\n`);
     });
 }

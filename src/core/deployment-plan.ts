@@ -4,10 +4,12 @@ import { compareVersions } from './semver-rules';
 
 /**
  * What a running copy of a version is for: `live` takes the model's traffic,
- * `preview` is a blue-green model's idle slot, `candidate` is a one-instance
- * test deployment of a version still being measured or awaiting promotion.
+ * `preview` is a blue-green model's other slot holding a version waiting to be
+ * switched to, `idle` that slot holding the retired version a rollback returns
+ * to, `candidate` a one-instance test deployment of a version still being
+ * measured or awaiting promotion.
  */
-export type DeploymentRole = 'live' | 'preview' | 'candidate';
+export type DeploymentRole = 'live' | 'preview' | 'idle' | 'candidate';
 
 export interface PlannedDeployment {
   readonly role: DeploymentRole;
@@ -18,6 +20,7 @@ export interface PlannedDeployment {
 
 export interface DeploymentPlan {
   readonly live?: PlannedDeployment;
+  /** The blue-green slot that is not live: role `preview`, or `idle` when it holds a retired version. */
   readonly preview?: PlannedDeployment;
   readonly candidate?: PlannedDeployment;
   /** Why a version that could run as the candidate does not, one line each, for synth's stderr. */
@@ -42,6 +45,41 @@ function candidateProblem(record: ModelRecord, v: VersionEntry): string | undefi
   return undefined;
 }
 
+/** The stage a version must be in to run in each role. */
+const STAGE_FOR_ROLE: Record<DeploymentRole, readonly VersionEntry['stage'][]> = {
+  live: ['production'],
+  preview: ['validated'],
+  idle: ['retired'],
+  candidate: ['candidate', 'validated'],
+};
+
+/**
+ * Why a planned version may not run in its role, or undefined when it may:
+ * the one rule both targets apply. Live and preview must be within every gate;
+ * an idle (retired) version passed them when it went live, and gates tightened
+ * since do not take away the version a rollback returns to; a candidate needs
+ * only the figures that size and verify it.
+ */
+export function roleRefusal(record: ModelRecord, planned: PlannedDeployment): string | undefined {
+  const v = planned.version;
+  const at = `${record.name} ${v.version}`;
+  if (!STAGE_FOR_ROLE[planned.role].includes(v.stage)) return `${at} is ${v.stage} and cannot run as ${planned.role}`;
+  if (planned.role === 'candidate') {
+    const problem = candidateProblem(record, v);
+    return problem && `${at} cannot run as candidate: ${problem}`;
+  }
+  if (!v.digest) return `${at} has no digest; the init task cannot verify it (run modelship measure --artifact)`;
+  if (v.sizeBytes === undefined) return `${at} has no sizeBytes; its volume cannot be sized (run modelship measure --artifact)`;
+  if (planned.role === 'idle') return undefined;
+  const verdict = evaluateGates(record.gates, v);
+  return verdict.passed ? undefined : `${at} cannot be deployed as ${planned.role === 'live' ? 'production' : planned.role}: ${verdict.reason}`;
+}
+
+/** Every planned deployment, live first. */
+export function plannedDeployments(plan: DeploymentPlan): PlannedDeployment[] {
+  return [plan.live, plan.preview, plan.candidate].filter((p): p is PlannedDeployment => p !== undefined);
+}
+
 /**
  * Which version runs in which role. Rolling: the production version is live.
  * Blue-green: the active slot is live, the other slot the preview. Either way
@@ -61,7 +99,7 @@ export function planDeployments(record: ModelRecord): DeploymentPlan {
       const active = at(slots.active);
       const idle = at(otherSlot(slots.active));
       if (active) live = { role: 'live', version: active, slot: slots.active };
-      if (idle) preview = { role: 'preview', version: idle, slot: otherSlot(slots.active) };
+      if (idle) preview = { role: idle.stage === 'retired' ? 'idle' : 'preview', version: idle, slot: otherSlot(slots.active) };
     }
   } else if (prod) {
     live = { role: 'live', version: prod };

@@ -1,5 +1,6 @@
 import { InputError, PolicyError, withModel } from './errors';
 import { evaluateGates, GateVerdict, hasMissingFigure } from './gates';
+import { splitPinned } from './model-image';
 import type { PendingEvent } from './history-event';
 import {
   findVersion, ModelRecord, otherSlot, productionVersion, SlotName, Slots, Stage, VersionEntry,
@@ -116,7 +117,7 @@ export function bump(record: ModelRecord, release: ReleaseType, opts: BumpOption
 }
 
 export type Figures = Partial<Pick<VersionEntry,
-  'sizeBytes' | 'digest' | 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms' | 'latencyRequests' | 'latencyErrors'>>;
+  'sizeBytes' | 'digest' | 'image' | 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms' | 'latencyRequests' | 'latencyErrors'>>;
 
 /** Records measured figures on a version without changing its stage. */
 export function recordFigures(record: ModelRecord, version: string, figures: Figures, now: string): Outcome {
@@ -125,6 +126,15 @@ export function recordFigures(record: ModelRecord, version: string, figures: Fig
     throw new PolicyError(
       `${record.name} ${version} is ${entry.stage} with digest ${entry.digest}; a different artifact (${figures.digest}) needs a new version`,
     );
+  }
+  if (figures.image && entry.image && entry.stage !== 'candidate') {
+    if (splitPinned(figures.image).digest !== splitPinned(entry.image).digest) {
+      throw new PolicyError(
+        `${record.name} ${version} is ${entry.stage} pinned to ${entry.image}; a different image (${figures.image}) needs a new version`,
+      );
+    }
+    // The same manifest: it stays where it is (a promoted version lives in production storage).
+    figures = { ...figures, image: entry.image };
   }
   const draft = new Draft(record, now);
   Object.assign(draft.get(version), figures);

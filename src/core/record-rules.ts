@@ -1,3 +1,4 @@
+import { imageRuleViolations } from './model-image';
 import type { ModelRecord } from './record';
 
 export interface RuleViolation {
@@ -23,6 +24,8 @@ export function recordRuleViolations(record: ModelRecord): RuleViolation[] {
     }
   });
 
+  out.push(...imageRuleViolations(record));
+
   const production = record.versions
     .map((v, i) => ({ v, i }))
     .filter(({ v }) => v.stage === 'production');
@@ -33,7 +36,12 @@ export function recordRuleViolations(record: ModelRecord): RuleViolation[] {
     });
   }
 
+  out.push(...clusterFitViolations(record));
+
   if (record.deploy.strategy !== 'blue-green') {
+    if (record.deploy.blueGreen !== undefined) {
+      out.push({ path: 'deploy.blueGreen', message: 'is only for deploy.strategy blue-green' });
+    }
     if (record.slots !== undefined) {
       out.push({ path: 'slots', message: 'slots are only for deploy.strategy blue-green' });
     }
@@ -65,5 +73,48 @@ export function recordRuleViolations(record: ModelRecord): RuleViolation[] {
   if (live === undefined && active !== null) {
     out.push({ path: `slots.${slots.active}`, message: `the active slot holds ${active}, but no version is in production` });
   }
+  return out;
+}
+
+/** Label and annotation prefixes modelship and kubectl write themselves; a record must not override them. */
+const RESERVED_PREFIXES = ['app.kubernetes.io/', 'modelship.io/', 'applyset.kubernetes.io/'];
+
+function clusterFitViolations(record: ModelRecord): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const scaling = record.serving.autoscaling;
+  if (scaling && scaling.max < scaling.min) {
+    out.push({ path: 'serving.autoscaling.max', message: `${scaling.max} is below min ${scaling.min}` });
+  }
+  const k8s = record.deploy.kubernetes ?? {};
+  for (const field of ['labels', 'annotations'] as const) {
+    for (const key of Object.keys(k8s[field] ?? {})) {
+      const prefix = RESERVED_PREFIXES.find((p) => key.startsWith(p));
+      if (prefix) out.push({ path: `deploy.kubernetes.${field}.${key}`, message: `the ${prefix} prefix is modelship's and kubectl's own` });
+    }
+  }
+  (k8s.tolerations ?? []).forEach((t, i) => {
+    const at = `deploy.kubernetes.tolerations[${i}]`;
+    if (t.operator === 'Exists' && t.value !== undefined) out.push({ path: `${at}.value`, message: 'must be empty with operator Exists' });
+    if (t.key === undefined && t.operator !== 'Exists') out.push({ path: `${at}.key`, message: 'is required unless operator is Exists (which then tolerates every taint)' });
+  });
+  for (const kind of ['required', 'preferred'] as const) {
+    (k8s.affinity?.[kind] ?? []).forEach((e, i) => {
+      const at = `deploy.kubernetes.affinity.${kind}[${i}].values`;
+      const n = e.values?.length ?? 0;
+      if ((e.operator === 'In' || e.operator === 'NotIn') && n === 0) out.push({ path: at, message: `must list at least one value for operator ${e.operator}` });
+      if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && n > 0) out.push({ path: at, message: `must be empty for operator ${e.operator}` });
+      if ((e.operator === 'Gt' || e.operator === 'Lt') && (n !== 1 || !/^-?[0-9]+$/.test(e.values![0]))) {
+        out.push({ path: at, message: `must be one whole number for operator ${e.operator}` });
+      }
+    });
+  }
+  (record.deploy.nomad?.constraints ?? []).forEach((c, i) => {
+    const at = `deploy.nomad.constraints[${i}]`;
+    const op = c.operator ?? '=';
+    if (op !== 'distinct_hosts' && c.attribute === undefined) out.push({ path: `${at}.attribute`, message: `is required for operator ${op}` });
+    const valueless = op === 'is_set' || op === 'is_not_set' || op === 'distinct_hosts';
+    if (!valueless && op !== 'distinct_property' && c.value === undefined) out.push({ path: `${at}.value`, message: `is required for operator ${op}` });
+    if (valueless && c.value !== undefined) out.push({ path: `${at}.value`, message: `must be empty for operator ${op}` });
+  });
   return out;
 }

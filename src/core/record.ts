@@ -14,10 +14,26 @@ export const SLOT_NAMES = ['blue', 'green'] as const;
 export type SlotName = (typeof SLOT_NAMES)[number];
 
 export interface ArtifactSpec {
-  /** Image repository; the tag is the version. */
+  /** Production storage: the image repository; the tag is the version. */
   readonly image: string;
+  /**
+   * Release-candidate storage: the repository candidates are pushed to;
+   * `promote` copies a version from here to `image`.
+   * @default - none: one repository for both
+   */
+  readonly candidateImage?: string;
   /** Absolute path of the artifact tree inside the model image. */
   readonly path: string;
+}
+
+export const GPU_VENDORS = ['nvidia', 'amd', 'intel'] as const;
+export type GpuVendor = (typeof GPU_VENDORS)[number];
+
+export interface GpuSpec {
+  /** Whole devices per replica. */
+  readonly count: number;
+  /** Whose device plugin serves them. @default "nvidia" */
+  readonly vendor?: GpuVendor;
 }
 
 export interface ResourceSpec {
@@ -25,6 +41,17 @@ export interface ResourceSpec {
   readonly cpu: string;
   /** Kubernetes memory quantity, e.g. `1Gi` or `512Mi`. */
   readonly memory: string;
+  /** Accelerators per replica. @default - none */
+  readonly gpu?: GpuSpec;
+}
+
+export interface AutoscalingSpec {
+  /** Fewest replicas. */
+  readonly min: number;
+  /** Most replicas. */
+  readonly max: number;
+  /** Average CPU use, as a share of the request, that the autoscaler holds. */
+  readonly targetCpuPercent: number;
 }
 
 export interface ServingSpec {
@@ -37,6 +64,14 @@ export interface ServingSpec {
   readonly health: { readonly path: string };
   /** Extra environment for the serving process. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The server's entrypoint, replacing the image's. @default - the image's */
+  readonly command?: readonly string[];
+  /** The server's arguments. @default - the image's */
+  readonly args?: readonly string[];
+  /** Port the Kubernetes Service listens on. @default 80 */
+  readonly servicePort?: number;
+  /** The autoscaler owns the replica count of the live deployment. @default - a fixed `replicas` */
+  readonly autoscaling?: AutoscalingSpec;
 }
 
 export interface Gates {
@@ -44,16 +79,94 @@ export interface Gates {
   readonly maxLatencyP95Ms: number;
 }
 
+export const TOLERATION_OPERATORS = ['Equal', 'Exists'] as const;
+export const TOLERATION_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'] as const;
+export const NODE_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt', 'Lt'] as const;
+
+export interface Toleration {
+  readonly key?: string;
+  /** @default "Equal" */
+  readonly operator?: (typeof TOLERATION_OPERATORS)[number];
+  readonly value?: string;
+  /** @default - every effect */
+  readonly effect?: (typeof TOLERATION_EFFECTS)[number];
+}
+
+/** One node-label expression, as in a Kubernetes nodeSelectorTerm. */
+export interface NodeExpression {
+  readonly key: string;
+  readonly operator: (typeof NODE_OPERATORS)[number];
+  readonly values?: readonly string[];
+}
+
+export interface NodeAffinitySpec {
+  /** Every expression must hold for a node to be used. */
+  readonly required?: readonly NodeExpression[];
+  /** Nodes matching these are preferred, by weight (1..100). */
+  readonly preferred?: readonly (NodeExpression & { readonly weight: number })[];
+}
+
+export interface KubernetesDeploySpec {
+  readonly namespace?: string;
+  /** Secrets in the namespace with registry credentials for the model and server images. */
+  readonly imagePullSecrets?: readonly string[];
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly Toleration[];
+  readonly affinity?: NodeAffinitySpec;
+  readonly priorityClassName?: string;
+  /** Extra labels on every object and pod. */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Extra annotations on every object and pod. */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** Operators a Nomad `affinity` takes; a `constraint` takes these and the ones below. */
+export const NOMAD_AFFINITY_OPERATORS = ['=', '!=', '>', '>=', '<', '<=', 'regexp', 'set_contains_all', 'set_contains_any', 'version', 'semver'] as const;
+export const NOMAD_CONSTRAINT_OPERATORS = [...NOMAD_AFFINITY_OPERATORS, 'set_contains', 'is_set', 'is_not_set', 'distinct_hosts', 'distinct_property'] as const;
+
+/** A Nomad `constraint`: placement only where it holds. */
+export interface NomadConstraint {
+  /** e.g. `${attr.kernel.name}` or `${meta.gpu}`. */
+  readonly attribute?: string;
+  /** @default "=" */
+  readonly operator?: (typeof NOMAD_CONSTRAINT_OPERATORS)[number];
+  readonly value?: string;
+}
+
+/** A Nomad `affinity`: placement preferred (weight > 0) or avoided (< 0). */
+export interface NomadAffinity {
+  readonly attribute: string;
+  /** @default "=" */
+  readonly operator?: (typeof NOMAD_AFFINITY_OPERATORS)[number];
+  readonly value: string;
+  /** -100..100, not 0. @default 50 */
+  readonly weight?: number;
+}
+
+export interface NomadDeploySpec {
+  readonly datacenters?: readonly string[];
+  readonly namespace?: string;
+  readonly region?: string;
+  /** Name of a Nomad host volume to copy into instead of the alloc dir. */
+  readonly hostVolume?: string;
+  readonly constraints?: readonly NomadConstraint[];
+  readonly affinities?: readonly NomadAffinity[];
+}
+
+export interface BlueGreenSpec {
+  /**
+   * Replicas of the slot that holds a retired version after a switch. Fewer
+   * save capacity; a rollback then starts at that size.
+   * @default serving.replicas (a rollback is instant at full capacity)
+   */
+  readonly idleReplicas?: number;
+}
+
 export interface DeploySpec {
   readonly strategy: Strategy;
-  readonly kubernetes?: { readonly namespace?: string };
-  readonly nomad?: {
-    readonly datacenters?: readonly string[];
-    readonly namespace?: string;
-    readonly region?: string;
-    /** Name of a Nomad host volume to copy into instead of the alloc dir. */
-    readonly hostVolume?: string;
-  };
+  readonly kubernetes?: KubernetesDeploySpec;
+  readonly nomad?: NomadDeploySpec;
+  readonly blueGreen?: BlueGreenSpec;
 }
 
 export interface VersionEntry {
@@ -61,6 +174,12 @@ export interface VersionEntry {
   readonly stage: Stage;
   /** Tree digest of the artifact, `sha256:<hex>`. */
   readonly digest?: string;
+  /**
+   * Where the version's image is, pinned to its manifest digest:
+   * `<repository>:<version>@sha256:<hex>`. Set by `measure --image` (the
+   * candidate repository) and moved to the production repository by `promote`.
+   */
+  readonly image?: string;
   readonly sizeBytes?: number;
   readonly latencyP50Ms?: number;
   readonly latencyP95Ms?: number;

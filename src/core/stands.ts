@@ -1,4 +1,4 @@
-import { DeploymentRole, planDeployments } from './deployment-plan';
+import { DeploymentRole, planDeployments, plannedDeployments } from './deployment-plan';
 import type { ModelRecord } from './record';
 
 /** One deployed version of a model as people look at it: the plan's role plus what identifies it. */
@@ -14,11 +14,10 @@ export interface Stand {
   readonly since?: string;
 }
 
-/** Where versions stand now, in the order live, preview, candidate: exactly what synth deploys (planDeployments). */
+/** Where versions stand now, in the order live, preview (or idle), candidate: exactly what synth deploys (planDeployments). */
 export function standsOf(r: ModelRecord): Stand[] {
-  const plan = planDeployments(r);
-  return [plan.live, plan.preview, plan.candidate].flatMap((d) => (d ? [{
+  return plannedDeployments(planDeployments(r)).map((d) => ({
     role: d.role, slot: d.slot ?? null, version: d.version.version, stage: d.version.stage, digest: d.version.digest,
     image: `${r.artifact.image}:${d.version.version}`, since: d.role === 'live' ? d.version.promotedAt : undefined,
-  }] : []));
+  }));
 }

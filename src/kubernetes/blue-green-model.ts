@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { planDeployments, PlannedDeployment } from '../core/deployment-plan';
-import type { ModelRecord } from '../core/record';
-import { LABEL_SLOT } from './labels';
+import { planDeployments, PlannedDeployment, roleRefusal } from '../core/deployment-plan';
+import { PolicyError } from '../core/errors';
+import type { ModelRecord, SlotName } from '../core/record';
+import { LABEL_ROLE, LABEL_SLOT } from './labels';
 import { ModelCandidate } from './model-candidate';
 import { ModelDeployment } from './model-deployment';
 import { ModelDisruptionBudget } from './model-disruption-budget';
@@ -16,10 +17,21 @@ export interface BlueGreenModelProps {
  * A blue-green model: `<name>-blue` and `<name>-green` Deployments pinned to
  * their slots' versions (an empty slot is not rendered), Service `<name>` on
  * the active slot and `<name>-preview` on the other. A switch changes only the
- * two selectors, so it takes effect as fast as kube-proxy updates. A candidate
- * runs beside them as `<name>-candidate`, in no slot.
+ * two selectors and object labels, so it takes effect as fast as kube-proxy
+ * updates and restarts no pod. A candidate runs beside them as
+ * `<name>-candidate`, in no slot.
  */
 export class BlueGreenModel extends Construct {
+  /** The Deployment of each filled slot. */
+  readonly slots: Partial<Record<SlotName, ModelDeployment>> = {};
+  /** Service `<name>`, on the active slot. */
+  readonly liveService?: ModelService;
+  /** Service `<name>-preview`, on the other slot (labelled `idle` when it holds a retired version). */
+  readonly previewService?: ModelService;
+  readonly disruptionBudget?: ModelDisruptionBudget;
+  /** The candidate's Deployment and Service, when one can run. */
+  readonly candidate?: ModelCandidate;
+
   constructor(scope: Construct, id: string, props: BlueGreenModelProps) {
     super(scope, id);
     const r = props.record;
@@ -29,22 +41,36 @@ export class BlueGreenModel extends Construct {
       // Construct order decides object order in the manifest: blue before green, whichever is live.
       .sort((a, b) => (a.slot as string).localeCompare(b.slot as string));
     for (const p of slotted) {
-      const slot = p.slot as NonNullable<PlannedDeployment['slot']>;
-      new ModelDeployment(this, slot, {
-        modelName: r.name, deploymentName: `${r.name}-${slot}`, artifact: r.artifact, serving: r.serving, gates: r.gates,
-        version: p.version, servesAs: p.role === 'live' ? 'production' : p.version.stage, slot, selectorLabels: { [LABEL_SLOT]: slot },
+      const refusal = roleRefusal(r, p);
+      if (refusal) throw new PolicyError(refusal);
+    }
+    const k8s = r.deploy.kubernetes ?? {};
+    for (const p of slotted) {
+      const slot = p.slot as SlotName;
+      // A retired slot may shrink; otherwise every slot keeps the same size (or
+      // autoscaler), so a switch changes no replica count and restarts no pod.
+      const shrunk = p.role === 'idle' && r.deploy.blueGreen?.idleReplicas !== undefined;
+      this.slots[slot] = ModelDeployment.fromRecord(this, slot, r, p.version, {
+        deploymentName: `${r.name}-${slot}`, servesAs: p.role === 'live' ? 'production' : p.version.stage, slot,
+        selectorLabels: { [LABEL_SLOT]: slot }, deploymentLabels: { [LABEL_ROLE]: p.role },
+        ...(shrunk ? { replicas: r.deploy.blueGreen!.idleReplicas } : { autoscaling: r.serving.autoscaling }),
       });
     }
+    const port = r.serving.servicePort;
     if (plan.live) {
       const selector = { [LABEL_SLOT]: plan.live.slot as string };
-      new ModelService(this, 'live', { serviceName: r.name, modelName: r.name, selector, targetPort: r.serving.port });
-      new ModelDisruptionBudget(this, 'pdb', { budgetName: r.name, modelName: r.name, selector });
+      this.liveService = new ModelService(this, 'live', {
+        serviceName: r.name, modelName: r.name, selector, targetPort: r.serving.port, port,
+        labels: { ...k8s.labels, [LABEL_ROLE]: 'live' }, annotations: k8s.annotations,
+      });
+      this.disruptionBudget = new ModelDisruptionBudget(this, 'pdb', { budgetName: r.name, modelName: r.name, selector, labels: k8s.labels });
     }
     if (plan.preview) {
-      new ModelService(this, 'preview', {
-        serviceName: `${r.name}-preview`, modelName: r.name, selector: { [LABEL_SLOT]: plan.preview.slot as string }, targetPort: r.serving.port,
+      this.previewService = new ModelService(this, 'preview', {
+        serviceName: `${r.name}-preview`, modelName: r.name, selector: { [LABEL_SLOT]: plan.preview.slot as string }, targetPort: r.serving.port, port,
+        labels: { ...k8s.labels, [LABEL_ROLE]: plan.preview.role }, annotations: k8s.annotations,
       });
     }
-    if (plan.candidate) new ModelCandidate(this, 'candidate', { record: r, version: plan.candidate.version });
+    if (plan.candidate) this.candidate = new ModelCandidate(this, 'candidate', { record: r, version: plan.candidate.version });
   }
 }

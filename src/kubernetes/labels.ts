@@ -14,3 +14,5 @@ export const ANNOTATION_SIZE_BYTES = 'modelship.io/size-bytes';
 export const ANNOTATION_LATENCY_P95 = 'modelship.io/latency-p95-ms';
 export const ANNOTATION_GATE_SIZE = 'modelship.io/gate-max-size-mib';
 export const ANNOTATION_GATE_LATENCY = 'modelship.io/gate-max-latency-p95-ms';
+/** What a Deployment or Service of a model is for: `live`, `preview`, `idle` (a retired slot kept for rollback) or `candidate`. */
+export const LABEL_ROLE = 'modelship.io/role';

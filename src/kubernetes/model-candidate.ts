@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
 import type { ModelRecord, VersionEntry } from '../core/record';
-import { LABEL_STAGE, LABEL_TRACK } from './labels';
+import { LABEL_ROLE, LABEL_STAGE, LABEL_TRACK } from './labels';
 import { ModelDeployment } from './model-deployment';
 import { ModelService } from './model-service';
 
 export interface ModelCandidateProps {
-  /** The model record: image, serving spec and gates. */
+  /** The model record: image, serving spec, gates and cluster settings. */
   readonly record: ModelRecord;
   /** The version to run for measurement (see `planDeployments`). */
   readonly version: VersionEntry;
@@ -16,21 +16,24 @@ export interface ModelCandidateProps {
  * measured before it is validated. Its pods carry `modelship.io/track:
  * candidate` and no slot, so neither the live nor the preview Service ever
  * selects them; they are hardened and verified by the init container exactly
- * like production.
+ * like production, and placed by the same scheduling settings.
  */
 export class ModelCandidate extends Construct {
   readonly deployment: ModelDeployment;
+  readonly service: ModelService;
 
   constructor(scope: Construct, id: string, props: ModelCandidateProps) {
     super(scope, id);
     const r = props.record;
+    const k8s = r.deploy.kubernetes ?? {};
     const selector = { [LABEL_TRACK]: 'candidate', [LABEL_STAGE]: 'candidate' };
-    this.deployment = new ModelDeployment(this, 'deployment', {
-      modelName: r.name, deploymentName: `${r.name}-candidate`, artifact: r.artifact, serving: r.serving, gates: r.gates,
-      version: props.version, servesAs: 'candidate', selectorLabels: selector, replicas: 1,
+    this.deployment = ModelDeployment.fromRecord(this, 'deployment', r, props.version, {
+      deploymentName: `${r.name}-candidate`, servesAs: 'candidate', selectorLabels: selector, replicas: 1,
+      deploymentLabels: { [LABEL_ROLE]: 'candidate' },
     });
-    new ModelService(this, 'service', {
-      serviceName: `${r.name}-candidate`, modelName: r.name, selector, targetPort: r.serving.port,
+    this.service = new ModelService(this, 'service', {
+      serviceName: `${r.name}-candidate`, modelName: r.name, selector, targetPort: r.serving.port, port: r.serving.servicePort,
+      labels: { ...k8s.labels, [LABEL_ROLE]: 'candidate' }, annotations: k8s.annotations,
     });
   }
 }

@@ -1,48 +1,134 @@
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { PolicyError } from '../core/errors';
 import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
+import { initImage } from '../core/model-image';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
-import type { ArtifactSpec, Gates, ServingSpec, SlotName, VersionEntry } from '../core/record';
+import type { AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
+import { gpuResourceName } from './gpu-resource';
+import { podPlacement } from './pod-placement';
 import {
   ANNOTATION_DIGEST, ANNOTATION_GATE_LATENCY, ANNOTATION_GATE_SIZE, ANNOTATION_LATENCY_P95, ANNOTATION_SIZE_BYTES,
   LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_SLOT, LABEL_STAGE, LABEL_VERSION,
 } from './labels';
 
+const DEFAULT_PORT = 8080;
+const DEFAULT_HEALTH_PATH = '/healthz';
+const DEFAULT_MODEL_DIR = '/models';
+const DEFAULT_ARTIFACT_PATH = '/model';
+/** Two, as cdk8s-plus defaults: one pod can be drained without an outage. */
+const DEFAULT_REPLICAS = 2;
+
 /** Where the init container mounts the shared volume; the artifact lands in `model/` under it. */
 const STAGING_MOUNT = '/modelship';
 const MODEL_SUBDIR = 'model';
 
+/** The figures of the version a deployment runs: what it needs, and what gates read. */
+export interface ModelVersionProps extends Partial<Omit<VersionEntry, 'version' | 'digest' | 'sizeBytes'>> {
+  /** The version: the model image's tag and `MODEL_VERSION`. */
+  readonly version: string;
+  /** Tree digest of the artifact (`sha256:<hex>`), verified by the init container. */
+  readonly digest: string;
+  /** Size of the artifact in bytes: sizes the model volume. */
+  readonly sizeBytes: number;
+}
+
+/** The model server container. */
+export interface ModelServerProps {
+  /** The server image, e.g. `registry.example.com/apps/api:1.2.3`. */
+  readonly image: string;
+  /** The port the server listens on. @default 8080 */
+  readonly port?: number;
+  /** Where the model volume is mounted; the model is in `<modelDir>/model`. @default "/models" */
+  readonly modelDir?: string;
+  /** Replicas. @default 2 */
+  readonly replicas?: number;
+  /** CPU and memory (requests = limits) and GPUs. */
+  readonly resources: Pick<ServingSpec['resources'], 'cpu' | 'memory' | 'gpu'>;
+  /** The HTTP path of the startup, readiness and liveness probes. @default { path: "/healthz" } */
+  readonly health?: { readonly path: string };
+  /** Extra environment, delivered literally. @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The server's entrypoint. @default - the image's */
+  readonly command?: readonly string[];
+  /** The server's arguments. @default - the image's */
+  readonly args?: readonly string[];
+}
+
+/** How often and how patiently a probe asks. */
+export interface ProbeTiming {
+  /** @default 5 s (startup, readiness), 10 s (liveness) */
+  readonly periodSeconds?: number;
+  /** @default 60 (startup: 5 minutes to load a model), 3 (readiness), 6 (liveness) */
+  readonly failureThreshold?: number;
+  /** @default 2 */
+  readonly timeoutSeconds?: number;
+}
+
 export interface ModelDeploymentProps {
-  /** Model name: the `app.kubernetes.io/name` label and the prefix of object names. */
+  /** Model name: the `app.kubernetes.io/name` label, always part of the selector. */
   readonly modelName: string;
-  /** Name of the Deployment, e.g. `taxi-fare` or `fraud-detector-blue`. */
-  readonly deploymentName: string;
-  /** The model image and the artifact's path inside it. */
-  readonly artifact: ArtifactSpec;
+  /** Name of the Deployment, e.g. `taxi-fare` or `fraud-detector-blue`. @default modelName */
+  readonly deploymentName?: string;
+  /** The model image repository (tagged with the version) and the artifact's path inside it. @default path "/model" */
+  readonly artifact: { readonly image: string; readonly path?: string };
   /** The serving container. */
-  readonly serving: ServingSpec;
-  /** Gates the version must be within to run as production. */
-  readonly gates: Gates;
-  /** The version to run, with its stage and figures. */
-  readonly version: VersionEntry;
+  readonly serving: ModelServerProps;
   /**
-   * The stage this deployment serves as. `production` demands a version that
-   * passed its gates; synth fails otherwise.
-   * @default version.stage
+   * Gates the version must be within to serve as `production` or `validated`
+   * (a candidate: its size only). Checked at construction and again at synth.
+   * @default - no gate check
+   */
+  readonly gates?: Gates;
+  /** The version to run and its figures. */
+  readonly version: ModelVersionProps;
+  /**
+   * The stage this deployment serves as, its `modelship.io/stage` label.
+   * @default version.stage, else "production"
    */
   readonly servesAs?: VersionEntry['stage'];
   /** Blue-green slot this deployment is. @default - none (rolling) */
   readonly slot?: SlotName;
-  /** Labels that select this deployment's pods, beyond the model name. */
-  readonly selectorLabels: Readonly<Record<string, string>>;
-  /** @default serving.replicas */
+  /** Labels that select this deployment's pods, beyond the model name. @default - the model name only */
+  readonly selectorLabels?: Readonly<Record<string, string>>;
+  /** @default serving.replicas, else 2 */
   readonly replicas?: number;
+  /** Probe timings, per probe. @default - see ProbeTiming */
+  readonly probes?: { readonly startup?: ProbeTiming; readonly readiness?: ProbeTiming; readonly liveness?: ProbeTiming };
+  /**
+   * How pods are replaced on a change.
+   * @default - rolling update, 25% surge, none unavailable
+   */
+  readonly strategy?: kplus.DeploymentStrategy;
   /** uid and gid of both containers. @default 1000 */
   readonly runAsUser?: number;
+  /**
+   * Scheduling, registry credentials and extra metadata for the pods and objects.
+   * @default - none
+   */
+  readonly kubernetes?: KubernetesDeploySpec;
+  /**
+   * A HorizontalPodAutoscaler (autoscaling/v2) on this Deployment, which then
+   * owns the replica count: `replicas` is not rendered.
+   * @default - a fixed `replicas`
+   */
+  readonly autoscaling?: AutoscalingSpec;
+  /**
+   * The init container's CPU and memory. An init container runs alone, so the
+   * pod's effective request is the larger of it and the server's: the server's
+   * figures cost nothing extra and let hashing a large model use them.
+   * @default - the server's (at least 100m CPU and 64Mi)
+   */
+  readonly initResources?: { readonly cpu: string; readonly memory: string };
+  /** Extra labels on the Deployment only (not its pods), e.g. a slot's role. @default - none */
+  readonly deploymentLabels?: Readonly<Record<string, string>>;
 }
+
+/** Kubelet expands `$(VAR)` in command and args; `$$` is its escape for a literal `$`. */
+const literalForKubelet = (s: string): string => s.replace(/\$/g, '$$$$');
 
 
 /**
@@ -51,26 +137,56 @@ export interface ModelDeploymentProps {
  * marks it ready; the server mounts that volume read-only. Hardened by default.
  */
 export class ModelDeployment extends Construct {
+  /**
+   * The Deployment of one version of a record: the record supplies the model,
+   * the server, the gates and the cluster settings; `options` the rest.
+   */
+  static fromRecord(
+    scope: Construct, id: string, record: ModelRecord, version: VersionEntry,
+    options: Omit<ModelDeploymentProps, 'modelName' | 'artifact' | 'serving' | 'gates' | 'version' | 'kubernetes'> = {},
+  ): ModelDeployment {
+    const { digest, sizeBytes } = version;
+    const at = `${record.name} ${version.version}`;
+    if (digest === undefined) throw new PolicyError(`${at} has no digest; the init container cannot verify it (run modelship measure --artifact)`);
+    if (sizeBytes === undefined) throw new PolicyError(`${at} has no sizeBytes; the model volume cannot be sized (run modelship measure --artifact)`);
+    return new ModelDeployment(scope, id, {
+      modelName: record.name, artifact: record.artifact, serving: record.serving, gates: record.gates,
+      kubernetes: record.deploy.kubernetes, version: { ...version, digest, sizeBytes }, ...options,
+    });
+  }
+
   readonly deployment: kplus.Deployment;
+  /** The HorizontalPodAutoscaler, when `autoscaling` is set. */
+  readonly autoscaler?: kplus.HorizontalPodAutoscaler;
   /** Labels on every pod, a superset of the selector. */
   readonly podLabels: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ModelDeploymentProps) {
     super(scope, id);
-    const { version: v, serving, artifact } = props;
-    const servesAs = props.servesAs ?? v.stage;
-    const problems = propProblems(props, servesAs);
-    if (problems.length) throw new Error(problems.join('; '));
-    const digest = v.digest as string;
-    const sizeBytes = v.sizeBytes as number;
+    const { version: v, serving } = props;
+    const deploymentName = props.deploymentName ?? props.modelName;
+    const servesAs = props.servesAs ?? v.stage ?? 'production';
+    const port = serving.port ?? DEFAULT_PORT;
+    const healthPath = serving.health?.path ?? DEFAULT_HEALTH_PATH;
+    const mountPath = serving.modelDir ?? DEFAULT_MODEL_DIR;
+    const artifactPath = props.artifact.path ?? DEFAULT_ARTIFACT_PATH;
+    const selectorLabels = props.selectorLabels ?? {};
+    const replicas = props.replicas ?? serving.replicas ?? DEFAULT_REPLICAS;
+    // A version that may not run here is a refusal by policy; a nonsensical prop is a bug in the caller.
+    const refusals = gateProblems(props, servesAs);
+    if (refusals.length) throw new PolicyError(refusals.join('; '));
+    if (!Number.isInteger(replicas) || replicas < 0) throw new Error(`${deploymentName}: replicas must be a whole number >= 0, not ${replicas}`);
+    const { digest, sizeBytes } = v;
 
+    const k8s = props.kubernetes ?? {};
     this.podLabels = {
+      ...k8s.labels,
       [LABEL_NAME]: props.modelName,
       [LABEL_VERSION]: v.version,
       [LABEL_PART_OF]: props.modelName,
       [LABEL_MANAGED_BY]: 'modelship',
       [LABEL_COMPONENT]: 'model-server',
-      ...props.selectorLabels,
+      ...selectorLabels,
     };
     const uid = props.runAsUser ?? MODEL_UID;
     const modelVolume = kplus.Volume.fromEmptyDir(this, 'model', 'model', { sizeLimit: Size.mebibytes(modelVolumeMiB(sizeBytes)) });
@@ -85,30 +201,37 @@ export class ModelDeployment extends Construct {
       // cdk8s-plus-27 has no ALL member; the API takes the literal.
       capabilities: { drop: ['ALL' as kplus.Capability] },
     };
-    const modelDir = `${serving.modelDir.replace(/\/$/, '')}/${MODEL_SUBDIR}`;
+    const modelDir = `${mountPath.replace(/\/$/, '')}/${MODEL_SUBDIR}`;
+    const initCpu = Math.max(100, cpuMillis(props.initResources?.cpu ?? serving.resources.cpu));
+    const initMemory = Math.max(64, memoryMiB(props.initResources?.memory ?? serving.resources.memory));
 
     this.deployment = new kplus.Deployment(this, 'deployment', {
       metadata: {
-        name: props.deploymentName,
+        name: deploymentName,
         labels: {
           ...this.podLabels,
+          ...props.deploymentLabels,
           [LABEL_STAGE]: servesAs,
           ...(props.slot ? { [LABEL_SLOT]: props.slot } : {}),
         },
         annotations: {
+          ...k8s.annotations,
           [ANNOTATION_DIGEST]: digest,
           [ANNOTATION_SIZE_BYTES]: String(sizeBytes),
           ...(v.latencyP95Ms !== undefined ? { [ANNOTATION_LATENCY_P95]: String(v.latencyP95Ms) } : {}),
-          [ANNOTATION_GATE_SIZE]: String(props.gates.maxSizeMiB),
-          [ANNOTATION_GATE_LATENCY]: String(props.gates.maxLatencyP95Ms),
+          ...(props.gates ? {
+            [ANNOTATION_GATE_SIZE]: String(props.gates.maxSizeMiB),
+            [ANNOTATION_GATE_LATENCY]: String(props.gates.maxLatencyP95Ms),
+          } : {}),
         },
       },
-      replicas: props.replicas ?? serving.replicas,
+      // With an autoscaler a fixed count would fight it: every apply would reset the scale.
+      replicas: props.autoscaling ? undefined : replicas,
       select: false,
       // The stage lives on the Deployment, not the pod template: a switch changes
       // a Service selector and a label, and must not restart a single pod.
-      podMetadata: { labels: this.podLabels },
-      strategy: kplus.DeploymentStrategy.rollingUpdate({
+      podMetadata: { labels: this.podLabels, ...(k8s.annotations ? { annotations: { ...k8s.annotations } } : {}) },
+      strategy: props.strategy ?? kplus.DeploymentStrategy.rollingUpdate({
         maxSurge: kplus.PercentOrAbsolute.percent(25),
         maxUnavailable: kplus.PercentOrAbsolute.absolute(0),
       }),
@@ -117,12 +240,12 @@ export class ModelDeployment extends Construct {
       volumes: [modelVolume, tmpVolume],
       initContainers: [{
         name: 'model-init',
-        image: `${artifact.image}:${v.version}`,
+        image: initImage(props.artifact, v),
         // Version tags are immutable: a node that has the image need not pull it again.
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         command: ['sh', '-c', INIT_SCRIPT],
         envVariables: {
-          MODELSHIP_SRC: kplus.EnvValue.fromValue(artifact.path),
+          MODELSHIP_SRC: kplus.EnvValue.fromValue(artifactPath),
           MODELSHIP_DEST: kplus.EnvValue.fromValue(`${STAGING_MOUNT}/${MODEL_SUBDIR}`),
           MODELSHIP_VERSION: kplus.EnvValue.fromValue(v.version),
           MODELSHIP_DIGEST: kplus.EnvValue.fromValue(digest),
@@ -130,15 +253,17 @@ export class ModelDeployment extends Construct {
         volumeMounts: [{ volume: modelVolume, path: STAGING_MOUNT }],
         securityContext: hardened,
         resources: {
-          cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(1000) },
-          memory: { request: Size.mebibytes(64), limit: Size.mebibytes(256) },
+          cpu: { request: kplus.Cpu.millis(initCpu), limit: kplus.Cpu.millis(initCpu) },
+          memory: { request: Size.mebibytes(initMemory), limit: Size.mebibytes(initMemory) },
         },
       }],
       containers: [{
         name: 'server',
         image: serving.image,
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-        ports: [{ number: serving.port, name: 'http' }],
+        ...(serving.command ? { command: serving.command.map(literalForKubelet) } : {}),
+        ...(serving.args ? { args: serving.args.map(literalForKubelet) } : {}),
+        ports: [{ number: port, name: 'http' }],
         envVariables: {
           ...Object.fromEntries(Object.entries(serving.env ?? {}).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
           MODEL_DIR: kplus.EnvValue.fromValue(modelDir),
@@ -146,7 +271,7 @@ export class ModelDeployment extends Construct {
           MODEL_DIGEST: kplus.EnvValue.fromValue(digest),
         },
         volumeMounts: [
-          { volume: modelVolume, path: serving.modelDir, readOnly: true },
+          { volume: modelVolume, path: mountPath, readOnly: true },
           { volume: tmpVolume, path: '/tmp' },
         ],
         securityContext: hardened,
@@ -155,18 +280,12 @@ export class ModelDeployment extends Construct {
           memory: { request: Size.mebibytes(memoryMiB(serving.resources.memory)), limit: Size.mebibytes(memoryMiB(serving.resources.memory)) },
         },
         // Loading a large model can take minutes; the startup probe holds liveness off until then.
-        startup: kplus.Probe.fromHttpGet(serving.health.path, {
-          port: serving.port, periodSeconds: Duration.seconds(5), failureThreshold: 60, timeoutSeconds: Duration.seconds(2),
-        }),
-        readiness: kplus.Probe.fromHttpGet(serving.health.path, {
-          port: serving.port, periodSeconds: Duration.seconds(5), failureThreshold: 3, timeoutSeconds: Duration.seconds(2),
-        }),
-        liveness: kplus.Probe.fromHttpGet(serving.health.path, {
-          port: serving.port, periodSeconds: Duration.seconds(10), failureThreshold: 6, timeoutSeconds: Duration.seconds(2),
-        }),
+        startup: probe(healthPath, port, { periodSeconds: 5, failureThreshold: 60, ...props.probes?.startup }),
+        readiness: probe(healthPath, port, { periodSeconds: 5, failureThreshold: 3, ...props.probes?.readiness }),
+        liveness: probe(healthPath, port, { periodSeconds: 10, failureThreshold: 6, ...props.probes?.liveness }),
       }],
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: { [LABEL_NAME]: props.modelName, ...props.selectorLabels } }));
+    this.deployment.select(kplus.LabelSelector.of({ labels: { [LABEL_NAME]: props.modelName, ...selectorLabels } }));
     const api = ApiObject.of(this.deployment);
     // cdk8s-plus-27 has no seccompProfile; RuntimeDefault is what the restricted Pod Security Standard asks for.
     api.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
@@ -174,32 +293,54 @@ export class ModelDeployment extends Construct {
     // cdk8s-plus tags pods with a construct-path label for its own selectors; ours are
     // explicit, and a label that encodes an internal path is not one to hand to a cluster.
     api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    const gpu = serving.resources.gpu;
+    if (gpu) {
+      // Extended resources go in limits only; Kubernetes sets the request equal. Patches
+      // pass through the generated KubeDeployment's typed conversion, hence a Quantity.
+      const path = `/spec/template/spec/containers/0/resources/limits/${gpuResourceName(gpu.vendor).replace('/', '~1')}`;
+      api.addJsonPatch(JsonPatch.add(path, kplus.k8s.Quantity.fromString(String(gpu.count))));
+    }
+    for (const [field, value] of Object.entries(podPlacement(k8s))) {
+      api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${field}`, value));
+    }
+    if (props.autoscaling) {
+      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'autoscaler', {
+        metadata: { name: deploymentName, labels: { ...this.podLabels } },
+        target: this.deployment,
+        minReplicas: props.autoscaling.min,
+        maxReplicas: props.autoscaling.max,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(props.autoscaling.targetCpuPercent))],
+      });
+    }
 
     // Checked again at synth time: a record edited after construction must not slip through.
     this.node.addValidation({ validate: () => gateProblems(props, servesAs) });
   }
 }
 
+function probe(path: string, port: number, timing: ProbeTiming): kplus.Probe {
+  return kplus.Probe.fromHttpGet(path, {
+    port,
+    periodSeconds: Duration.seconds(timing.periodSeconds ?? 5),
+    failureThreshold: timing.failureThreshold,
+    timeoutSeconds: Duration.seconds(timing.timeoutSeconds ?? 2),
+  });
+}
+
 function gateProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage']): string[] {
   const v = props.version;
+  const gates = props.gates;
+  if (!gates) return [];
   if (servesAs === 'candidate') {
     // A candidate runs to be measured: only its size must fit, since it sizes the volume.
-    const size = evaluateGates(props.gates, v).results.find((r) => r.gate === 'maxSizeMiB');
+    const size = evaluateGates(gates, v).results.find((r) => r.gate === 'maxSizeMiB');
     return size && !size.passed ? [`${props.modelName} ${v.version} cannot be deployed as candidate: ${size.message}`] : [];
   }
   if (servesAs !== 'production' && servesAs !== 'validated') return [];
-  if (v.stage !== 'production' && v.stage !== 'validated' && v.stage !== 'retired') {
-    return [`${props.modelName} ${v.version} is ${v.stage} and cannot be deployed as ${servesAs}: it has not passed its gates`];
+  const stage = v.stage ?? 'production';
+  if (stage !== 'production' && stage !== 'validated' && stage !== 'retired') {
+    return [`${props.modelName} ${v.version} is ${stage} and cannot be deployed as ${servesAs}: it has not passed its gates`];
   }
-  const verdict = evaluateGates(props.gates, v);
+  const verdict = evaluateGates(gates, v);
   return verdict.passed ? [] : [`${props.modelName} ${v.version} cannot be deployed as ${servesAs}: ${verdict.reason}`];
-}
-
-function propProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage']): string[] {
-  const at = `${props.deploymentName}: ${props.modelName} ${props.version.version}`;
-  const out = gateProblems(props, servesAs);
-  if (!props.version.digest) out.push(`${at} has no digest; the init container cannot verify it (run modelship measure --artifact)`);
-  if (props.version.sizeBytes === undefined) out.push(`${at} has no sizeBytes; the model volume cannot be sized`);
-  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) out.push(`${props.deploymentName}: replicas must be a whole number >= 1, not ${props.replicas}`);
-  return out;
 }

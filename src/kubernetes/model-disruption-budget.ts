@@ -8,6 +8,8 @@ export interface ModelDisruptionBudgetProps {
   readonly modelName: string;
   /** Pod labels of the production deployment. */
   readonly selector: Readonly<Record<string, string>>;
+  /** Extra labels on the budget. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -16,10 +18,12 @@ export interface ModelDisruptionBudgetProps {
  * be drained instead of blocking the node forever.
  */
 export class ModelDisruptionBudget extends Construct {
+  readonly budget: kplus.k8s.KubePodDisruptionBudget;
+
   constructor(scope: Construct, id: string, props: ModelDisruptionBudgetProps) {
     super(scope, id);
-    new kplus.k8s.KubePodDisruptionBudget(this, 'pdb', {
-      metadata: { name: props.budgetName, labels: { [LABEL_NAME]: props.modelName, [LABEL_MANAGED_BY]: 'modelship' } },
+    this.budget = new kplus.k8s.KubePodDisruptionBudget(this, 'pdb', {
+      metadata: { name: props.budgetName, labels: { ...props.labels, [LABEL_NAME]: props.modelName, [LABEL_MANAGED_BY]: 'modelship' } },
       spec: {
         maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
         selector: { matchLabels: { [LABEL_NAME]: props.modelName, ...props.selector } },

@@ -15,6 +15,8 @@ export interface ModelServiceProps {
   readonly port?: number;
   /** Extra labels on the Service. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
+  /** Extra annotations on the Service. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /** A ClusterIP Service in front of one track or slot of a model. */
@@ -26,7 +28,8 @@ export class ModelService extends Construct {
     this.service = new kplus.Service(this, 'service', {
       metadata: {
         name: props.serviceName,
-        labels: { [LABEL_NAME]: props.modelName, [LABEL_PART_OF]: props.modelName, [LABEL_MANAGED_BY]: 'modelship', ...props.labels },
+        labels: { ...props.labels, [LABEL_NAME]: props.modelName, [LABEL_PART_OF]: props.modelName, [LABEL_MANAGED_BY]: 'modelship' },
+        ...(props.annotations ? { annotations: { ...props.annotations } } : {}),
       },
       ports: [{ name: 'http', port: props.port ?? 80, targetPort: props.targetPort }],
     });

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { planDeployments } from '../core/deployment-plan';
+import { planDeployments, roleRefusal } from '../core/deployment-plan';
+import { PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
-import { LABEL_TRACK } from './labels';
+import { LABEL_ROLE, LABEL_TRACK } from './labels';
 import { ModelCandidate } from './model-candidate';
 import { ModelDeployment } from './model-deployment';
 import { ModelDisruptionBudget } from './model-disruption-budget';
@@ -14,24 +15,40 @@ export interface RollingModelProps {
 
 /**
  * A rolling model: Deployment `<name>` with the production version (replaced
- * in place on promote), Service and PodDisruptionBudget; plus the one-replica
- * `<name>-candidate` Deployment and Service when a candidate can run.
+ * in place on promote; autoscaled when the record says so), Service and
+ * PodDisruptionBudget; plus the one-replica `<name>-candidate` Deployment and
+ * Service when a candidate can run.
  */
 export class RollingModel extends Construct {
+  /** The production Deployment, when a version is in production. */
+  readonly live?: ModelDeployment;
+  readonly liveService?: ModelService;
+  readonly disruptionBudget?: ModelDisruptionBudget;
+  /** The candidate's Deployment and Service, when one can run. */
+  readonly candidate?: ModelCandidate;
+
   constructor(scope: Construct, id: string, props: RollingModelProps) {
     super(scope, id);
     const r = props.record;
     if (r.deploy.strategy !== 'rolling') throw new Error(`${r.name}: RollingModel needs deploy.strategy rolling, not ${r.deploy.strategy}`);
     const plan = planDeployments(r);
     if (plan.live) {
-      const stable = { [LABEL_TRACK]: 'stable' };
-      new ModelDeployment(this, 'production', {
-        modelName: r.name, deploymentName: r.name, artifact: r.artifact, serving: r.serving, gates: r.gates,
-        version: plan.live.version, servesAs: 'production', selectorLabels: stable,
-      });
-      new ModelService(this, 'service', { serviceName: r.name, modelName: r.name, selector: stable, targetPort: r.serving.port });
-      new ModelDisruptionBudget(this, 'pdb', { budgetName: r.name, modelName: r.name, selector: stable });
+      const refusal = roleRefusal(r, plan.live);
+      if (refusal) throw new PolicyError(refusal);
     }
-    if (plan.candidate) new ModelCandidate(this, 'candidate', { record: r, version: plan.candidate.version });
+    const k8s = r.deploy.kubernetes ?? {};
+    if (plan.live) {
+      const stable = { [LABEL_TRACK]: 'stable' };
+      this.live = ModelDeployment.fromRecord(this, 'production', r, plan.live.version, {
+        deploymentName: r.name, servesAs: 'production', selectorLabels: stable,
+        autoscaling: r.serving.autoscaling, deploymentLabels: { [LABEL_ROLE]: 'live' },
+      });
+      this.liveService = new ModelService(this, 'service', {
+        serviceName: r.name, modelName: r.name, selector: stable, targetPort: r.serving.port, port: r.serving.servicePort,
+        labels: { ...k8s.labels, [LABEL_ROLE]: 'live' }, annotations: k8s.annotations,
+      });
+      this.disruptionBudget = new ModelDisruptionBudget(this, 'pdb', { budgetName: r.name, modelName: r.name, selector: stable, labels: k8s.labels });
+    }
+    if (plan.candidate) this.candidate = new ModelCandidate(this, 'candidate', { record: r, version: plan.candidate.version });
   }
 }

@@ -1,4 +1,4 @@
-// Rendering only: the cdktf construct is imported from ./nomad-model-stack on its own.
+// Rendering only: the cdktf constructs are the separate entry point modelship/nomad/stack.
 export * from './hcl-writer';
 export * from './job-hcl';
 export * from './job-json';

@@ -1,5 +1,5 @@
 import { attr, block, HclBlock, HclNode, renderHcl } from './hcl-writer';
-import type { NomadJob, Task, TaskGroup, UpdateStrategy } from './job-model';
+import type { Affinity, Constraint, NomadJob, ScalingPolicy, Task, TaskGroup, UpdateStrategy } from './job-model';
 
 const NS = 1_000_000_000;
 
@@ -28,6 +28,25 @@ function update(u: UpdateStrategy): HclBlock {
   ]);
 }
 
+const constraint = (c: Constraint): HclBlock => block('constraint', [], [
+  attr('attribute', c.LTarget), attr('operator', c.Operand), attr('value', c.RTarget),
+]);
+
+const affinity = (a: Affinity): HclBlock => block('affinity', [], [
+  attr('attribute', a.LTarget), attr('operator', a.Operand), attr('value', a.RTarget), attr('weight', a.Weight),
+]);
+
+function scaling(s: ScalingPolicy): HclBlock {
+  const check = s.Policy.check[0].cpu[0];
+  return block('scaling', [], [
+    attr('enabled', s.Enabled), attr('min', s.Min), attr('max', s.Max),
+    block('policy', [], [block('check', ['cpu'], [
+      attr('source', check.source), attr('query', check.query),
+      block('strategy', ['target-value'], [attr('target', check.strategy[0]['target-value'][0].target)]),
+    ])]),
+  ]);
+}
+
 function task(t: Task): HclBlock {
   return block('task', [t.Name], [
     attr('driver', t.Driver),
@@ -39,13 +58,18 @@ function task(t: Task): HclBlock {
     (t.VolumeMounts ?? []).map((m) => block('volume_mount', [], [
       attr('volume', m.Volume), attr('destination', m.Destination), attr('read_only', m.ReadOnly),
     ])),
-    block('resources', [], [attr('cpu', t.Resources.CPU), attr('memory', t.Resources.MemoryMB)]),
+    block('resources', [], [
+      attr('cpu', t.Resources.CPU), attr('memory', t.Resources.MemoryMB),
+      (t.Resources.Devices ?? []).map((d) => block('device', [d.Name], [attr('count', d.Count)])),
+    ]),
   ]);
 }
 
 function group(g: TaskGroup): HclBlock {
   return block('group', [g.Name], [
     attr('count', g.Count),
+    g.Scaling ? [scaling(g.Scaling)] : [],
+    g.Meta ? [mapBlock('meta', g.Meta)] : [],
     g.Networks.map((n) => block('network', [], n.DynamicPorts.map((p) => block('port', [p.Label], [attr('to', p.To)])))),
     g.Services.map((s) => block('service', [], [
       attr('name', s.Name),
@@ -85,6 +109,8 @@ export function renderJobHcl(job: NomadJob): string {
     attr('region', job.Region),
     attr('namespace', job.Namespace),
     attr('datacenters', job.Datacenters),
+    (job.Constraints ?? []).map(constraint),
+    (job.Affinities ?? []).map(affinity),
     mapBlock('meta', job.Meta),
     job.TaskGroups.map(group),
   ];

@@ -11,13 +11,55 @@ export interface NomadJob {
   Region?: string;
   Namespace?: string;
   Datacenters: string[];
+  Constraints?: Constraint[];
+  Affinities?: Affinity[];
   Meta: Record<string, string>;
   TaskGroups: TaskGroup[];
+}
+
+export interface Constraint {
+  LTarget?: string;
+  RTarget?: string;
+  Operand: string;
+}
+
+export interface Affinity {
+  LTarget: string;
+  RTarget: string;
+  Operand: string;
+  Weight: number;
+}
+
+/**
+ * The Nomad Autoscaler's target-value policy on average CPU, in the shape
+ * Nomad's parser gives an HCL `policy` block (blocks become lists).
+ */
+export interface CpuTargetPolicy {
+  check: [{ cpu: [{ source: 'nomad-apm'; query: 'avg_cpu-allocated'; strategy: [{ 'target-value': [{ target: number }] }] }] }];
+}
+
+export interface ScalingPolicy {
+  /** A group's scaling block is horizontal; the jobspec implies it, the API wants it said. */
+  Type: 'horizontal';
+  Min: number;
+  Max: number;
+  Enabled: boolean;
+  Policy: CpuTargetPolicy;
+}
+
+export interface RequestedDevice {
+  /** `<vendor>/<type>`, e.g. `nvidia/gpu`. */
+  Name: string;
+  Count: number;
 }
 
 export interface TaskGroup {
   Name: string;
   Count: number;
+  /** The autoscaler owns Count between Min and Max. */
+  Scaling?: ScalingPolicy;
+  /** Merged into every task's meta: only what never changes for this group, or every change restarts it. */
+  Meta?: Record<string, string>;
   Networks: NetworkResource[];
   Services: Service[];
   Volumes?: Record<string, VolumeRequest>;
@@ -108,7 +150,7 @@ export interface Task {
   /** The docker driver's own configuration, keyed as the driver's HCL keys. */
   Config: Record<string, string | number | boolean | string[]>;
   Env: Record<string, string>;
-  Resources: { CPU: number; MemoryMB: number };
+  Resources: { CPU: number; MemoryMB: number; Devices?: RequestedDevice[] };
   VolumeMounts?: VolumeMount[];
   KillTimeout: number;
 }

@@ -1,11 +1,11 @@
 import { PolicyError } from '../core/errors';
-import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
+import { initImage } from '../core/model-image';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
-import { DeploymentRole, planDeployments } from '../core/deployment-plan';
-import type { ModelRecord, VersionEntry } from '../core/record';
-import { minutes, NomadJob, seconds, Task, TaskGroup } from './job-model';
+import { DeploymentRole, planDeployments, PlannedDeployment, roleRefusal } from '../core/deployment-plan';
+import type { GpuVendor, ModelRecord, SlotName, VersionEntry } from '../core/record';
+import { Affinity, Constraint, minutes, NomadJob, ScalingPolicy, seconds, Task, TaskGroup } from './job-model';
 
 /** Where the docker driver mounts the allocation directory shared by all tasks of a group. */
 const ALLOC_DATA = '/alloc/data';
@@ -13,6 +13,8 @@ const HOST_VOLUME = 'models';
 const PORT_LABEL = 'http';
 /** Nomad has no millicores; it schedules in MHz. One core is taken as 1000 MHz. */
 const MHZ_PER_CORE = 1000;
+/** Device names as Nomad's device plugins fingerprint them (`<vendor>/<type>`). */
+const GPU_DEVICES: Record<GpuVendor, string> = { nvidia: 'nvidia/gpu', amd: 'amd/gpu', intel: 'intel/gpu' };
 
 export interface ModelJobProps {
   /** The record to render. */
@@ -21,88 +23,69 @@ export interface ModelJobProps {
   readonly user?: string;
 }
 
-/** What a job deploys and as what. */
-export interface JobTarget {
+/** One task group of a job: its name, the version it runs and the role it serves in. */
+export interface JobGroupTarget {
+  readonly group: string;
   readonly version: VersionEntry;
-  /** The version runs as a blue-green preview: Nomad canaries, promoted by `nomad deployment promote`. */
-  readonly preview: boolean;
+  readonly role: DeploymentRole;
 }
 
 /**
- * The version the model's main job carries: rolling, the live one; blue-green,
- * the preview when it is a validated version (Nomad's canaries are the
- * preview), else the live one. Undefined when nothing is deployable yet.
+ * The groups of the model's job, from the deployment plan: rolling, `model`
+ * with the live version; blue-green, `blue` and `green` with their slots'
+ * versions (an empty slot is not rendered). Empty when nothing is deployable.
  */
-export function jobTarget(record: ModelRecord): JobTarget | undefined {
+export function jobGroups(record: ModelRecord): JobGroupTarget[] {
   const plan = planDeployments(record);
-  if (record.deploy.strategy === 'blue-green' && plan.preview && plan.preview.version.stage === 'validated') {
-    return { version: plan.preview.version, preview: true };
-  }
-  return plan.live ? { version: plan.live.version, preview: false } : undefined;
+  if (record.deploy.strategy !== 'blue-green') return plan.live ? [{ group: 'model', version: plan.live.version, role: 'live' }] : [];
+  return [plan.live, plan.preview]
+    .filter((p): p is PlannedDeployment => p !== undefined)
+    .map((p) => ({ group: p.slot as SlotName, version: p.version, role: p.role }))
+    .sort((a, b) => a.group.localeCompare(b.group));
 }
 
-function refuseOutsideGates(record: ModelRecord, v: VersionEntry): void {
-  if (v.stage !== 'production' && v.stage !== 'validated') {
-    throw new PolicyError(`synth refused: ${record.name} ${v.version} is ${v.stage}; only a version that passed its gates is deployed`);
-  }
-  const verdict = evaluateGates(record.gates, v);
-  if (!verdict.passed) throw new PolicyError(`synth refused: ${record.name} ${v.version} cannot be deployed: ${verdict.reason}`);
-  if (!v.digest) throw new PolicyError(`synth refused: ${record.name} ${v.version} has no digest; the prestart task cannot verify it`);
+function refuse(record: ModelRecord, target: JobGroupTarget): void {
+  const refusal = roleRefusal(record, { role: target.role, version: target.version });
+  if (refusal) throw new PolicyError(refusal);
 }
 
-/** The Nomad job for one model, or undefined when it has nothing deployable. */
-export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
-  const r = props.record;
-  const target = jobTarget(r);
-  if (!target) return undefined;
-  refuseOutsideGates(r, target.version);
-  return jobFor(r, target.version, target.preview ? 'preview' : 'live', props.user);
+function cpuTarget(min: number, max: number, targetCpuPercent: number): ScalingPolicy {
+  return {
+    Type: 'horizontal', Enabled: true, Min: min, Max: max,
+    Policy: { check: [{ cpu: [{ source: 'nomad-apm', query: 'avg_cpu-allocated', strategy: [{ 'target-value': [{ target: targetCpuPercent }] }] }] }] },
+  };
 }
 
-/**
- * The job `<name>-candidate`: one instance of the candidate version (see
- * `planDeployments`) under its own service name, built exactly as production is.
- * Undefined when no candidate can run.
- */
-export function buildCandidateJob(props: ModelJobProps): NomadJob | undefined {
-  const candidate = planDeployments(props.record).candidate;
-  return candidate ? jobFor(props.record, candidate.version, 'candidate', props.user) : undefined;
+/** Service tags by role: the only thing a switch or rollback changes in the job. */
+function roleTags(role: DeploymentRole): string[] {
+  if (role === 'idle') return ['preview', 'idle'];
+  return [role];
 }
 
-function jobFor(r: ModelRecord, v: VersionEntry, role: DeploymentRole, userProp: string | undefined): NomadJob {
+function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskGroup {
+  const v = target.version;
   const digest = v.digest as string;
   const sizeBytes = v.sizeBytes as number;
-  const user = userProp ?? String(MODEL_UID);
-  const nomad = r.deploy.nomad ?? {};
-  const hostVolume = nomad.hostVolume;
+  const hostVolume = r.deploy.nomad?.hostVolume;
   const modelDir = hostVolume
     // A host volume outlives allocations and is shared by versions: one directory per version.
     ? `${r.serving.modelDir.replace(/\/$/, '')}/${r.name}/${v.version}`
     : `${ALLOC_DATA}/model`;
-  const stage = role === 'live' ? 'production' : role === 'preview' ? 'validated' : 'candidate';
-  const candidate = role === 'candidate';
-  const jobName = candidate ? `${r.name}-candidate` : r.name;
-  // Underscores, not dots: Nomad exposes meta to tasks as NOMAD_META_<key>.
-  const meta = {
-    // The job name is not always the model's: `<name>-candidate` runs a candidate of `<name>`.
-    modelship_model: r.name,
-    modelship_version: v.version,
-    modelship_digest: digest,
-    modelship_stage: stage,
-    modelship_managed_by: 'modelship',
-  };
   const hardenedDocker = {
     readonly_rootfs: true,
     cap_drop: ['ALL'],
     security_opt: ['no-new-privileges'],
   };
+  const serverCpu = Math.max(100, Math.round((cpuMillis(r.serving.resources.cpu) / 1000) * MHZ_PER_CORE));
+  const serverMemory = memoryMiB(r.serving.resources.memory);
+  const gpu = r.serving.resources.gpu;
 
   const init: Task = {
     Name: 'model-init',
     Driver: 'docker',
     User: user,
     Lifecycle: { Hook: 'prestart', Sidecar: false },
-    Config: { image: `${r.artifact.image}:${v.version}`, command: 'sh', args: ['-c', INIT_SCRIPT], ...hardenedDocker },
+    Config: { image: initImage(r.artifact, v), command: 'sh', args: ['-c', INIT_SCRIPT], ...hardenedDocker },
     Env: {
       MODELSHIP_SRC: r.artifact.path,
       MODELSHIP_DEST: modelDir,
@@ -111,7 +94,9 @@ function jobFor(r: ModelRecord, v: VersionEntry, role: DeploymentRole, userProp:
       // A host volume is shared by allocations: only clear temp dirs old enough to be abandoned.
       ...(hostVolume ? { MODELSHIP_STALE_MINUTES: '60' } : {}),
     },
-    Resources: { CPU: 200, MemoryMB: 256 },
+    // A prestart task that is not a sidecar has finished before the server starts, so
+    // Nomad reserves the larger of the two, not the sum: the server's figures cost nothing.
+    Resources: { CPU: serverCpu, MemoryMB: Math.max(64, serverMemory) },
     ...(hostVolume ? { VolumeMounts: [{ Volume: HOST_VOLUME, Destination: r.serving.modelDir, ReadOnly: false }] } : {}),
     KillTimeout: seconds(5),
   };
@@ -119,7 +104,14 @@ function jobFor(r: ModelRecord, v: VersionEntry, role: DeploymentRole, userProp:
     Name: 'server',
     Driver: 'docker',
     User: user,
-    Config: { image: r.serving.image, ports: [PORT_LABEL], ...hardenedDocker },
+    Config: {
+      image: r.serving.image,
+      ports: [PORT_LABEL],
+      // The docker driver's `command` is one program; the rest of an entrypoint override goes first in args.
+      ...(r.serving.command ? { entrypoint: [...r.serving.command] } : {}),
+      ...(r.serving.args ? { args: [...r.serving.args] } : {}),
+      ...hardenedDocker,
+    },
     Env: {
       // The root file system is read-only; /local is the task's own writable directory.
       TMPDIR: '/local',
@@ -129,27 +121,35 @@ function jobFor(r: ModelRecord, v: VersionEntry, role: DeploymentRole, userProp:
       MODEL_DIGEST: digest,
     },
     Resources: {
-      CPU: Math.max(100, Math.round((cpuMillis(r.serving.resources.cpu) / 1000) * MHZ_PER_CORE)),
-      MemoryMB: memoryMiB(r.serving.resources.memory),
+      CPU: serverCpu,
+      MemoryMB: serverMemory,
+      ...(gpu ? { Devices: [{ Name: GPU_DEVICES[gpu.vendor ?? 'nvidia'], Count: gpu.count }] } : {}),
     },
     ...(hostVolume ? { VolumeMounts: [{ Volume: HOST_VOLUME, Destination: r.serving.modelDir, ReadOnly: true }] } : {}),
     KillTimeout: seconds(30),
   };
-  // A candidate is one test instance updated in place; canaries are for the blue-green main job.
-  const blueGreen = r.deploy.strategy === 'blue-green' && !candidate;
-  const count = candidate ? 1 : r.serving.replicas;
-  const group: TaskGroup = {
-    Name: 'model',
-    Count: count,
+  const candidate = target.role === 'candidate';
+  const idleReplicas = r.deploy.blueGreen?.idleReplicas;
+  const shrunk = target.role === 'idle' && idleReplicas !== undefined;
+  const scaling = shrunk || candidate ? undefined : r.serving.autoscaling;
+  const slotted = r.deploy.strategy === 'blue-green' && !candidate;
+  const serviceName = candidate ? `${r.name}-candidate` : r.name;
+  return {
+    Name: target.group,
+    // With a scaling block the autoscaler owns the count; `nomad job run -preserve-counts` keeps its choice.
+    Count: candidate ? 1 : shrunk ? idleReplicas as number : scaling ? scaling.min : r.serving.replicas,
+    ...(scaling ? { Scaling: cpuTarget(scaling.min, scaling.max, scaling.targetCpuPercent) } : {}),
+    // The version and digest are the group's for as long as it exists; the role is not
+    // here (nor in env): Nomad replaces allocations whose meta changes.
+    Meta: { modelship_version: v.version, modelship_digest: digest },
     Networks: [{ DynamicPorts: [{ Label: PORT_LABEL, To: r.serving.port }] }],
     Services: [{
-      Name: jobName,
+      Name: serviceName,
       PortLabel: PORT_LABEL,
       Provider: 'nomad',
-      Tags: [`version-${v.version}`, stage],
-      // Canary allocations register with these tags instead: the preview can be routed apart from live traffic.
-      ...(blueGreen ? { CanaryTags: [`version-${v.version}`, 'preview'] } : {}),
-      Checks: [{ Name: `${jobName}-health`, Type: 'http', Path: r.serving.health.path, Interval: seconds(10), Timeout: seconds(2) }],
+      // Tags are the only thing a switch changes: Nomad updates a service's tags in place.
+      Tags: [...roleTags(target.role), `version-${v.version}`, ...(slotted ? [`slot-${target.group}`] : [])],
+      Checks: [{ Name: `${serviceName}-${target.group}-health`, Type: 'http', Path: r.serving.health.path, Interval: seconds(10), Timeout: seconds(2) }],
     }],
     ...(hostVolume ? { Volumes: { [HOST_VOLUME]: { Name: HOST_VOLUME, Type: 'host', Source: hostVolume, ReadOnly: false } } } : {}),
     RestartPolicy: { Attempts: 3, Interval: minutes(5), Delay: seconds(15), Mode: 'fail' },
@@ -162,22 +162,76 @@ function jobFor(r: ModelRecord, v: VersionEntry, role: DeploymentRole, userProp:
       HealthyDeadline: minutes(5),
       ProgressDeadline: minutes(10),
       AutoRevert: true,
-      // Blue-green in Nomad's own terms: a full set of canaries that waits for `nomad deployment promote`.
       AutoPromote: false,
-      Canary: blueGreen ? count : 0,
+      // Blue-green is the two groups, not canaries: each slot rolls on its own.
+      Canary: 0,
     },
     // Deregister from the service catalog first, so routers stop sending requests before the server stops.
     ShutdownDelay: seconds(5),
     Tasks: [init, server],
   };
+}
+
+function jobOf(r: ModelRecord, id: string, meta: Record<string, string>, groups: TaskGroup[]): NomadJob {
+  const nomad = r.deploy.nomad ?? {};
+  const constraints: Constraint[] = (nomad.constraints ?? []).map((c) => ({
+    ...(c.attribute !== undefined ? { LTarget: c.attribute } : {}),
+    ...(c.value !== undefined ? { RTarget: c.value } : {}),
+    Operand: c.operator ?? '=',
+  }));
+  const affinities: Affinity[] = (nomad.affinities ?? []).map((a) => ({
+    LTarget: a.attribute, RTarget: a.value, Operand: a.operator ?? '=', Weight: a.weight ?? 50,
+  }));
   return {
-    ID: jobName,
-    Name: jobName,
+    ID: id,
+    Name: id,
     Type: 'service',
     ...(nomad.region ? { Region: nomad.region } : {}),
     ...(nomad.namespace ? { Namespace: nomad.namespace } : {}),
     Datacenters: [...(nomad.datacenters ?? ['dc1'])],
+    ...(constraints.length ? { Constraints: constraints } : {}),
+    ...(affinities.length ? { Affinities: affinities } : {}),
     Meta: meta,
-    TaskGroups: [group],
+    TaskGroups: groups,
   };
+}
+
+/**
+ * The model's job, or undefined when it has nothing deployable. Its meta
+ * names the model only: a version's stage and role are in service tags, since
+ * Nomad replaces every allocation whose (job-, group- or task-merged) meta changes.
+ */
+export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
+  const r = props.record;
+  const targets = jobGroups(r);
+  if (targets.length === 0) return undefined;
+  for (const t of targets) refuse(r, t);
+  const user = props.user ?? String(MODEL_UID);
+  // Underscores, not dots: Nomad exposes meta to tasks as NOMAD_META_<key>.
+  return jobOf(r, r.name, { modelship_model: r.name, modelship_managed_by: 'modelship' }, targets.map((t) => buildGroup(r, t, user)));
+}
+
+/**
+ * The job `<name>-candidate`: one instance of the candidate version (see
+ * `planDeployments`) under its own service name, built exactly as production is.
+ * Undefined when no candidate can run.
+ */
+export function buildCandidateJob(props: ModelJobProps): NomadJob | undefined {
+  const r = props.record;
+  const candidate = planDeployments(r).candidate;
+  if (!candidate) return undefined;
+  const v = candidate.version;
+  const target: JobGroupTarget = { group: 'model', version: v, role: 'candidate' };
+  refuse(r, target);
+  const group = buildGroup(r, target, props.user ?? String(MODEL_UID));
+  // The whole job is one version in one role: a new candidate replaces it anyway, so its meta may say so.
+  const { Meta: _groupMeta, ...withoutMeta } = group;
+  return jobOf(r, `${r.name}-candidate`, {
+    // The job name is not the model's: `<name>-candidate` runs a candidate of `<name>`.
+    modelship_model: r.name,
+    modelship_version: v.version,
+    modelship_digest: v.digest as string,
+    modelship_stage: 'candidate',
+    modelship_managed_by: 'modelship',
+  }, [withoutMeta]);
 }

@@ -26,7 +26,7 @@ export function parseRecordText(text: string, file: string, name: string): Recor
 }
 
 const VERSION_KEYS: readonly (keyof VersionEntry)[] = [
-  'version', 'stage', 'digest', 'sizeBytes', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms',
+  'version', 'stage', 'digest', 'image', 'sizeBytes', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms',
   'latencyRequests', 'latencyErrors', 'createdAt', 'promotedAt', 'retiredAt', 'reason',
 ];
 
@@ -45,6 +45,12 @@ export function applyManagedFields(rd: RecordDocument, next: ModelRecord): strin
   // `versions: []` from init is a flow sequence; entries read better as blocks.
   (seq as YAMLSeq).flow = false;
   const items = (seq as YAMLSeq).items;
+  // Expired versions leave: drop their entries first so the rest line up by position.
+  const kept = new Set(next.versions.map((v) => v.version));
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (isMap(item) && !kept.has(String(item.get('version')))) items.splice(i, 1);
+  }
   next.versions.forEach((v, i) => {
     const existing = items[i];
     if (!isMap(existing)) {

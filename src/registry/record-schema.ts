@@ -1,7 +1,10 @@
 import * as v from 'valibot';
 import { InputError } from '../core/errors';
 import { modelNameProblem } from '../core/names';
-import { ModelRecord, SLOT_NAMES, STAGES, STRATEGIES } from '../core/record';
+import {
+  GPU_VENDORS, ModelRecord, NODE_OPERATORS, NOMAD_AFFINITY_OPERATORS, NOMAD_CONSTRAINT_OPERATORS, SLOT_NAMES, STAGES, STRATEGIES,
+  TOLERATION_EFFECTS, TOLERATION_OPERATORS,
+} from '../core/record';
 import { recordRuleViolations } from '../core/record-rules';
 import { isSemver } from '../core/semver-rules';
 import { DIGEST_PATTERN } from '../core/tree-digest';
@@ -14,6 +17,8 @@ const MEMORY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
 const IMAGE_REPO = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:\w[\w.-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
+
+const PINNED_IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*:\w[\w.-]{0,127}@sha256:[0-9a-f]{64}$/;
 
 const str = (re: RegExp, rule: string) => v.pipe(v.string('must be a string'), v.regex(re, rule));
 const absPath = str(/^\/\S*$/, 'must be an absolute path without spaces');
@@ -29,10 +34,71 @@ const version = v.pipe(
   v.check(isSemver, (issue) => `"${String(issue.input)}" is not a semver version`),
 );
 
+const wholeAtLeast = (min: number) => v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(min, `must be at least ${min}`));
+const wholeBetween = (min: number, max: number) => v.pipe(
+  v.number('must be a number'), v.integer('must be a whole number'), v.minValue(min, `must be ${min}..${max}`), v.maxValue(max, `must be ${min}..${max}`),
+);
+const port = wholeBetween(1, 65535);
+const nonEmptyString = v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'));
+const stringList = v.array(v.string('must be a string (quote numbers and booleans)'), 'must be a list of strings');
+const picklist = <T extends readonly string[]>(options: T) => v.picklist(options, `must be one of ${options.join(', ')}`);
+// Kubernetes label syntax (apimachinery validation.IsQualifiedName / IsValidLabelValue).
+const LABEL_NAME_PART = '[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?';
+const DNS_SUBDOMAIN = '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*';
+const qualifiedName = v.pipe(
+  str(new RegExp(`^(${DNS_SUBDOMAIN}/)?${LABEL_NAME_PART}$`), 'must be a Kubernetes qualified name such as team or example.com/team'),
+  v.check((k) => !k.includes('/') || k.indexOf('/') <= 253, 'has a prefix longer than 253 characters'),
+);
+const labelValue = str(new RegExp(`^(${LABEL_NAME_PART})?$`), 'must be a label value (up to 63 letters, digits, -, _ or ., starting and ending with a letter or digit)');
+const subdomainName = v.pipe(str(new RegExp(`^${DNS_SUBDOMAIN}$`), 'must be a DNS-1123 subdomain'), v.maxLength(253, 'must be at most 253 characters'));
+const nodeExpression = {
+  key: qualifiedName,
+  operator: picklist(NODE_OPERATORS),
+  values: v.optional(v.array(labelValue, 'must be a list')),
+};
+
+const kubernetesSpec = v.strictObject({
+  namespace: v.optional(dnsLabel),
+  imagePullSecrets: v.optional(v.array(subdomainName, 'must be a list of Secret names')),
+  nodeSelector: v.optional(v.record(qualifiedName, labelValue)),
+  tolerations: v.optional(v.array(v.strictObject({
+    key: v.optional(qualifiedName),
+    operator: v.optional(picklist(TOLERATION_OPERATORS)),
+    value: v.optional(labelValue),
+    effect: v.optional(picklist(TOLERATION_EFFECTS)),
+  }, 'must be a mapping'), 'must be a list')),
+  affinity: v.optional(v.strictObject({
+    required: v.optional(v.array(v.strictObject(nodeExpression, 'must be a mapping'), 'must be a list')),
+    preferred: v.optional(v.array(v.strictObject({ ...nodeExpression, weight: wholeBetween(1, 100) }, 'must be a mapping'), 'must be a list')),
+  }, 'must be a mapping')),
+  priorityClassName: v.optional(subdomainName),
+  labels: v.optional(v.record(qualifiedName, labelValue)),
+  annotations: v.optional(v.record(qualifiedName, v.string('must be a string (quote numbers and booleans)'))),
+}, 'must be a mapping');
+
+const nomadSpec = v.strictObject({
+  datacenters: v.optional(v.pipe(v.array(nonEmptyString, 'must be a list'), v.minLength(1, 'must list at least one datacenter'))),
+  namespace: v.optional(nonEmptyString),
+  region: v.optional(nonEmptyString),
+  hostVolume: v.optional(str(/^[A-Za-z0-9_-]+$/, 'must be a Nomad host volume name')),
+  constraints: v.optional(v.array(v.strictObject({
+    attribute: v.optional(nonEmptyString),
+    operator: v.optional(picklist(NOMAD_CONSTRAINT_OPERATORS)),
+    value: v.optional(v.string('must be a string (quote numbers and booleans)')),
+  }, 'must be a mapping'), 'must be a list')),
+  affinities: v.optional(v.array(v.strictObject({
+    attribute: nonEmptyString,
+    operator: v.optional(picklist(NOMAD_AFFINITY_OPERATORS)),
+    value: v.string('must be a string (quote numbers and booleans)'),
+    weight: v.optional(v.pipe(wholeBetween(-100, 100), v.check((w) => w !== 0, 'must not be 0'))),
+  }, 'must be a mapping'), 'must be a list')),
+}, 'must be a mapping');
+
 const versionEntry = v.strictObject({
   version,
   stage: v.picklist(STAGES, `must be one of ${STAGES.join(', ')}`),
   digest: v.optional(str(DIGEST_PATTERN, 'must be sha256: followed by 64 lower-case hex digits')),
+  image: v.optional(str(PINNED_IMAGE, 'must be a pinned image reference, repository:version@sha256:<64 hex digits>')),
   sizeBytes: v.optional(count),
   latencyP50Ms: v.optional(nonNegative),
   latencyP95Ms: v.optional(nonNegative),
@@ -49,33 +115,43 @@ const recordSchema = v.strictObject({
   name: v.string('must be a string'),
   artifact: v.strictObject({
     image: str(IMAGE_REPO, 'must be an image repository without a tag, e.g. registry.example.com/models/x'),
+    candidateImage: v.optional(str(IMAGE_REPO, 'must be an image repository without a tag, e.g. registry.example.com/models-rc/x')),
     path: absPath,
   }, 'must be a mapping'),
   serving: v.strictObject({
     image: str(IMAGE_REF, 'must be an image reference, e.g. registry.example.com/apps/api:1.2.3'),
-    port: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be 1..65535'), v.maxValue(65535, 'must be 1..65535')),
+    port,
     modelDir: absPath,
     replicas: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')),
     resources: v.strictObject({
       cpu: str(CPU, 'must be a CPU quantity such as 500m or 2'),
       memory: str(MEMORY, 'must be a memory quantity such as 512Mi or 1Gi'),
+      gpu: v.optional(v.strictObject({
+        count: wholeAtLeast(1),
+        vendor: v.optional(picklist(GPU_VENDORS)),
+      }, 'must be a mapping')),
     }, 'must be a mapping'),
     health: v.strictObject({ path: str(/^\//, 'must start with /') }, 'must be a mapping'),
     env: v.optional(v.record(
       str(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
       v.string('must be a string (quote numbers and booleans)'),
     )),
+    command: v.optional(v.pipe(stringList, v.minLength(1, 'must name a program'))),
+    args: v.optional(stringList),
+    servicePort: v.optional(port),
+    autoscaling: v.optional(v.strictObject({
+      min: wholeAtLeast(1),
+      max: wholeAtLeast(1),
+      // Requests equal limits here, so use above 100% of the request cannot happen.
+      targetCpuPercent: wholeBetween(1, 100),
+    }, 'must be a mapping')),
   }, 'must be a mapping'),
   gates: v.strictObject({ maxSizeMiB: positive, maxLatencyP95Ms: positive }, 'must be a mapping'),
   deploy: v.strictObject({
     strategy: v.picklist(STRATEGIES, `must be one of ${STRATEGIES.join(', ')}`),
-    kubernetes: v.optional(v.strictObject({ namespace: v.optional(dnsLabel) }, 'must be a mapping')),
-    nomad: v.optional(v.strictObject({
-      datacenters: v.optional(v.pipe(v.array(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty')), 'must be a list'), v.minLength(1, 'must list at least one datacenter'))),
-      namespace: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'))),
-      region: v.optional(v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty'))),
-      hostVolume: v.optional(str(/^[A-Za-z0-9_-]+$/, 'must be a Nomad host volume name')),
-    }, 'must be a mapping')),
+    kubernetes: v.optional(kubernetesSpec),
+    nomad: v.optional(nomadSpec),
+    blueGreen: v.optional(v.strictObject({ idleReplicas: v.optional(count) }, 'must be a mapping')),
   }, 'must be a mapping'),
   versions: v.optional(v.array(versionEntry, 'must be a list'), []),
   slots: v.optional(v.strictObject({

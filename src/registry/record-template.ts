@@ -4,6 +4,8 @@ import type { Strategy } from '../core/record';
 export interface NewRecordOptions {
   readonly name: string;
   readonly image: string;
+  /** Release-candidate repository; omitted, the record has one repository. */
+  readonly candidateImage?: string;
   readonly servingImage: string;
   readonly port: number;
   readonly strategy: Strategy;
@@ -20,7 +22,7 @@ export const DEFAULT_GATES = { maxSizeMiB: 1024, maxLatencyP95Ms: 100 } as const
 export function newRecordText(o: NewRecordOptions): string {
   const doc = new Document({
     name: o.name,
-    artifact: { image: o.image, path: o.artifactPath },
+    artifact: { image: o.image, ...(o.candidateImage ? { candidateImage: o.candidateImage } : {}), path: o.artifactPath },
     serving: {
       image: o.servingImage,
       port: o.port,

@@ -116,8 +116,12 @@ describe('lifecycle commands', () => {
     expect(cli(['promote', 'fraud', v2, '--models-dir', dir]).stdout).toMatch(/preview in slot green/);
     const status = JSON.parse(cli(['status', 'fraud', '--json', '--models-dir', dir]).stdout);
     expect(status).toMatchObject({ production: '1.0.0', next: { version: '1.1.0', role: 'preview' }, activeSlot: 'blue' });
+    // The same plan synth renders: which version runs where, in which role.
+    expect(status.deployments).toEqual([{ role: 'live', version: '1.0.0', slot: 'blue' }, { role: 'preview', version: '1.1.0', slot: 'green' }]);
     expect(cli(['switch', 'fraud', '--models-dir', dir]).code).toBe(0);
-    expect(JSON.parse(cli(['status', 'fraud', '--json', '--models-dir', dir]).stdout)).toMatchObject({ production: '1.1.0', activeSlot: 'green' });
+    const switched = JSON.parse(cli(['status', 'fraud', '--json', '--models-dir', dir]).stdout);
+    expect(switched).toMatchObject({ production: '1.1.0', activeSlot: 'green' });
+    expect(switched.deployments).toEqual([{ role: 'live', version: '1.1.0', slot: 'green' }, { role: 'idle', version: '1.0.0', slot: 'blue' }]);
     const sw = cli(['switch', 'fraud', '--models-dir', dir]);
     expect(sw.code).toBe(1);
     expect(sw.stderr).toMatch(/modelship rollback fraud/);

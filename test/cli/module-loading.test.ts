@@ -16,6 +16,8 @@ const HEAVY = /node_modules\/(cdk8s|cdk8s-plus-27|cdktf|@cdktf\/[^/]+|constructs
 describe('what commands load', () => {
   it.each([
     ['status'], ['history', 'taxi-fare'], ['bump', 'taxi-fare', 'patch'], ['validate', 'taxi-fare', '1.2.0-rc.1'],
+    // A dry-run prune and a promote within one repository need no registry, so not the HTTP client either.
+    ['prune', 'taxi-fare'], ['promote', 'taxi-fare', '1.2.0-rc.1'],
   ])('`%s` loads neither cdk8s nor cdktf (nor the HTTP client)', (...args) => {
     const loaded = loadedBy([...args, '--models-dir', exampleModelsDir()]);
     expect(loaded.filter((m) => HEAVY.test(m))).toEqual([]);
@@ -40,4 +42,13 @@ describe('what commands load', () => {
     const loaded = loadedBy(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', exampleModelsDir()]);
     expect(loaded.some((m) => /node_modules\/cdk8s-plus-27\//.test(m))).toBe(true);
   });
+
+  it('cdktf is imported only behind the modelship/nomad/stack entry point', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const src = path.join(ROOT, 'src');
+    const files = (fs.readdirSync(src, { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'));
+    const importers = files.filter((f) => /from '(cdktf|@cdktf\/[^']+)'/.test(fs.readFileSync(path.join(src, f), 'utf8')));
+    expect(importers.sort()).toEqual(['nomad/nomad-model-job.ts', 'nomad/nomad-model-stack.ts']);
+  });
 });
+

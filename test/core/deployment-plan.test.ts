@@ -1,4 +1,5 @@
-import { planDeployments } from '../../src/core/deployment-plan';
+import { DeploymentRole, planDeployments, plannedDeployments, roleRefusal } from '../../src/core/deployment-plan';
+import { STAGES, type ModelRecord, type Stage } from '../../src/core/record';
 import { blueGreen, D2, D3, record, version } from '../helpers/records';
 
 const MiB = 1024 * 1024;
@@ -68,5 +69,51 @@ describe('deployment plan', () => {
   it('blue-green before any promote: only a candidate', () => {
     const r = blueGreen({ versions: [version('1.0.0', 'candidate')] });
     expect(roles(planDeployments(r))).toEqual({ live: undefined, preview: undefined, candidate: '1.0.0' });
+  });
+
+  it('blue-green after a switch: the other slot holds the retired version as idle, not preview', () => {
+    const r = blueGreen({
+      versions: [version('1.0.0', 'retired'), version('1.1.0', 'production', { digest: D2 })],
+      slots: { active: 'green', blue: '1.0.0', green: '1.1.0' },
+    });
+    expect(plannedDeployments(planDeployments(r)).map((p) => [p.role, p.version.version, p.slot])).toEqual([['live', '1.1.0', 'green'], ['idle', '1.0.0', 'blue']]);
+  });
+});
+
+describe('roleRefusal: whether a version may run in a role, for both targets', () => {
+  const may = (role: DeploymentRole, stage: Stage, r: ModelRecord = record()) =>
+    roleRefusal(r, { role, version: version('1.0.0', stage) }) === undefined;
+
+  it.each(STAGES.map((s) => [s]))('%s: the roles its stage allows', (stage) => {
+    const allowed = (['live', 'preview', 'idle', 'candidate'] as const).filter((role) => may(role, stage));
+    expect(allowed).toEqual({
+      candidate: ['candidate'],
+      validated: ['preview', 'candidate'],
+      rejected: [],
+      production: ['live'],
+      retired: ['idle'],
+    }[stage]);
+  });
+
+  it('live and preview must be within every gate; idle keeps the version a rollback returns to; a candidate only needs its size to fit', () => {
+    const tight = record({ gates: { maxSizeMiB: 512, maxLatencyP95Ms: 10 } });
+    expect(may('live', 'production', tight)).toBe(false);
+    expect(roleRefusal(tight, { role: 'live', version: version('1.0.0', 'production') })).toBe(
+      'taxi-fare 1.0.0 cannot be deployed as production: p95 latency 20 ms exceeds maxLatencyP95Ms 10 by 10 ms (100.0%)');
+    expect(may('preview', 'validated', tight)).toBe(false);
+    expect(may('idle', 'retired', tight)).toBe(true);
+    expect(may('candidate', 'candidate', tight)).toBe(true);
+    expect(roleRefusal(record(), { role: 'idle', version: version('1.0.0', 'retired', { digest: undefined }) })).toMatch(/has no digest/);
+  });
+
+  it('every role the plan gives a record built by the lifecycle is one roleRefusal allows', () => {
+    const records = [
+      record({ versions: [version('1.0.0', 'retired'), version('1.1.0', 'production'), version('1.2.0', 'validated'), version('1.3.0', 'candidate')] }),
+      blueGreen({ versions: [version('1.0.0', 'production'), version('1.1.0', 'validated')], slots: { active: 'blue', blue: '1.0.0', green: '1.1.0' } }),
+      blueGreen({ versions: [version('1.0.0', 'retired'), version('1.1.0', 'production')], slots: { active: 'green', blue: '1.0.0', green: '1.1.0' } }),
+    ];
+    for (const r of records) {
+      for (const p of plannedDeployments(planDeployments(r))) expect(roleRefusal(r, p)).toBeUndefined();
+    }
   });
 });

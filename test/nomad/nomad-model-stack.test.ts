@@ -28,7 +28,8 @@ describe('cdktf stack', () => {
     for (const r of records) {
       expect(out).toHaveResourceWithProperties(Job, {
         jobspec: escapeTerraformTemplate(renderJobHcl(buildModelJob({ record: r })!)),
-        detach: r.deploy.strategy === 'blue-green',
+        // Blue-green is two groups now, not canaries waiting for a promote: nothing to detach from.
+        detach: false,
       });
     }
     for (const r of records) {
@@ -46,12 +47,10 @@ describe('cdktf stack', () => {
     await expect(parseHcl(delivered)).resolves.toHaveProperty('job');
   });
 
-  it('defaults the address to NOMAD_ADDR, else the local agent', () => {
+  it('defaults the address to the local agent; the construct does not read the environment', () => {
     const saved = process.env.NOMAD_ADDR;
-    delete process.env.NOMAD_ADDR;
-    expect(synth()).toHaveProviderWithProperties(NomadProvider, { address: 'http://127.0.0.1:4646' });
     process.env.NOMAD_ADDR = 'http://10.0.0.9:4646';
-    expect(synth()).toHaveProviderWithProperties(NomadProvider, { address: 'http://10.0.0.9:4646' });
+    expect(synth()).toHaveProviderWithProperties(NomadProvider, { address: 'http://127.0.0.1:4646' });
     if (saved === undefined) delete process.env.NOMAD_ADDR;
     else process.env.NOMAD_ADDR = saved;
   });

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../src/core/errors';
+import { expire } from '../../src/core/expiry';
 import { bump } from '../../src/core/lifecycle';
 import { ModelStore } from '../../src/registry/model-store';
 import { parseRecordText } from '../../src/registry/record-document';
@@ -52,5 +53,29 @@ describe('record parsing', () => {
     expect(after).toContain('replicas: 3 # peak traffic needs three');
     expect(after).toContain(before.split('\nversions:')[1].trimEnd());
     expect(after.trimEnd().endsWith('- version: 1.2.0\n    stage: candidate\n    createdAt: 2026-11-03T00:00:00Z')).toBe(true);
+  });
+
+  it('drops an expired entry from the middle and leaves the others as they were', () => {
+    const dir = exampleModelsDir();
+    const file = path.join(dir, 'taxi-fare.yaml');
+    const before = fs.readFileSync(file, 'utf8');
+    new ModelStore(dir).update('taxi-fare', (r) => expire(r, [{ version: '1.2.0-rc.0', details: {} }]));
+    const after = fs.readFileSync(file, 'utf8');
+    const entries = (t: string) => t.split('\n  - ').slice(1);
+    expect(entries(after)).toEqual(entries(before).filter((e) => !e.startsWith('version: 1.2.0-rc.0\n')));
+    expect(after.split('\nversions:')[0]).toBe(before.split('\nversions:')[0]);
+  });
+
+  it('checks candidateImage and a version\'s pinned image', () => {
+    const withRc = text.replace('  image: registry.example.com/models/taxi-fare\n', '  image: registry.example.com/models/taxi-fare\n  candidateImage: registry.example.com/models-rc/taxi-fare\n');
+    const pinned = (ref: string) => withRc.replace('  - version: 1.1.0\n    stage: production\n', `  - version: 1.1.0\n    stage: production\n    image: ${ref}\n`);
+    const d = 'sha256:' + 'a'.repeat(64);
+    expect(() => parseRecordText(pinned(`registry.example.com/models-rc/taxi-fare:1.1.0@${d}`), 'models/taxi-fare.yaml', 'taxi-fare')).not.toThrow();
+    expect(refuse(withRc.replace('models-rc/taxi-fare', 'Models RC'))).toMatch(/^models\/taxi-fare\.yaml: artifact\.candidateImage: must be an image repository without a tag/);
+    expect(refuse(pinned('registry.example.com/models/taxi-fare:1.1.0'))).toMatch(/versions\[1\]\.image: must be a pinned image reference, repository:version@sha256:<64 hex digits>, not "registry/);
+    expect(refuse(pinned(`registry.example.com/models/taxi-fare:1.0.0@${d}`))).toBe('models/taxi-fare.yaml: versions[1].image: is tagged 1.0.0, not the version 1.1.0');
+    expect(refuse(pinned(`registry.example.com/other/taxi-fare:1.1.0@${d}`))).toBe(
+      'models/taxi-fare.yaml: versions[1].image: repository registry.example.com/other/taxi-fare is neither artifact.image nor artifact.candidateImage',
+    );
   });
 });

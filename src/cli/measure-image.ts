@@ -1,0 +1,25 @@
+import { InputError } from '../core/errors';
+import { Outcome, recordFigures } from '../core/lifecycle';
+import { candidateRepository, pinnedImage } from '../core/model-image';
+import type { ModelStore } from '../registry/model-store';
+import { now } from './options';
+import { registryClient, RegistryOptions } from './registry-options';
+
+/**
+ * `measure --image`: resolves `<candidate repository>:<version>` to its
+ * manifest digest and pins the version to it, so what was measured is what runs.
+ * The caller prints the result (a line, or the --json shape).
+ */
+export async function measureImage(store: ModelStore, name: string, version: string, opts: RegistryOptions): Promise<{ outcome: Outcome; image: string }> {
+  const repository = candidateRepository(store.load(name).artifact);
+  const { parseRepository } = await import('../oci/image-reference');
+  const repo = parseRepository(repository);
+  const digest = await (await registryClient(opts)).resolve(repo, version);
+  if (!digest) throw new InputError(`registry ${repo.registry}, repository ${repo.repository}: no tag ${version} (push ${repository}:${version} first)`);
+  const image = pinnedImage(repository, version, digest);
+  const outcome = store.update(name, (r) => {
+    if (candidateRepository(r.artifact) !== repository) throw new InputError(`${name}: artifact.candidateImage changed while resolving; run measure --image again`);
+    return recordFigures(r, version, { image }, now());
+  });
+  return { outcome, image };
+}

@@ -1,0 +1,118 @@
+import { Command, InvalidArgumentError } from 'commander';
+import ms from 'ms';
+import { PolicyError } from '../core/errors';
+import { expire, expiryPlan } from '../core/expiry';
+import { splitPinned } from '../core/model-image';
+import { CommonOptions, MODELS_DIR_FLAG, parseWholeNumber, storeOf } from './options';
+import { addRegistryOptions, registryClient, RegistryOptions } from './registry-options';
+
+interface PruneFlags extends CommonOptions, RegistryOptions {
+  keep: number;
+  olderThan?: number;
+  yes?: boolean;
+}
+
+function parseAge(value: string): number {
+  // Units a person writes (30d, 12h, 90m); a bare number would be milliseconds to ms, which no one means.
+  if (!/^\d+(\.\d+)?\s*[a-z]+$/i.test(value)) throw new InvalidArgumentError(`"${value}" is not an age such as 30d, 12h or 90m.`);
+  const n = ms(value as ms.StringValue);
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new InvalidArgumentError(`"${value}" is not an age such as 30d, 12h or 90m.`);
+  return n;
+}
+
+/** A tag to delete: the version's manifest in one repository, and what became of it. */
+interface TagResult {
+  readonly ref: string;
+  readonly outcome: 'deleted' | 'absent' | 'shared' | 'refused';
+  readonly detail?: string;
+}
+
+export function registerPrune(program: Command): void {
+  const command = program
+    .command('prune')
+    .description('expire rejected versions, retired ones beyond the newest --keep, and (with --older-than) stale candidates: '
+      + 'prints the plan; with --yes deletes their images from the registry and their entries from the record')
+    .argument('<name>', 'model name')
+    .option('--keep <n>', 'retired versions to keep, newest first', parseWholeNumber, 3)
+    .option('--older-than <age>', 'only versions at least this old (30d, 12h); candidates expire only with it', parseAge)
+    .option('--yes', 'do it (without: print the plan and change nothing)')
+    .option(...MODELS_DIR_FLAG);
+  addRegistryOptions(command)
+    .action(async (name: string, opts: PruneFlags) => {
+      const store = storeOf(opts);
+      const record = store.load(name);
+      const plan = expiryPlan(record, { keep: opts.keep, olderThanMs: opts.olderThan, now: new Date() });
+      const repositories = [...new Set([record.artifact.candidateImage, record.artifact.image].filter((r): r is string => !!r))];
+      if (plan.length === 0) {
+        process.stdout.write(`${name}: nothing expires\n`);
+        return;
+      }
+      for (const e of plan) {
+        process.stdout.write(`${e.version.version}\t${e.reason}\t${repositories.map((r) => `${r}:${e.version.version}`).join(' ')}\n`);
+      }
+      if (!opts.yes) {
+        process.stdout.write(`dry run: ${plan.length} version(s) would expire; nothing changed (--yes to expire them)\n`);
+        return;
+      }
+
+      const { parseRepository } = await import('../oci/image-reference');
+      const { RegistryRefusal } = await import('../oci/registry-error');
+      const client = await registryClient(opts);
+      const expiring = new Set(plan.map((e) => e.version.version));
+      const results = new Map<string, TagResult[]>();
+      for (const repository of repositories) {
+        const repo = parseRepository(repository);
+        // Deleting by digest removes every tag on the manifest: never one a kept version also points at.
+        const keptDigests = new Set<string>();
+        for (const v of record.versions.filter((x) => !expiring.has(x.version))) {
+          if (v.image) keptDigests.add(splitPinned(v.image).digest);
+          const d = await client.resolve(repo, v.version);
+          if (d) keptDigests.add(d);
+        }
+        for (const e of plan) {
+          const ref = `${repository}:${e.version.version}`;
+          const list = results.get(e.version.version) ?? [];
+          results.set(e.version.version, list);
+          const digest = await client.resolve(repo, e.version.version);
+          if (!digest) {
+            list.push({ ref, outcome: 'absent' });
+          } else if (keptDigests.has(digest)) {
+            list.push({ ref, outcome: 'shared', detail: `${digest} is also a kept version's image; tag left in place` });
+          } else {
+            try {
+              await client.deleteManifest(repo, digest);
+              list.push({ ref, outcome: 'deleted', detail: digest });
+            } catch (err) {
+              if (!(err instanceof RegistryRefusal)) throw err;
+              list.push({ ref, outcome: 'refused', detail: err.message });
+            }
+          }
+        }
+      }
+
+      const refused = plan.filter((e) => results.get(e.version.version)?.some((t) => t.outcome === 'refused'));
+      const done = plan.filter((e) => !refused.includes(e));
+      for (const e of plan) {
+        for (const t of results.get(e.version.version) ?? []) {
+          process.stdout.write(`${t.ref}: ${t.outcome}${t.detail && t.outcome !== 'refused' ? ` (${t.detail})` : ''}\n`);
+        }
+      }
+      if (done.length) {
+        store.update(name, (r) => {
+          // The record may have moved on while the registry worked: expire only what still expires.
+          const still = new Set(expiryPlan(r, { keep: opts.keep, olderThanMs: opts.olderThan, now: new Date() }).map((e) => e.version.version));
+          return expire(r, done
+          .filter((e) => still.has(e.version.version))
+          .map((e) => ({
+            version: e.version.version,
+            details: { reason: e.reason, tags: (results.get(e.version.version) ?? []).map((t) => ({ ref: t.ref, outcome: t.outcome, ...(t.detail ? { detail: t.detail } : {}) })) },
+          })));
+        });
+        process.stdout.write(`${name}: expired ${done.map((e) => e.version.version).join(', ')}\n`);
+      }
+      if (refused.length) {
+        const first = results.get(refused[0].version.version)?.find((t) => t.outcome === 'refused');
+        throw new PolicyError(`${name}: the registry refused to delete ${refused.map((e) => e.version.version).join(', ')}; they stay in the record: ${first?.detail ?? ''}`);
+      }
+    });
+}

@@ -1,0 +1,77 @@
+// With nomad-model-stack.ts, the only files under src/ that import cdktf: it is
+// archived upstream, so it stays behind the `modelship/nomad/stack` entry point.
+import { TerraformProvider } from 'cdktf';
+import { Construct } from 'constructs';
+import { Job } from '@cdktf/provider-nomad/lib/job';
+import type { ModelRecord } from '../core/record';
+import { renderJobHcl } from './job-hcl';
+import type { NomadJob } from './job-model';
+import { buildCandidateJob, buildModelJob } from './model-job';
+
+export interface NomadModelJobProps {
+  /** The model record to run. */
+  readonly record: ModelRecord;
+  /**
+   * The Nomad provider to register the job with.
+   * @default - the stack's Nomad provider, as for any cdktf resource
+   */
+  readonly provider?: TerraformProvider;
+  /**
+   * Return from `terraform apply` once Nomad has accepted the job, without
+   * waiting for its deployment to finish.
+   * @default false
+   */
+  readonly detach?: boolean;
+  /** uid the tasks run as. @default "1000" */
+  readonly user?: string;
+  /**
+   * Also run the model's candidate (see `planDeployments`) as job `<name>-candidate`.
+   * @default true
+   */
+  readonly candidate?: boolean;
+}
+
+/**
+ * Terraform reads every string in cdk.tf.json as a template, so `${` and `%{`
+ * are doubled to reach the provider as written. (Fn.rawString is for HCL
+ * expression context: it also escapes quotes and backslashes, which would
+ * corrupt the jobspec here.)
+ */
+export function escapeTerraformTemplate(s: string): string {
+  return s.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+/**
+ * One model's Nomad jobs as `nomad_job` resources named after the construct
+ * id (`<id>` and `<id>-candidate`, so the id must be unique in its stack), for
+ * any cdktf `TerraformStack`. A model with nothing deployable creates no
+ * resource; one outside its gates throws a PolicyError.
+ */
+export class NomadModelJob extends Construct {
+  /** The model's job as rendered, in Nomad's API shape; undefined when nothing is deployable. */
+  readonly job?: NomadJob;
+  /** Its `nomad_job` resource. */
+  readonly resource?: Job;
+  /** The candidate's job, when one can run. */
+  readonly candidateJob?: NomadJob;
+  readonly candidateResource?: Job;
+
+  constructor(scope: Construct, id: string, props: NomadModelJobProps) {
+    super(scope, id);
+    const add = (name: string, logicalId: string, job: NomadJob): Job => {
+      const resource = new Job(this, name, {
+        jobspec: escapeTerraformTemplate(renderJobHcl(job)),
+        detach: props.detach ?? false,
+        purgeOnDestroy: false,
+        ...(props.provider ? { provider: props.provider } : {}),
+      });
+      // `nomad_job.<id>`, not a path hash: the Terraform state address stays put when the construct tree changes.
+      resource.overrideLogicalId(logicalId);
+      return resource;
+    };
+    this.job = buildModelJob({ record: props.record, user: props.user });
+    if (this.job) this.resource = add('job', id, this.job);
+    this.candidateJob = props.candidate === false ? undefined : buildCandidateJob({ record: props.record, user: props.user });
+    if (this.candidateJob) this.candidateResource = add('candidate', `${id}-candidate`, this.candidateJob);
+  }
+}

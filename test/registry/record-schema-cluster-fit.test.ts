@@ -1,0 +1,73 @@
+import { InputError } from '../../src/core/errors';
+import { parseRecord } from '../../src/registry/record-schema';
+import { blueGreen, record } from '../helpers/records';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Data = any;
+const base = (): Data => JSON.parse(JSON.stringify(record()));
+const parse = (data: Data) => parseRecord(data, 'models/taxi-fare.yaml', 'taxi-fare');
+
+function refusal(mutate: (d: Data) => void, from: Data = base()): string {
+  mutate(from);
+  try {
+    parse(from);
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as Error).message;
+  }
+  throw new Error('accepted');
+}
+
+describe('record: cluster-fit fields', () => {
+  it('accepts a record with every new field', () => {
+    const d = base();
+    d.serving.resources.gpu = { count: 1, vendor: 'nvidia' };
+    d.serving.command = ['python'];
+    d.serving.args = ['-m', 'serve'];
+    d.serving.servicePort = 8080;
+    d.serving.autoscaling = { min: 2, max: 5, targetCpuPercent: 70 };
+    d.deploy.kubernetes = {
+      namespace: 'ml', imagePullSecrets: ['creds'], nodeSelector: { 'node.example.com/pool': 'gpu' },
+      tolerations: [{ key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoSchedule' }, { operator: 'Exists' }],
+      affinity: { required: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64'] }], preferred: [{ key: 'zone', operator: 'Exists', weight: 10 }] },
+      priorityClassName: 'high', labels: { team: 'ml' }, annotations: { 'example.com/x': 'any text: $(NOT_EXPANDED)' },
+    };
+    d.deploy.nomad = {
+      constraints: [{ attribute: '${attr.kernel.name}', value: 'linux' }, { operator: 'distinct_hosts' }],
+      affinities: [{ attribute: '${node.class}', value: 'gpu', weight: -20 }],
+    };
+    expect(parse(d).serving.autoscaling).toEqual({ min: 2, max: 5, targetCpuPercent: 70 });
+  });
+
+  it.each<[string, (d: Data) => void, string]>([
+    ['gpu count', (d) => { d.serving.resources.gpu = { count: 0 }; }, 'serving.resources.gpu.count: must be at least 1, not 0'],
+    ['gpu vendor', (d) => { d.serving.resources.gpu = { count: 1, vendor: 'ati' }; }, 'serving.resources.gpu.vendor: must be one of nvidia, amd, intel, not "ati"'],
+    ['empty command', (d) => { d.serving.command = []; }, 'serving.command: must name a program'],
+    ['numeric arg', (d) => { d.serving.args = [8080]; }, 'serving.args[0]: must be a string (quote numbers and booleans), not 8080'],
+    ['service port', (d) => { d.serving.servicePort = 70000; }, 'serving.servicePort: must be 1..65535, not 70000'],
+    ['autoscaling min > max', (d) => { d.serving.autoscaling = { min: 5, max: 2, targetCpuPercent: 50 }; }, 'serving.autoscaling.max: 2 is below min 5'],
+    ['autoscaling target', (d) => { d.serving.autoscaling = { min: 1, max: 2, targetCpuPercent: 150 }; }, 'serving.autoscaling.targetCpuPercent: must be 1..100, not 150'],
+    ['pull secret name', (d) => { d.deploy.kubernetes.imagePullSecrets = ['Creds']; }, 'deploy.kubernetes.imagePullSecrets[0]: must be a DNS-1123 subdomain, not "Creds"'],
+    ['node selector value', (d) => { d.deploy.kubernetes.nodeSelector = { pool: 'a b' }; }, 'deploy.kubernetes.nodeSelector.pool: must be a label value'],
+    ['toleration effect', (d) => { d.deploy.kubernetes.tolerations = [{ key: 'k', effect: 'Never' }]; }, 'deploy.kubernetes.tolerations[0].effect: must be one of NoSchedule, PreferNoSchedule, NoExecute, not "Never"'],
+    ['toleration Exists with value', (d) => { d.deploy.kubernetes.tolerations = [{ key: 'k', operator: 'Exists', value: 'v' }]; }, 'deploy.kubernetes.tolerations[0].value: must be empty with operator Exists'],
+    ['affinity In without values', (d) => { d.deploy.kubernetes.affinity = { required: [{ key: 'k', operator: 'In' }] }; }, 'deploy.kubernetes.affinity.required[0].values: must list at least one value for operator In'],
+    ['affinity weight', (d) => { d.deploy.kubernetes.affinity = { preferred: [{ key: 'k', operator: 'Exists', weight: 0 }] }; }, 'deploy.kubernetes.affinity.preferred[0].weight: must be 1..100, not 0'],
+    ['reserved label', (d) => { d.deploy.kubernetes.labels = { 'app.kubernetes.io/name': 'x' }; }, "deploy.kubernetes.labels.app.kubernetes.io/name: the app.kubernetes.io/ prefix is modelship's and kubectl's own"],
+    ['priority class', (d) => { d.deploy.kubernetes.priorityClassName = 'High!'; }, 'deploy.kubernetes.priorityClassName: must be a DNS-1123 subdomain, not "High!"'],
+    ['nomad constraint operator', (d) => { d.deploy.nomad = { constraints: [{ attribute: 'a', operator: '~', value: 'b' }] }; }, 'deploy.nomad.constraints[0].operator: must be one of'],
+    ['nomad constraint value', (d) => { d.deploy.nomad = { constraints: [{ attribute: '${attr.kernel.name}' }] }; }, 'deploy.nomad.constraints[0].value: is required for operator ='],
+    ['nomad affinity weight', (d) => { d.deploy.nomad = { affinities: [{ attribute: 'a', value: 'b', weight: 0 }] }; }, 'deploy.nomad.affinities[0].weight: must not be 0'],
+    ['blueGreen on rolling', (d) => { d.deploy.blueGreen = { idleReplicas: 1 }; }, 'deploy.blueGreen: is only for deploy.strategy blue-green'],
+  ])('refuses %s with the file, the field and the rule', (_what, mutate, message) => {
+    expect(refusal(mutate)).toContain(`models/taxi-fare.yaml: ${message}`);
+  });
+
+  it('idleReplicas: a whole number, 0 allowed, on a blue-green model', () => {
+    const d = JSON.parse(JSON.stringify(blueGreen({ name: 'taxi-fare' })));
+    d.deploy.blueGreen = { idleReplicas: 0 };
+    expect(parse(d).deploy.blueGreen).toEqual({ idleReplicas: 0 });
+    d.deploy.blueGreen = { idleReplicas: 1.5 };
+    expect(refusal(() => undefined, d)).toContain('deploy.blueGreen.idleReplicas: must be a whole number, not 1.5');
+  });
+});
