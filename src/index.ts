@@ -7,6 +7,7 @@
  *   modelship/nomad        (buildModelJob, renderJobHcl, renderJobJson, ...; plain objects)
  *   modelship/nomad/stack  (NomadModelJob, NomadModelStack; needs cdktf)
  */
+export * from './core/champion';
 export * from './core/deployment-plan';
 export * from './core/errors';
 export * from './core/gates';
@@ -14,6 +15,8 @@ export * from './core/history-event';
 export * from './core/init-script';
 export * from './core/lifecycle';
 export * from './core/names';
+export * from './core/p95-interval';
+export * from './core/provenance';
 export * from './core/record';
 export * from './core/semver-rules';
 export * from './core/stages';

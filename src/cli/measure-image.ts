@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors';
-import { Outcome, recordFigures } from '../core/lifecycle';
+import { Outcome, pinImage } from '../core/lifecycle';
 import { candidateRepository, pinnedImage } from '../core/model-image';
 import type { ModelStore } from '../registry/model-store';
 import { now } from './options';
@@ -19,7 +19,7 @@ export async function measureImage(store: ModelStore, name: string, version: str
   const image = pinnedImage(repository, version, digest);
   const outcome = store.update(name, (r) => {
     if (candidateRepository(r.artifact) !== repository) throw new InputError(`${name}: artifact.candidateImage changed while resolving; run measure --image again`);
-    return recordFigures(r, version, { image }, now());
+    return pinImage(r, version, image, now());
   });
   return { outcome, image };
 }

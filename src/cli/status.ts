@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } from '../core/deployment-plan';
 import { isModelshipError } from '../core/errors';
+import { provenanceKind } from '../core/provenance';
 import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
 import { standsOf } from '../core/stands';
@@ -29,6 +30,10 @@ export interface StatusRow {
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   latencyP99Ms: number | null;
+  /** measured by modelship or declared by a person; null when there is no p95. */
+  latencyP95Source: 'measured' | 'declared' | null;
+  /** The p95's 95% confidence interval, when the measurement had enough requests. */
+  latencyP95Ci: [number, number] | null;
   /** Each figure against its gate: true within, false outside, null not measured. */
   withinGates: { size: boolean | null; latencyP95: boolean | null };
   /** When it went live (live rows). */
@@ -44,7 +49,7 @@ export interface ModelStatus {
   activeSlot: string | null;
   /** Figures of `next` if there is one, else of the production version; `version` says whose. */
   size: { version: string | null; mib: number | null; maxMiB: number };
-  latencyP95: { version: string | null; ms: number | null; maxMs: number };
+  latencyP95: { version: string | null; ms: number | null; maxMs: number; source: 'measured' | 'declared' | null; ci95: [number, number] | null };
   versions: { version: string; stage: string }[];
   rows: StatusRow[];
   /** What synth deploys, from the same plan both renderers use. */
@@ -67,6 +72,8 @@ function rowOf(r: ModelRecord, v: VersionEntry, role: StatusRow['role'], slot: s
   return {
     version: v.version, role, slot, stage: v.stage, digest: v.digest ?? null, sizeMiB,
     latencyP50Ms: v.latencyP50Ms ?? null, latencyP95Ms: p95, latencyP99Ms: v.latencyP99Ms ?? null,
+    latencyP95Source: p95 === null ? null : provenanceKind(v.provenance?.latency),
+    latencyP95Ci: v.latencyP95LowMs !== undefined && v.latencyP95HighMs !== undefined ? [v.latencyP95LowMs, v.latencyP95HighMs] : null,
     withinGates: { size: sizeMiB === null ? null : sizeMiB <= r.gates.maxSizeMiB, latencyP95: p95 === null ? null : p95 <= r.gates.maxLatencyP95Ms },
     since,
   };
@@ -93,7 +100,13 @@ export function statusOf(r: ModelRecord): ModelStatus {
     next,
     activeSlot: r.slots?.active ?? null,
     size: { version: shown?.version ?? null, mib: shown?.sizeBytes !== undefined ? shown.sizeBytes / MIB : null, maxMiB: r.gates.maxSizeMiB },
-    latencyP95: { version: shown?.version ?? null, ms: shown?.latencyP95Ms ?? null, maxMs: r.gates.maxLatencyP95Ms },
+    latencyP95: {
+      version: shown?.version ?? null,
+      ms: shown?.latencyP95Ms ?? null,
+      maxMs: r.gates.maxLatencyP95Ms,
+      source: shown?.latencyP95Ms !== undefined ? provenanceKind(shown.provenance?.latency) : null,
+      ci95: shown?.latencyP95LowMs !== undefined && shown.latencyP95HighMs !== undefined ? [shown.latencyP95LowMs, shown.latencyP95HighMs] : null,
+    },
     versions: r.versions.map((v) => ({ version: v.version, stage: v.stage })),
     rows: rowsOf(r, next),
     deployments: plannedDeployments(plan).map((p) => ({ role: p.role, version: p.version.version, ...(p.slot ? { slot: p.slot } : {}) })),
@@ -112,14 +125,19 @@ function against(actual: number | null, limit: number, within: boolean | null): 
 const opt = (n: number | null) => (n === null ? dim('-') : num(n));
 const roleOf = (row: StatusRow) => (row.slot ? `${row.role} (${row.slot})` : row.role);
 
+const DECLARED_MARK = ' *';
+const DECLARED_NOTE = '* declared: typed or imported, not measured by modelship\n';
+
 const NARROW = ['MODEL', 'VERSION', 'ROLE', 'SIZE MiB', 'P95 ms'];
-const WIDE = ['MODEL', 'STRATEGY', 'VERSION', 'ROLE', 'STAGE', 'DIGEST', 'SIZE MiB', 'P50 ms', 'P95 ms', 'P99 ms', 'LIVE SINCE'];
+const WIDE = ['MODEL', 'STRATEGY', 'VERSION', 'ROLE', 'STAGE', 'DIGEST', 'SIZE MiB', 'P50 ms', 'P95 ms', 'P95 95% CI', 'P99 ms', 'LIVE SINCE'];
 
 function cellsOf(s: ModelStatus, row: StatusRow, wide: boolean, first = true): string[] {
   const size = against(row.sizeMiB, s.size.maxMiB, row.withinGates.size);
-  const p95 = against(row.latencyP95Ms, s.latencyP95.maxMs, row.withinGates.latencyP95);
+  // A typed figure says so (a footnote explains the mark): it is weighed differently from a measured one.
+  const p95 = against(row.latencyP95Ms, s.latencyP95.maxMs, row.withinGates.latencyP95) + (row.latencyP95Source === 'declared' ? DECLARED_MARK : '');
+  const ci = row.latencyP95Ci ? `${num(row.latencyP95Ci[0])}-${num(row.latencyP95Ci[1])}` : dim('-');
   return wide
-    ? [first ? s.strategy : '', row.version, roleOf(row), row.stage, row.digest ? abbreviateDigest(row.digest) : dim('-'), size, opt(row.latencyP50Ms), p95, opt(row.latencyP99Ms), row.since ?? dim('-')]
+    ? [first ? s.strategy : '', row.version, roleOf(row), row.stage, row.digest ? abbreviateDigest(row.digest) : dim('-'), size, opt(row.latencyP50Ms), p95, ci, opt(row.latencyP99Ms), row.since ?? dim('-')]
     : [row.version, roleOf(row), size, p95];
 }
 
@@ -129,6 +147,11 @@ function cellsOf(s: ModelStatus, row: StatusRow, wide: boolean, first = true): s
  * gets a heading line and its versions are indented under it.
  */
 export function renderStatus(statuses: readonly ModelStatus[], opts: { wide: boolean; width: number }): string {
+  const declared = statuses.some((s) => s.rows.some((r) => r.latencyP95Source === 'declared'));
+  return layout(statuses, opts) + (declared ? DECLARED_NOTE : '');
+}
+
+function layout(statuses: readonly ModelStatus[], opts: { wide: boolean; width: number }): string {
   const header = opts.wide ? WIDE : NARROW;
   // A model with nothing deployed or waiting still gets its line, dashes for the rest.
   const nothing = (s: ModelStatus) => [s.name, ...(opts.wide ? [s.strategy] : []), ...header.slice(opts.wide ? 2 : 1).map(() => dim('-'))];

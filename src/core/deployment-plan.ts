@@ -71,7 +71,8 @@ export function roleRefusal(record: ModelRecord, planned: PlannedDeployment): st
   if (!v.digest) return `${at} has no digest; the init task cannot verify it (run modelship measure --artifact)`;
   if (v.sizeBytes === undefined) return `${at} has no sizeBytes; its volume cannot be sized (run modelship measure --artifact)`;
   if (planned.role === 'idle') return undefined;
-  const verdict = evaluateGates(record.gates, v);
+  // Live is production: declared figures count there only when the record opts in.
+  const verdict = evaluateGates(record.gates, v, { production: planned.role === 'live' });
   return verdict.passed ? undefined : `${at} cannot be deployed as ${planned.role === 'live' ? 'production' : planned.role}: ${verdict.reason}`;
 }
 

@@ -1,9 +1,11 @@
 import { InputError, PolicyError, withModel } from './errors';
-import { evaluateGates, GateVerdict, hasMissingFigure } from './gates';
+import { evaluateGates, GateResult, GateVerdict, verdictOf } from './gates';
+import { beatProduction } from './champion';
 import { splitPinned } from './model-image';
+import { isDeclared } from './provenance';
 import type { PendingEvent } from './history-event';
 import {
-  findVersion, ModelRecord, otherSlot, productionVersion, SlotName, Slots, Stage, VersionEntry,
+  FigureProvenance, findVersion, ModelRecord, otherSlot, productionVersion, Provenance, SlotName, Slots, Stage, VersionEntry,
 } from './record';
 import { recordRuleViolations } from './record-rules';
 import { nextVersion, ReleaseType } from './semver-rules';
@@ -42,7 +44,7 @@ function requireBlueGreen(record: ModelRecord, command: string): void {
 
 /** Re-applies the gates at the door to production: gates may have tightened since validation. */
 function requireGatesStillPass(record: ModelRecord, entry: VersionEntry): void {
-  const verdict = evaluateGates(record.gates, entry);
+  const verdict = evaluateGates(record.gates, entry, { production: true });
   if (!verdict.passed) {
     throw new PolicyError(`${record.name} ${entry.version} cannot reach production: ${verdict.reason}`);
   }
@@ -117,73 +119,150 @@ export function bump(record: ModelRecord, release: ReleaseType, opts: BumpOption
 }
 
 export type Figures = Partial<Pick<VersionEntry,
-  'sizeBytes' | 'digest' | 'image' | 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms' | 'latencyRequests' | 'latencyErrors'>>;
+  'sizeBytes' | 'digest' | 'latencyP50Ms' | 'latencyP95Ms' | 'latencyP99Ms' | 'latencyRequests' | 'latencyErrors'
+  | 'latencyP95LowMs' | 'latencyP95HighMs' | 'metrics' | 'datasetDigest'>>;
 
-/** Records measured figures on a version without changing its stage. */
-export function recordFigures(record: ModelRecord, version: string, figures: Figures, now: string): Outcome {
+/** Which group of figures a measurement replaces, as a whole: no stale p99 beside a new p95. */
+export type FigureGroup = keyof FigureProvenance;
+
+const GROUP_FIELDS: Record<FigureGroup, readonly (keyof Figures)[]> = {
+  size: ['sizeBytes', 'digest'],
+  latency: ['latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms', 'latencyRequests', 'latencyErrors', 'latencyP95LowMs', 'latencyP95HighMs'],
+  metrics: ['metrics', 'datasetDigest'],
+};
+
+export interface Measurement {
+  readonly group: FigureGroup;
+  readonly figures: Figures;
+  readonly provenance: Provenance;
+}
+
+/**
+ * Records one measurement (or declaration) on a version without changing its
+ * stage: the group's figures are replaced together with their provenance, and
+ * the history gets them all, so every measurement is kept. A declared figure
+ * never replaces a measured one.
+ */
+export function recordFigures(record: ModelRecord, version: string, m: Measurement, now: string): Outcome {
   const entry = requireVersion(record, version);
+  const figures = m.figures;
   if (figures.digest && entry.digest && entry.digest !== figures.digest && entry.stage !== 'candidate') {
     throw new PolicyError(
       `${record.name} ${version} is ${entry.stage} with digest ${entry.digest}; a different artifact (${figures.digest}) needs a new version`,
     );
   }
-  if (figures.image && entry.image && entry.stage !== 'candidate') {
-    if (splitPinned(figures.image).digest !== splitPinned(entry.image).digest) {
-      throw new PolicyError(
-        `${record.name} ${version} is ${entry.stage} pinned to ${entry.image}; a different image (${figures.image}) needs a new version`,
-      );
-    }
-    // The same manifest: it stays where it is (a promoted version lives in production storage).
-    figures = { ...figures, image: entry.image };
+  const current = entry.provenance?.[m.group];
+  if (m.provenance.kind === 'declared' && current?.kind === 'measured') {
+    throw new PolicyError(
+      `${record.name} ${version}: its ${m.group} was measured (${current.command ?? 'modelship measure'}, ${current.at}); a declared figure cannot replace a measured one`,
+    );
   }
   const draft = new Draft(record, now);
-  Object.assign(draft.get(version), figures);
-  draft.events.push({ action: 'measure', version, from: entry.stage, to: entry.stage, details: { ...figures } });
+  const v = draft.get(version) as Record<string, unknown> & Mutable<VersionEntry>;
+  // Latency and metrics belong to the artifact they were measured on: a new tree voids them.
+  const newArtifact = m.group === 'size' && entry.digest !== undefined && figures.digest !== undefined && figures.digest !== entry.digest;
+  const voided: FigureGroup[] = newArtifact ? ['latency', 'metrics'] : [];
+  for (const group of [m.group, ...voided]) for (const key of GROUP_FIELDS[group]) delete v[key];
+  Object.assign(v, figures);
+  const kept = Object.fromEntries(Object.entries(entry.provenance ?? {}).filter(([g]) => !voided.includes(g as FigureGroup)));
+  v.provenance = { ...kept, [m.group]: m.provenance };
+  draft.events.push({
+    action: m.provenance.kind === 'measured' ? 'measure' : 'declare', version, from: entry.stage, to: entry.stage,
+    details: { ...figures, provenance: m.provenance },
+  });
   return draft.finish(`${record.name} ${version}: recorded ${Object.keys(figures).join(', ')}`);
 }
 
+/**
+ * Pins a version to the manifest its tag resolved to (`measure --image`). Once
+ * a version is past candidate its pin is part of what was validated: a
+ * different manifest needs a new version, the same one stays where it is (a
+ * promoted version lives in production storage).
+ */
+export function pinImage(record: ModelRecord, version: string, image: string, now: string): Outcome {
+  const entry = requireVersion(record, version);
+  let pinned = image;
+  if (entry.image && entry.stage !== 'candidate') {
+    if (splitPinned(image).digest !== splitPinned(entry.image).digest) {
+      throw new PolicyError(`${record.name} ${version} is ${entry.stage} pinned to ${entry.image}; a different image (${image}) needs a new version`);
+    }
+    pinned = entry.image;
+  }
+  const draft = new Draft(record, now);
+  draft.get(version).image = pinned;
+  draft.events.push({ action: 'measure', version, from: entry.stage, to: entry.stage, details: { image: pinned } });
+  return draft.finish(`${record.name} ${version}: pinned to ${pinned}`);
+}
+
 export interface ValidateOptions {
-  readonly sizeBytes?: number;
-  readonly latencyP95Ms?: number;
   readonly now: string;
 }
 
+/** Each gate's verdict on its own line, for the summary and the refusal. */
+function verdictLines(results: readonly GateResult[]): string {
+  return results.map((r) => `  ${r.gate}: ${r.outcome}: ${r.message}`).join('\n');
+}
+
 /**
- * Applies the gates to the version's figures (given ones replace recorded ones).
- * Passing makes it `validated`; failing records `rejected` with the reason and
- * refuses. A gate without any figure refuses without recording anything.
+ * Applies every gate to the version's recorded figures: size, latency (with
+ * its confidence interval), quality metrics and champion/challenger against
+ * the production version. A definite failure records `rejected` and refuses;
+ * a missing figure, metrics not comparable with production's, or an
+ * inconclusive latency refuse and leave the stage as it was; otherwise the
+ * version is `validated`. Every gate's verdict is named.
  */
 export function validate(record: ModelRecord, version: string, opts: ValidateOptions): Outcome & { verdict: GateVerdict } {
   const entry = requireVersion(record, version);
   if (entry.stage !== 'candidate' && entry.stage !== 'validated') {
     assertTransition(version, entry.stage, 'validated', 'validate', record.name);
   }
-  const figures = {
-    sizeBytes: opts.sizeBytes ?? entry.sizeBytes,
-    latencyP95Ms: opts.latencyP95Ms ?? entry.latencyP95Ms,
-  };
-  const verdict = evaluateGates(record.gates, figures);
-  if (hasMissingFigure(verdict)) {
-    throw new PolicyError(`${record.name} ${version} cannot be validated: ${verdict.reason}`);
+  const live = productionVersion(record);
+  const champion = live && live.version !== version ? live : undefined;
+  const verdict = verdictOf([
+    ...evaluateGates(record.gates, entry).results,
+    ...beatProduction(record.gates, entry, champion),
+  ]);
+  const lines = verdictLines(verdict.results);
+  const has = (o: GateResult['outcome']) => verdict.results.filter((r) => r.outcome === o);
+  const unsettled = [...has('missing'), ...has('not-comparable')];
+  if (unsettled.length) {
+    throw new PolicyError(`${record.name} ${version} cannot be validated: ${unsettled.map((r) => r.message).join('; ')}; stage unchanged (${entry.stage})\n${lines}`);
   }
   const draft = new Draft(record, opts.now);
   const v = draft.get(version);
-  if (opts.sizeBytes !== undefined) v.sizeBytes = opts.sizeBytes;
-  if (opts.latencyP95Ms !== undefined) v.latencyP95Ms = opts.latencyP95Ms;
-  const details = { gates: { ...record.gates }, sizeBytes: figures.sizeBytes, latencyP95Ms: figures.latencyP95Ms };
-  if (verdict.passed) {
-    delete v.reason;
-    draft.move(version, 'validated', 'validate', 'validate', details);
-    return { ...draft.finish(`${record.name} ${version} validated: ${verdict.results.map((r) => r.message).join('; ')}`), verdict };
+  const details = {
+    gates: { ...record.gates },
+    verdicts: Object.fromEntries(verdict.results.map((r) => [r.gate, r.outcome])),
+    sizeBytes: entry.sizeBytes, latencyP95Ms: entry.latencyP95Ms,
+    ...(entry.latencyP95HighMs !== undefined ? { latencyP95CiMs: [entry.latencyP95LowMs, entry.latencyP95HighMs] } : {}),
+    ...(entry.metrics ? { metrics: entry.metrics } : {}),
+    ...(champion ? { champion: champion.version } : {}),
+  };
+  if (has('fail').length) {
+    const reason = has('fail').map((r) => r.message).join('; ');
+    v.reason = reason;
+    draft.move(version, 'rejected', 'reject', 'reject', { ...details, reason });
+    // A preview that fails re-validation leaves its slot: a slot never holds a rejected version.
+    const slots = record.slots;
+    const slot = slots && (['blue', 'green'] as const).find((s) => slots[s] === version);
+    if (slots && slot) draft.setSlots({ ...slots, [slot]: null });
+    const refusal = new PolicyError(`${record.name} ${version} rejected: ${reason}\n${lines}`);
+    return { ...draft.finish(`${record.name} ${version} rejected`, refusal), verdict };
   }
-  v.reason = verdict.reason;
-  draft.move(version, 'rejected', 'reject', 'reject', { ...details, reason: verdict.reason });
-  // A preview that fails re-validation leaves its slot: a slot never holds a rejected version.
-  const slots = record.slots;
-  const slot = slots && (['blue', 'green'] as const).find((s) => slots[s] === version);
-  if (slots && slot) draft.setSlots({ ...slots, [slot]: null });
-  const refusal = new PolicyError(`${record.name} ${version} rejected: ${verdict.reason}`);
-  return { ...draft.finish(`${record.name} ${version} rejected`, refusal), verdict };
+  if (has('inconclusive').length) {
+    throw new PolicyError(`${record.name} ${version} is inconclusive: ${has('inconclusive').map((r) => r.message).join('; ')}; stage unchanged (${entry.stage})\n${lines}`);
+  }
+  delete v.reason;
+  draft.move(version, 'validated', 'validate', 'validate', details);
+  const declaredNote = !record.gates.acceptDeclared && hasDeclared(entry)
+    ? `\n  note: it has declared figures; production refuses them unless gates.acceptDeclared is true` : '';
+  return { ...draft.finish(`${record.name} ${version} validated\n${lines}${declaredNote}`), verdict };
+}
+
+function hasDeclared(v: VersionEntry): boolean {
+  return (v.sizeBytes !== undefined && isDeclared(v.provenance?.size))
+    || (v.latencyP95Ms !== undefined && isDeclared(v.provenance?.latency))
+    || (v.metrics !== undefined && isDeclared(v.provenance?.metrics));
 }
 
 /**

@@ -74,9 +74,30 @@ export interface ServingSpec {
   readonly autoscaling?: AutoscalingSpec;
 }
 
+/** A bound on one evaluation metric, e.g. `auc: { min: 0.85 }` or `rmse: { max: 4.2 }`. */
+export interface MetricBound {
+  readonly min?: number;
+  readonly max?: number;
+}
+
+/** Which way a metric is better, for champion/challenger. */
+export type MetricDirection = 'higher' | 'lower';
+
+/**
+ * `higher` / `lower`, or with a tolerance: the candidate may trail production
+ * by up to `tolerance` (in the metric's own units) and still pass.
+ */
+export type BeatRule = MetricDirection | { readonly direction: MetricDirection; readonly tolerance?: number };
+
 export interface Gates {
   readonly maxSizeMiB: number;
   readonly maxLatencyP95Ms: number;
+  /** Quality gates on the metrics of `measure --metrics`. @default - none */
+  readonly metrics?: Readonly<Record<string, MetricBound>>;
+  /** Champion/challenger: metrics the candidate must beat production on, on the same dataset. @default - none */
+  readonly beatProduction?: Readonly<Record<string, BeatRule>>;
+  /** Let declared (typed or imported) figures reach production. @default false */
+  readonly acceptDeclared?: boolean;
 }
 
 export const TOLERATION_OPERATORS = ['Equal', 'Exists'] as const;
@@ -187,12 +208,49 @@ export interface VersionEntry {
   /** Requests and errors of the latency measurement the figures come from. */
   readonly latencyRequests?: number;
   readonly latencyErrors?: number;
+  /**
+   * Distribution-free 95% confidence interval of the p95, from order statistics
+   * of the measured sample; absent for a declared latency.
+   */
+  readonly latencyP95LowMs?: number;
+  readonly latencyP95HighMs?: number;
+  /** Evaluation metrics from `measure --metrics`, e.g. `{ auc: 0.91 }`. */
+  readonly metrics?: Readonly<Record<string, number>>;
+  /** Digest of the evaluation set the metrics were computed on. */
+  readonly datasetDigest?: string;
+  /** How each group of figures was obtained. */
+  readonly provenance?: FigureProvenance;
   readonly createdAt: string;
   /** When it last became `production`; rollback picks by these. */
   readonly promotedAt?: string;
   readonly retiredAt?: string;
   /** Why a version was rejected, as the gates said it. */
   readonly reason?: string;
+}
+
+/**
+ * `measured`: modelship measured it (`command`, `at`, and the method: for
+ * latency the URL's host and path, requests, concurrency, warmup, errors; for
+ * size the digest it belongs to). `declared`: a person typed it or imported
+ * someone else's report (`actor`, `source`).
+ */
+export interface Provenance {
+  readonly kind: 'measured' | 'declared';
+  readonly at: string;
+  /** Who ran the command or declared the figure. */
+  readonly actor: string;
+  /** measured: the modelship command that measured it. */
+  readonly command?: string;
+  /** declared: where the figure comes from (`typed`, `k6 summary-export FILE`, `vegeta report FILE`). */
+  readonly source?: string;
+  readonly method?: Readonly<Record<string, string | number>>;
+}
+
+export interface FigureProvenance {
+  /** Size and digest, together. */
+  readonly size?: Provenance;
+  readonly latency?: Provenance;
+  readonly metrics?: Provenance;
 }
 
 export interface Slots {

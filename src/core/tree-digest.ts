@@ -87,6 +87,7 @@ async function sha256File(file: string, onBytes: (n: number) => void): Promise<s
  */
 export async function treeDigest(root: string, opts: TreeDigestOptions = {}): Promise<TreeDigestResult> {
   const files = await listTree(root);
+  // For the progress bar only.
   const total = files.reduce((n, f) => n + f.size, 0);
   let done = 0;
   const tree = createHash('sha256');
@@ -97,7 +98,9 @@ export async function treeDigest(root: string, opts: TreeDigestOptions = {}): Pr
     });
     tree.update(`${hex}  ${f.relPath}\n`);
   }
-  return { digest: `sha256:${tree.digest('hex')}`, sizeBytes: total, files: files.length };
+  // The size is the bytes hashed, not the listing's stat: a file that changed in
+  // between cannot give a size that disagrees with the digest it is recorded with.
+  return { digest: `sha256:${tree.digest('hex')}`, sizeBytes: done, files: files.length };
 }
 
 export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;

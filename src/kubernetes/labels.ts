@@ -12,6 +12,11 @@ export const LABEL_TRACK = 'modelship.io/track';
 export const ANNOTATION_DIGEST = 'modelship.io/digest';
 export const ANNOTATION_SIZE_BYTES = 'modelship.io/size-bytes';
 export const ANNOTATION_LATENCY_P95 = 'modelship.io/latency-p95-ms';
+/** `measured` or `declared`: how the figure beside it was obtained. */
+export const ANNOTATION_SIZE_SOURCE = 'modelship.io/size-source';
+export const ANNOTATION_LATENCY_SOURCE = 'modelship.io/latency-p95-source';
+/** The 95% confidence interval of a measured p95, `low-high` in ms. */
+export const ANNOTATION_LATENCY_P95_CI = 'modelship.io/latency-p95-ci-ms';
 export const ANNOTATION_GATE_SIZE = 'modelship.io/gate-max-size-mib';
 export const ANNOTATION_GATE_LATENCY = 'modelship.io/gate-max-latency-p95-ms';
 /** What a Deployment or Service of a model is for: `live`, `preview`, `idle` (a retired slot kept for rollback) or `candidate`. */

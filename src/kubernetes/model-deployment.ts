@@ -5,13 +5,15 @@ import { PolicyError } from '../core/errors';
 import { evaluateGates } from '../core/gates';
 import { INIT_SCRIPT } from '../core/init-script';
 import { initImage } from '../core/model-image';
+import { provenanceKind } from '../core/provenance';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
 import type { AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
 import { gpuResourceName } from './gpu-resource';
 import { podPlacement } from './pod-placement';
 import {
-  ANNOTATION_DIGEST, ANNOTATION_GATE_LATENCY, ANNOTATION_GATE_SIZE, ANNOTATION_LATENCY_P95, ANNOTATION_SIZE_BYTES,
+  ANNOTATION_DIGEST, ANNOTATION_GATE_LATENCY, ANNOTATION_GATE_SIZE, ANNOTATION_LATENCY_P95, ANNOTATION_LATENCY_P95_CI,
+  ANNOTATION_LATENCY_SOURCE, ANNOTATION_SIZE_BYTES, ANNOTATION_SIZE_SOURCE,
   LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF, LABEL_SLOT, LABEL_STAGE, LABEL_VERSION,
 } from './labels';
 
@@ -218,7 +220,13 @@ export class ModelDeployment extends Construct {
           ...k8s.annotations,
           [ANNOTATION_DIGEST]: digest,
           [ANNOTATION_SIZE_BYTES]: String(sizeBytes),
-          ...(v.latencyP95Ms !== undefined ? { [ANNOTATION_LATENCY_P95]: String(v.latencyP95Ms) } : {}),
+          ...(v.latencyP95Ms !== undefined ? {
+            [ANNOTATION_LATENCY_P95]: String(v.latencyP95Ms),
+            [ANNOTATION_LATENCY_SOURCE]: provenanceKind(v.provenance?.latency),
+          } : {}),
+          ...(v.latencyP95LowMs !== undefined && v.latencyP95HighMs !== undefined
+            ? { [ANNOTATION_LATENCY_P95_CI]: `${v.latencyP95LowMs}-${v.latencyP95HighMs}` } : {}),
+          [ANNOTATION_SIZE_SOURCE]: provenanceKind(v.provenance?.size),
           ...(props.gates ? {
             [ANNOTATION_GATE_SIZE]: String(props.gates.maxSizeMiB),
             [ANNOTATION_GATE_LATENCY]: String(props.gates.maxLatencyP95Ms),
@@ -341,6 +349,6 @@ function gateProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage
   if (stage !== 'production' && stage !== 'validated' && stage !== 'retired') {
     return [`${props.modelName} ${v.version} is ${stage} and cannot be deployed as ${servesAs}: it has not passed its gates`];
   }
-  const verdict = evaluateGates(gates, v);
+  const verdict = evaluateGates(gates, v, { production: servesAs === 'production' });
   return verdict.passed ? [] : [`${props.modelName} ${v.version} cannot be deployed as ${servesAs}: ${verdict.reason}`];
 }

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import { Pool } from 'undici';
 import { InputError, PolicyError } from '../core/errors';
+import { lookup } from 'mime-types';
+import { p95Interval } from '../core/p95-interval';
 import { percentile } from '../core/percentiles';
 
 export interface LatencyOptions {
@@ -13,9 +15,12 @@ export interface LatencyOptions {
   readonly warmup: number;
   /** File whose bytes are POSTed; GET without. */
   readonly bodyFile?: string;
+  /** Content-Type of the body. @default from the body file's extension (application/json for .json) */
+  readonly contentType?: string;
   readonly headers: Readonly<Record<string, string>>;
   /** Share of failed requests (0..1) above which the measurement is refused. */
   readonly maxErrorRate: number;
+  /** Total deadline of one request: connecting, headers and the whole body. */
   readonly timeoutMs: number;
   /** Called after each counted request, for a progress display. */
   readonly onProgress?: (done: number, errors: number, total: number) => void;
@@ -25,6 +30,9 @@ export interface LatencyResult {
   readonly p50Ms: number;
   readonly p95Ms: number;
   readonly p99Ms: number;
+  /** Distribution-free 95% interval of the p95; undefined on a side too few requests can bound. */
+  readonly p95LowMs?: number;
+  readonly p95HighMs?: number;
   readonly requests: number;
   readonly errors: number;
   /** The first error seen, to tell the user what went wrong. */
@@ -57,18 +65,27 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
   const body = o.bodyFile !== undefined ? readBody(o.bodyFile) : undefined;
   const pool = new Pool(url.origin, { connections: o.concurrency, connectTimeout: o.timeoutMs });
   const pathAndQuery = `${url.pathname}${url.search}`;
-  const headers = { ...(body ? { 'content-type': 'application/octet-stream' } : {}), ...o.headers };
+  const contentType = o.contentType ?? (o.bodyFile !== undefined ? contentTypeOf(o.bodyFile) : undefined);
+  const headers = { ...(body && contentType ? { 'content-type': contentType } : {}), ...o.headers };
 
   async function once(): Promise<{ ok: boolean; ms: number; error?: string }> {
     const start = process.hrtime.bigint();
+    // One deadline for the whole exchange: a server that trickles bytes or never
+    // ends its body fails the request instead of holding it open.
+    const signal = AbortSignal.timeout(o.timeoutMs);
     try {
       const res = await pool.request({
-        path: pathAndQuery, method: body ? 'POST' : 'GET', headers, body,
+        path: pathAndQuery, method: body ? 'POST' : 'GET', headers, body, signal,
         headersTimeout: o.timeoutMs, bodyTimeout: o.timeoutMs,
       });
-      // The latency a client sees includes reading the whole answer.
-      await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
+      // The latency a client sees includes reading the whole answer, to its end.
+      let received = 0;
+      for await (const chunk of res.body) received += (chunk as Buffer).length;
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const declared = res.headers['content-length'];
+      if (declared !== undefined && Number(declared) !== received) {
+        return { ok: false, ms, error: `truncated response: ${received} of ${declared} bytes` };
+      }
       const ok = res.statusCode >= 200 && res.statusCode < 300;
       return { ok, ms, error: ok ? undefined : `HTTP ${res.statusCode}` };
     } catch (e) {
@@ -77,8 +94,9 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
         const why = code === 'UND_ERR_CONNECT_TIMEOUT' ? `connecting timed out after ${o.timeoutMs} ms` : code;
         throw new InputError(`--endpoint: cannot reach ${o.url} (${why})`);
       }
-      const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-      return { ok: false, ms: Number(process.hrtime.bigint() - start) / 1e6, error: timedOut ? `timed out after ${o.timeoutMs} ms` : code ?? (e as Error).message };
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const timedOut = signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+      return { ok: false, ms, error: timedOut ? `timed out after ${o.timeoutMs} ms` : code ?? (e as Error).message };
     }
   }
 
@@ -113,7 +131,10 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
       );
     }
     const round = (n: number) => Math.round(n * 100) / 100;
+    const ci = p95Interval(latencies);
     return {
+      ...(ci.low !== undefined ? { p95LowMs: round(ci.low) } : {}),
+      ...(ci.high !== undefined ? { p95HighMs: round(ci.high) } : {}),
       p50Ms: round(percentile(latencies, 50)),
       p95Ms: round(percentile(latencies, 95)),
       p99Ms: round(percentile(latencies, 99)),
@@ -132,4 +153,9 @@ function readBody(file: string): Buffer {
   } catch (e) {
     throw new InputError(`--body: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
   }
+}
+
+/** What the body file is, by its extension: `application/json` for `.json`. */
+export function contentTypeOf(file: string): string {
+  return lookup(file) || 'application/octet-stream';
 }

@@ -1,6 +1,7 @@
 import { PolicyError } from '../core/errors';
 import { INIT_SCRIPT } from '../core/init-script';
 import { initImage } from '../core/model-image';
+import { provenanceKind } from '../core/provenance';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
 import { DeploymentRole, planDeployments, PlannedDeployment, roleRefusal } from '../core/deployment-plan';
@@ -141,7 +142,13 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
     ...(scaling ? { Scaling: cpuTarget(scaling.min, scaling.max, scaling.targetCpuPercent) } : {}),
     // The version and digest are the group's for as long as it exists; the role is not
     // here (nor in env): Nomad replaces allocations whose meta changes.
-    Meta: { modelship_version: v.version, modelship_digest: digest },
+    Meta: {
+      modelship_version: v.version,
+      modelship_digest: digest,
+      // How the figures the gates passed on were obtained: measured or declared (a property of the version, like its digest).
+      modelship_size_source: provenanceKind(v.provenance?.size),
+      ...(v.latencyP95Ms !== undefined ? { modelship_latency_source: provenanceKind(v.provenance?.latency) } : {}),
+    },
     Networks: [{ DynamicPorts: [{ Label: PORT_LABEL, To: r.serving.port }] }],
     Services: [{
       Name: serviceName,

@@ -27,7 +27,7 @@ export function parseRecordText(text: string, file: string, name: string): Recor
 
 const VERSION_KEYS: readonly (keyof VersionEntry)[] = [
   'version', 'stage', 'digest', 'image', 'sizeBytes', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms',
-  'latencyRequests', 'latencyErrors', 'createdAt', 'promotedAt', 'retiredAt', 'reason',
+  'latencyRequests', 'latencyErrors', 'latencyP95LowMs', 'latencyP95HighMs', 'metrics', 'datasetDigest', 'provenance', 'createdAt', 'promotedAt', 'retiredAt', 'reason',
 ];
 
 /**
@@ -61,6 +61,8 @@ export function applyManagedFields(rd: RecordDocument, next: ModelRecord): strin
       const value = v[key];
       if (value === undefined) {
         if (existing.has(key)) existing.delete(key);
+      } else if (typeof value === 'object') {
+        if (JSON.stringify(existing.toJS(doc)[key]) !== JSON.stringify(value)) existing.set(key, doc.createNode(value));
       } else if (existing.get(key) !== value) {
         existing.set(key, value);
       }

@@ -94,6 +94,22 @@ const nomadSpec = v.strictObject({
   }, 'must be a mapping'), 'must be a list')),
 }, 'must be a mapping');
 
+const metricName = str(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be a metric name (letters, digits, _ . -)');
+const finite = v.pipe(v.number('must be a number'), v.finite('must be a finite number'));
+const provenance = v.strictObject({
+  kind: v.picklist(['measured', 'declared'], 'must be measured or declared'),
+  at: timestamp,
+  actor: v.string('must be a string'),
+  command: v.optional(v.string('must be a string')),
+  source: v.optional(v.string('must be a string')),
+  method: v.optional(v.record(v.string(), v.union([v.string(), v.number()], 'must be a string or a number'))),
+}, 'must be a mapping');
+const direction = v.picklist(['higher', 'lower'], 'must be higher or lower');
+const metricBound = v.pipe(
+  v.strictObject({ min: v.optional(finite), max: v.optional(finite) }, 'must be a mapping with min and/or max'),
+  v.check((b) => b.min !== undefined || b.max !== undefined, 'must set min or max'),
+);
+
 const versionEntry = v.strictObject({
   version,
   stage: v.picklist(STAGES, `must be one of ${STAGES.join(', ')}`),
@@ -105,6 +121,13 @@ const versionEntry = v.strictObject({
   latencyP99Ms: v.optional(nonNegative),
   latencyRequests: v.optional(count),
   latencyErrors: v.optional(count),
+  latencyP95LowMs: v.optional(nonNegative),
+  latencyP95HighMs: v.optional(nonNegative),
+  metrics: v.optional(v.record(metricName, finite)),
+  datasetDigest: v.optional(str(DIGEST_PATTERN, 'must be sha256: followed by 64 lower-case hex digits')),
+  provenance: v.optional(v.strictObject({
+    size: v.optional(provenance), latency: v.optional(provenance), metrics: v.optional(provenance),
+  }, 'must be a mapping')),
   createdAt: timestamp,
   promotedAt: v.optional(timestamp),
   retiredAt: v.optional(timestamp),
@@ -146,7 +169,16 @@ const recordSchema = v.strictObject({
       targetCpuPercent: wholeBetween(1, 100),
     }, 'must be a mapping')),
   }, 'must be a mapping'),
-  gates: v.strictObject({ maxSizeMiB: positive, maxLatencyP95Ms: positive }, 'must be a mapping'),
+  gates: v.strictObject({
+    maxSizeMiB: positive,
+    maxLatencyP95Ms: positive,
+    metrics: v.optional(v.record(metricName, metricBound)),
+    beatProduction: v.optional(v.record(metricName, v.union([
+      direction,
+      v.strictObject({ direction, tolerance: v.optional(nonNegative) }, 'must be a mapping'),
+    ], 'must be higher, lower, or { direction, tolerance }'))),
+    acceptDeclared: v.optional(v.boolean('must be true or false')),
+  }, 'must be a mapping'),
   deploy: v.strictObject({
     strategy: v.picklist(STRATEGIES, `must be one of ${STRATEGIES.join(', ')}`),
     kubernetes: v.optional(kubernetesSpec),

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { cli, DIGEST_B, exampleModelsDir, initModel, snapshotDir, tempDir, validatedVersion } from '../helpers/cli';
+import { cli, exampleModelsDir, initModel, smallArtifact, snapshotDir, tempDir, validatedVersion } from '../helpers/cli';
 
 const stageOf = (dir: string, name: string, version: string) =>
   (parse(fs.readFileSync(path.join(dir, `${name}.yaml`), 'utf8')).versions as { version: string; stage: string }[])
@@ -33,7 +33,7 @@ describe('lifecycle commands', () => {
     const v1 = validatedVersion(dir, 'taxi', 'major');
     expect(v1).toBe('1.0.0');
     expect(cli(['promote', 'taxi', v1, '--models-dir', dir]).code).toBe(0);
-    const v2 = validatedVersion(dir, 'taxi', 'minor', DIGEST_B);
+    const v2 = validatedVersion(dir, 'taxi', 'minor', 'b');
     expect(cli(['promote', 'taxi', v2, '--models-dir', dir]).code).toBe(0);
     expect(stageOf(dir, 'taxi', v1)).toBe('retired');
     expect(stageOf(dir, 'taxi', v2)).toBe('production');
@@ -42,7 +42,7 @@ describe('lifecycle commands', () => {
     expect(stageOf(dir, 'taxi', v2)).toBe('retired');
     const history = JSON.parse(cli(['history', 'taxi', '--json', '--models-dir', dir]).stdout);
     expect(history.map((e: { action: string }) => e.action)).toEqual([
-      'init', 'bump', 'bump', 'validate', 'promote', 'bump', 'validate', 'retire', 'promote', 'retire', 'rollback',
+      'init', 'bump', 'bump', 'measure', 'declare', 'validate', 'promote', 'bump', 'measure', 'declare', 'validate', 'retire', 'promote', 'retire', 'rollback',
     ]);
     expect(history.every((e: { actor: string }) => e.actor === 'test-suite')).toBe(true);
   });
@@ -51,9 +51,16 @@ describe('lifecycle commands', () => {
     const dir = newDir();
     initModel(dir, 'taxi', 'rolling');
     cli(['bump', 'taxi', 'major', '--models-dir', dir]);
-    const r = cli(['validate', 'taxi', '1.0.0', '--size-bytes', String(150 * 1024 * 1024), '--latency-p95-ms', '20', '--models-dir', dir]);
+    const art = smallArtifact('big');
+    fs.truncateSync(path.join(art, 'weights.bin'), 150 * 1024 * 1024 - 3); // + the 3-byte SEED file
+    expect(cli(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir]).code).toBe(0);
+    const r = cli(['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '20', '--models-dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('modelship: taxi 1.0.0 rejected: size 150 MiB exceeds maxSizeMiB 100 by 50 MiB (50.0%)\n');
+    expect(r.stderr).toBe([
+      'modelship: taxi 1.0.0 rejected: size 150 MiB exceeds maxSizeMiB 100 by 50 MiB (50.0%)',
+      '  maxSizeMiB: fail: size 150 MiB exceeds maxSizeMiB 100 by 50 MiB (50.0%)',
+      '  maxLatencyP95Ms: pass: p95 latency (declared) 20 ms within maxLatencyP95Ms 50', '',
+    ].join('\n'));
     expect(stageOf(dir, 'taxi', '1.0.0')).toBe('rejected');
     const p = cli(['promote', 'taxi', '1.0.0', '--models-dir', dir]);
     expect(p.code).toBe(1);
@@ -64,16 +71,32 @@ describe('lifecycle commands', () => {
     ['a candidate', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['promote', 'taxi', '1.0.0']; }, 1, /1\.0\.0 is candidate/],
     ['a rejected version', (dir: string) => {
       cli(['bump', 'taxi', 'major', '--models-dir', dir]);
-      cli(['validate', 'taxi', '1.0.0', '--size-bytes', '1', '--latency-p95-ms', '999', '--models-dir', dir]);
+      cli(['measure', 'taxi', '1.0.0', '--artifact', smallArtifact('r'), '--models-dir', dir]);
+      cli(['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '999', '--models-dir', dir]);
       return ['promote', 'taxi', '1.0.0'];
     }, 1, /rejected/],
-    ['validate without any latency figure', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--size-bytes', '10']; }, 1, /no p95 latency recorded/],
+    ['validate without any latency figure', (dir: string) => {
+      cli(['bump', 'taxi', 'major', '--models-dir', dir]);
+      cli(['measure', 'taxi', '1.0.0', '--artifact', smallArtifact('l'), '--models-dir', dir]);
+      return ['validate', 'taxi', '1.0.0'];
+    }, 1, /no p95 latency recorded/],
+    ['validate --size-bytes, which no longer exists', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--size-bytes', '10']; }, 2, /--size-bytes is gone: size and digest come only from `modelship measure taxi 1\.0\.0 --artifact DIR`/],
+    ['a declared latency over a measured one', (dir: string) => {
+      cli(['bump', 'taxi', 'major', '--models-dir', dir]);
+      const file = path.join(dir, 'taxi.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('stage: candidate', `stage: candidate
+    latencyP95Ms: 30
+    latencyP95LowMs: 28
+    latencyP95HighMs: 33
+    provenance: { latency: { kind: measured, at: 2026-11-01T00:00:00Z, actor: ci, command: measure --endpoint } }`));
+      return ['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '5'];
+    }, 1, /its latency was measured \(measure --endpoint, 2026-11-01T00:00:00Z\); a declared figure cannot replace a measured one/],
     ['switch on a rolling model', () => ['switch', 'taxi'], 2, /switch is for blue-green models/],
     ['rollback with nothing retired', () => ['rollback', 'taxi'], 1, /no retired version/],
     ['an unknown model', () => ['bump', 'nope', 'patch'], 2, /unknown model "nope"/],
     ['an unknown version', () => ['promote', 'taxi', '9.9.9'], 2, /no version 9\.9\.9/],
     ['an invalid name', () => ['bump', 'Bad_Name', 'patch'], 2, /"Bad_Name" is not a DNS-1123 label/],
-    ['a non-numeric --size-bytes', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--size-bytes', '12abc']; }, 2, /--size-bytes.*"12abc" is not a whole number/],
+    ['a non-numeric --declared-latency-p95-ms', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '12abc']; }, 2, /--declared-latency-p95-ms.*"12abc" is not a non-negative number/],
     ['an unknown release type', () => ['bump', 'taxi', 'huge'], 2, /^modelship: .*'huge' is invalid for argument 'release'\. Allowed choices are major, minor, patch, premajor/],
     ['a missing release type', () => ['bump', 'taxi'], 2, /^modelship: bump: missing required argument 'release': one of major, minor, patch, premajor, preminor, prepatch, prerelease\n$/],
     ['a malformed digest', () => ['bump', 'taxi', 'patch', '--digest', 'md5:abc'], 2, /--digest: "md5:abc"/],
@@ -112,7 +135,7 @@ describe('lifecycle commands', () => {
     initModel(dir, 'fraud', 'blue-green');
     const v1 = validatedVersion(dir, 'fraud', 'major');
     expect(cli(['promote', 'fraud', v1, '--models-dir', dir]).stdout).toMatch(/1\.0\.0 is in production in slot blue/);
-    const v2 = validatedVersion(dir, 'fraud', 'minor', DIGEST_B);
+    const v2 = validatedVersion(dir, 'fraud', 'minor', 'b');
     expect(cli(['promote', 'fraud', v2, '--models-dir', dir]).stdout).toMatch(/preview in slot green/);
     const status = JSON.parse(cli(['status', 'fraud', '--json', '--models-dir', dir]).stdout);
     expect(status).toMatchObject({ production: '1.0.0', next: { version: '1.1.0', role: 'preview' }, activeSlot: 'blue' });
@@ -136,11 +159,12 @@ describe('lifecycle commands', () => {
     const lines = s.stdout.trim().split('\n');
     expect(lines).toEqual([
       'MODEL           VERSION     ROLE            SIZE MiB     P95 ms',
-      'fraud-detector  1.1.0       live (green)    1264/2048 ✔  16.9/25 ✔',
-      '                1.2.0       preview (blue)  1302/2048 ✔  15.2/25 ✔',
+      'fraud-detector  1.1.0       live (green)    1264/2048 ✔  16.9/25 ✔ *',
+      '                1.2.0       preview (blue)  1302/2048 ✔  15.2/25 ✔ *',
       '                1.3.0-rc.0  candidate       1326/2048 ✔  -/25',
-      'taxi-fare       1.1.0       live            412/512 ✔    31.5/50 ✔',
-      '                1.2.0-rc.1  candidate       433/512 ✔    29.8/50 ✔',
+      'taxi-fare       1.1.0       live            412/512 ✔    31.5/50 ✔ *',
+      '                1.2.0-rc.1  candidate       433/512 ✔    29.8/50 ✔ *',
+      '* declared: typed or imported, not measured by modelship',
     ]);
     expect(s.stdout).not.toMatch(/\u001b\[/); // no colours off a terminal
     const h = cli(['history', 'taxi-fare', '--models-dir', dir]);

@@ -49,7 +49,7 @@ describe('measure', () => {
     expect(snapshotDir(dir)).toEqual(before);
   });
 
-  it('--endpoint against a server answering in 25 ms records p95 >= 25 ms and well under 150 ms', async () => {
+  it('--endpoint against a server answering in 25 ms records p95 >= 25 ms, in milliseconds', async () => {
     const srv = await serve((req, res) => {
       let body = '';
       req.on('data', (d) => (body += d));
@@ -64,7 +64,8 @@ describe('measure', () => {
       expect(r.code).toBe(0);
       const e = entry(dir, 'taxi', '1.0.0') as Record<string, number>;
       expect(e.latencyP95Ms).toBeGreaterThanOrEqual(25);
-      expect(e.latencyP95Ms).toBeLessThan(150);
+      // A units check, not a timing one: 25 ms is not 25 s, however loaded the machine.
+      expect(e.latencyP95Ms).toBeLessThan(5000);
       expect(e.latencyP50Ms).toBeGreaterThanOrEqual(25);
       expect(e.latencyP99Ms).toBeGreaterThanOrEqual(e.latencyP95Ms);
       expect(e.latencyRequests).toBe(60);
@@ -72,6 +73,192 @@ describe('measure', () => {
     } finally {
       await srv.close();
     }
+  });
+
+  it('--endpoint records p95 with its 95% interval and how it was measured; history keeps every measurement', async () => {
+    const srv = await serve((_req, res) => res.end('ok'));
+    try {
+      for (const n of ['100', '120']) {
+        const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', `${srv.url}?token=secret`, '--requests', n, '--concurrency', '2',
+          '--warmup', '3', '--models-dir', dir]);
+        expect(r.stderr).toBe('');
+        expect(r.stdout).toMatch(/p95 [\d.]+ ms \(95% CI [\d.]+-[\d.]+ ms\)/);
+      }
+      const e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
+      expect(e.latencyP95LowMs).toBeLessThanOrEqual(e.latencyP95Ms);
+      expect(e.latencyP95HighMs).toBeGreaterThanOrEqual(e.latencyP95Ms);
+      const host = new URL(srv.url).host;
+      expect(e.provenance.latency).toEqual({
+        kind: 'measured', at: expect.any(String), actor: 'test-suite', command: 'measure --endpoint',
+        // host and path only: the query string may hold a token
+        method: { host, path: '/predict', method: 'GET', requests: 120, concurrency: 2, warmup: 3, errors: 0, timeoutMs: 10000 },
+      });
+      const history = fs.readFileSync(path.join(dir, 'taxi.history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const measures = history.filter((h) => h.action === 'measure');
+      expect(measures.map((h) => h.details.latencyRequests)).toEqual([100, 120]);
+      expect(measures[0].details).toMatchObject({ latencyP95Ms: expect.any(Number), latencyP95LowMs: expect.any(Number), provenance: { kind: 'measured' } });
+      expect(JSON.stringify(history)).not.toContain('secret');
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('--artifact measures size and digest in one pass, with their provenance', async () => {
+    const art = makeArtifact(path.join(tempDir(), 'artifact'));
+    expect((await cliAsync(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir])).code).toBe(0);
+    const e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
+    expect(e.provenance.size).toEqual({
+      kind: 'measured', at: expect.any(String), actor: 'test-suite', command: 'measure --artifact', method: { digest: e.digest, files: expect.any(Number) },
+    });
+  });
+
+  it('--body FILE.json is sent as application/json; --content-type overrides it', async () => {
+    const types: (string | undefined)[] = [];
+    const srv = await serve((req, res) => {
+      types.push(req.headers['content-type']);
+      req.resume();
+      req.on('end', () => res.end('ok'));
+    });
+    try {
+      const json = path.join(tempDir(), 'request.json');
+      fs.writeFileSync(json, '{"x":1}');
+      const csv = path.join(tempDir(), 'rows.csv');
+      fs.writeFileSync(csv, 'a,b\n1,2\n');
+      for (const args of [['--body', json], ['--body', csv], ['--body', json, '--content-type', 'application/vnd.model+json']]) {
+        const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '2', '--warmup', '0', ...args, '--models-dir', dir]);
+        expect(r.code).toBe(0);
+      }
+      expect([...new Set(types)]).toEqual(['application/json', 'text/csv', 'application/vnd.model+json']);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it.each([['no colon', 'x-team'], ['a space in the name', 'x team: a'], ['an empty name', ': a']])(
+    'a malformed --header (%s) is bad input before any request', async (_what, header) => {
+      let requests = 0;
+      const srv = await serve((_q, s) => {
+        requests++;
+        s.end('ok');
+      });
+      try {
+        const before = snapshotDir(dir);
+        const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--header', header, '--models-dir', dir]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(/--header/);
+        expect(requests).toBe(0);
+        expect(snapshotDir(dir)).toEqual(before);
+      } finally {
+        await srv.close();
+      }
+    });
+
+  it('a server that trickles its body past the deadline fails every request (exit 1), nothing recorded', async () => {
+    const timers: NodeJS.Timeout[] = [];
+    const srv = await serve((_q, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      // A byte every 100 ms, forever: no idle timeout fires, only a total deadline stops it.
+      timers.push(setInterval(() => res.write('.'), 100));
+    });
+    try {
+      const before = snapshotDir(dir);
+      const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '3', '--warmup', '0', '--timeout-ms', '500', '--models-dir', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/3 of 3 requests .* failed .*first: timed out after 500 ms/);
+      expect(snapshotDir(dir)).toEqual(before);
+    } finally {
+      timers.forEach(clearInterval);
+      await srv.close();
+    }
+  });
+
+  it('a response shorter than its Content-Length is an error, never a success', async () => {
+    const srv = await serve((req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('only part');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    try {
+      const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '4', '--warmup', '0', '--models-dir', dir]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/4 of 4 requests .* failed/);
+    } finally {
+      await srv.close();
+    }
+  });
+
+  it('--metrics with --dataset records the metrics and the dataset digest; a file dataset is its sha256', async () => {
+    const metrics = path.join(tempDir(), 'metrics.json');
+    fs.writeFileSync(metrics, JSON.stringify({ auc: 0.912, rmse: 3.87 }));
+    const data = path.join(tempDir(), 'holdout.csv');
+    fs.writeFileSync(data, 'x,y\n1,2\n');
+    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', data, '--models-dir', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
+    const sha = require('node:crypto').createHash('sha256').update('x,y\n1,2\n').digest('hex');
+    expect(e.metrics).toEqual({ auc: 0.912, rmse: 3.87 });
+    expect(e.datasetDigest).toBe(`sha256:${sha}`);
+    expect(e.provenance.metrics).toMatchObject({ kind: 'measured', command: 'measure --metrics', method: { file: metrics, dataset: `sha256:${sha}` } });
+    // A tree dataset gets the tree digest.
+    const tree = makeArtifact(path.join(tempDir(), 'holdout'));
+    expect((await cliAsync(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', tree, '--models-dir', dir])).code).toBe(0);
+    expect((entry(dir, 'taxi', '1.0.0') as Record<string, any>).datasetDigest).toBe(shellTreeDigest(tree));
+  });
+
+  it.each([
+    ['not an object', '[1, 2]', /must be a JSON object/],
+    ['a non-number', '{"auc": "high"}', /metrics\.json: auc: must be a finite number, not "high"/],
+    ['not JSON', '{auc: 1', /is not JSON/],
+  ])('--metrics that is %s: exit 2, nothing recorded', async (_what, text, message) => {
+    const metrics = path.join(tempDir(), 'metrics.json');
+    fs.writeFileSync(metrics, text);
+    const before = snapshotDir(dir);
+    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', metrics, '--models-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('--metrics without --dataset is bad input', async () => {
+    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--metrics', '/dev/null', '--models-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--dataset PATH is required/);
+  });
+
+  it('imports a k6 --summary-export and a vegeta report as declared latency, with its source', async () => {
+    const k6 = path.join(tempDir(), 'k6-summary.json');
+    fs.writeFileSync(k6, JSON.stringify({
+      metrics: {
+        http_req_duration: { avg: 14.2, min: 3.1, med: 12.0, max: 80.5, 'p(90)': 21.3, 'p(95)': 27.9 },
+        http_reqs: { count: 5000, rate: 83.3 }, http_req_failed: { passes: 3, fails: 4997, value: 0.0006 },
+      },
+    }));
+    expect((await cliAsync(['measure', 'taxi', '1.0.0', '--k6-summary', k6, '--models-dir', dir])).code).toBe(0);
+    let e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
+    expect(e).toMatchObject({ latencyP50Ms: 12, latencyP95Ms: 27.9, latencyRequests: 5000, latencyErrors: 3 });
+    expect(e.latencyP95HighMs).toBeUndefined();
+    expect(e.provenance.latency).toEqual({ kind: 'declared', at: expect.any(String), actor: 'test-suite', source: `k6 summary-export ${k6}` });
+
+    const vegeta = path.join(tempDir(), 'vegeta.json');
+    fs.writeFileSync(vegeta, JSON.stringify({
+      latencies: { total: 1, mean: 9e6, '50th': 8_500_000, '90th': 15e6, '95th': 19_250_000, '99th': 31e6, max: 5e7, min: 1e6 },
+      requests: 1000, success: 0.998, status_codes: { 200: 998, 500: 2 },
+    }));
+    expect((await cliAsync(['measure', 'taxi', '1.0.0', '--vegeta-report', vegeta, '--models-dir', dir])).code).toBe(0);
+    e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
+    expect(e).toMatchObject({ latencyP50Ms: 8.5, latencyP95Ms: 19.25, latencyP99Ms: 31, latencyRequests: 1000, latencyErrors: 2 });
+    expect(e.provenance.latency.source).toBe(`vegeta report ${vegeta}`);
+    const history = fs.readFileSync(path.join(dir, 'taxi.history.jsonl'), 'utf8');
+    expect(history.match(/"action":"declare"/g)).toHaveLength(2);
+  });
+
+  it('a k6 file without p(95) is bad input naming the field', async () => {
+    const k6 = path.join(tempDir(), 'k6.json');
+    fs.writeFileSync(k6, JSON.stringify({ metrics: {} }));
+    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--k6-summary', k6, '--models-dir', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${k6}: metrics.http_req_duration.p(95): is required`);
   });
 
   it('--endpoint sends the body as POST and the headers given', async () => {

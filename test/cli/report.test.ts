@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli, exampleModelsDir, snapshotDir, tempDir } from '../helpers/cli';
+import { richModelsDir } from '../helpers/report-fixture';
 
 describe('modelship report', () => {
   it('writes an index and one page per model, verdicts in words and symbols', () => {
@@ -14,7 +15,7 @@ describe('modelship report', () => {
     ]);
     const taxi = fs.readFileSync(path.join(out, 'models', 'taxi-fare.html'), 'utf8');
     // 1.2.0-rc.0 was rejected at p95 72.9 ms against a 50 ms gate.
-    expect(taxi).toMatch(/72\.9 <span class="verdict">✘ outside<\/span>/);
+    expect(taxi).toMatch(/72\.9 \[declared\] <span class="verdict">✘ outside<\/span>/);
     expect(taxi).toContain('p95 latency 72.9 ms exceeds maxLatencyP95Ms 50');
     expect(taxi).toMatch(/Sudden change:<\/strong> p95 \(ms\) went from 31\.500 \(1\.1\.0\) to 72\.900 \(1\.2\.0-rc\.0\)/);
     expect(taxi).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
@@ -57,5 +58,18 @@ describe('modelship report', () => {
     const r = cli(['report', '--out', file, '--models-dir', exampleModelsDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`modelship: --out: cannot write ${file} (ENOTDIR)\n`);
+  });
+
+  it('quality metrics against the gates the record states, and declared figures marked', () => {
+    const out = tempDir('report-');
+    expect(cli(['report', 'taxi-fare', '--out', out, '--models-dir', richModelsDir()]).code).toBe(0);
+    const html = fs.readFileSync(path.join(out, 'models', 'taxi-fare.html'), 'utf8');
+    expect(html).toContain('<th>rmse, max 4.5</th>');
+    // 1.2.0-rc.1 has rmse 4.9 over its 4.5 ceiling and r2 0.79 under its 0.8 floor.
+    expect(html).toMatch(/4\.900 <span class="verdict">✘ outside<\/span>/);
+    expect(html).toMatch(/0\.790 <span class="verdict">✘ outside<\/span>/);
+    expect(html).toMatch(/29\.8 \[declared\] <span class="verdict">✔ within<\/span>/);
+    expect(html).toMatch(/id="drift-psi"/);
+    expect(html).toMatch(/✘ drifted: distance_km, mean gap/);
   });
 });

@@ -27,8 +27,8 @@ describe('status on 80 columns', () => {
     const r = cli(['status', '--models-dir', dir]);
     expect(r.code).toBe(0);
     expect(widest(r.stdout)).toBeLessThanOrEqual(80);
-    expect(r.stdout).toMatch(/^taxi-fare\s+1\.1\.0\s+live\s+412\/512 ✔\s+31\.5\/50 ✔$/m);
-    expect(r.stdout).toMatch(/^\s+1\.2\.0-rc\.1\s+candidate\s+433\/512 ✔\s+79\.8\/50 ✘$/m);
+    expect(r.stdout).toMatch(/^taxi-fare\s+1\.1\.0\s+live\s+412\/512 ✔\s+31\.5\/50 ✔ \*$/m);
+    expect(r.stdout).toMatch(/^\s+1\.2\.0-rc\.1\s+candidate\s+433\/512 ✔\s+79\.8\/50 ✘ \*$/m);
   });
 
   it('stacks models under their names when a long name would not fit', () => {
@@ -54,14 +54,14 @@ describe('status on 80 columns', () => {
 
   it('--wide shows every column: stage, abbreviated digest, p50/p99, since', () => {
     const r = cli(['status', '--wide', '--models-dir', exampleModelsDir()]);
-    expect(r.stdout.split('\n')[0]).toMatch(/^MODEL\s+STRATEGY\s+VERSION\s+ROLE\s+STAGE\s+DIGEST\s+SIZE MiB\s+P50 ms\s+P95 ms\s+P99 ms\s+LIVE SINCE$/);
-    expect(r.stdout).toMatch(/^fraud-detector\s+blue-green\s+1\.1\.0\s+live \(green\)\s+production\s+sha256:729911cd420b\s+1264\/2048 ✔\s+-\s+16\.9\/25 ✔\s+-\s+2026-11-23T09:39:37Z$/m);
+    expect(r.stdout.split('\n')[0]).toMatch(/^MODEL\s+STRATEGY\s+VERSION\s+ROLE\s+STAGE\s+DIGEST\s+SIZE MiB\s+P50 ms\s+P95 ms\s+P95 95% CI\s+P99 ms\s+LIVE SINCE$/);
+    expect(r.stdout).toMatch(/^fraud-detector\s+blue-green\s+1\.1\.0\s+live \(green\)\s+production\s+sha256:729911cd420b\s+1264\/2048 ✔\s+-\s+16\.9\/25 ✔ \*\s+-\s+-\s+2026-11-23T09:39:37Z$/m);
   });
 
   it('--json: each row and each figure says whose version it is', () => {
     const s = JSON.parse(cli(['status', 'taxi-fare', '--json', '--models-dir', exampleModelsDir()]).stdout);
     expect(s.size).toEqual({ version: '1.2.0-rc.1', mib: expect.any(Number), maxMiB: 512 });
-    expect(s.latencyP95).toEqual({ version: '1.2.0-rc.1', ms: 29.8, maxMs: 50 });
+    expect(s.latencyP95).toEqual({ version: '1.2.0-rc.1', ms: 29.8, maxMs: 50, source: 'declared', ci95: null });
     expect(s.rows.map((r: { version: string; role: string }) => [r.version, r.role])).toEqual([['1.1.0', 'live'], ['1.2.0-rc.1', 'candidate']]);
     expect(s.rows[0].withinGates).toEqual({ size: true, latencyP95: true });
   });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, exampleModelsDir, initModel, ROOT, snapshotDir, tempDir } from '../helpers/cli';
+import { cli, exampleModelsDir, initModel, ROOT, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
 import { parseManifest, validateAll } from '../helpers/kube';
 import { expectNomadValid } from '../helpers/nomad-validate';
 
@@ -36,7 +36,7 @@ describe('synth', () => {
     ]);
     expect(fs.readdirSync(path.join(out, 'nomad')).sort()).toEqual(['fraud-detector.nomad.hcl', 'fraud-detector.nomad.json', 'taxi-fare-candidate.nomad.hcl', 'taxi-fare-candidate.nomad.json', 'taxi-fare.nomad.hcl', 'taxi-fare.nomad.json']);
     // taxi-fare's older validated 1.2.0-rc.1 still runs as its candidate.
-    expect(fs.readFileSync(path.join(out, 'nomad', 'taxi-fare-candidate.nomad.hcl'), 'utf8')).toContain('modelship_version    = "1.2.0-rc.1"');
+    expect(fs.readFileSync(path.join(out, 'nomad', 'taxi-fare-candidate.nomad.hcl'), 'utf8')).toMatch(/modelship_version +.*= "1\.2\.0-rc\.1"/);
     expect(fs.readFileSync(path.join(out, 'kubernetes', 'fraud-detector.k8s.yaml'), 'utf8')).not.toContain('fraud-detector-candidate');
   });
 
@@ -132,8 +132,39 @@ describe('synth', () => {
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxLatencyP95Ms: 50', 'maxLatencyP95Ms: 20'));
     const r = cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^modelship: synth refused: taxi-fare 1\.1\.0 cannot be deployed as production: p95 latency 31\.5 ms exceeds maxLatencyP95Ms 20 by 11\.5 ms/);
+    expect(r.stderr).toMatch(/^modelship: synth refused: taxi-fare 1\.1\.0 cannot be deployed as production: p95 latency \(declared\) 31\.5 ms exceeds maxLatencyP95Ms 20 by 11\.5 ms/);
     expect({ k: snapshotDir(path.join(out, 'kubernetes')), n: snapshotDir(path.join(out, 'nomad')) }).toEqual(before);
+  });
+
+  it('volumes are sized from the size measure --artifact measured, on both targets', () => {
+    const dir = path.join(tempDir(), 'models');
+    initModel(dir, 'taxi', 'rolling');
+    const file = path.join(dir, 'taxi.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxSizeMiB: 100', 'maxSizeMiB: 1024'));
+    expect(cli(['bump', 'taxi', 'major', '--models-dir', dir]).code).toBe(0);
+    const art = smallArtifact('sized');
+    fs.truncateSync(path.join(art, 'weights.bin'), 300 * 1024 * 1024); // sparse: 300 MiB + the 5-byte SEED file
+    expect(cli(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir]).code).toBe(0);
+    const out = tempDir();
+    expect(cli(['synth', '--out', out, '--models-dir', dir]).code).toBe(0);
+    // ceil(300 MiB * 1.1) + 64 MiB of headroom, from the bytes hashed.
+    const manifest = parseManifest(fs.readFileSync(path.join(out, 'kubernetes', 'taxi.k8s.yaml'), 'utf8'));
+    const d = manifest.find((o) => o.kind === 'Deployment' && o.metadata.name === 'taxi-candidate');
+    expect(d.spec.template.spec.volumes.find((v: { name: string }) => v.name === 'model').emptyDir.sizeLimit).toBe('395Mi');
+    expect(d.metadata.annotations['modelship.io/size-bytes']).toBe(String(300 * 1024 * 1024 + 5));
+    const job = JSON.parse(fs.readFileSync(path.join(out, 'nomad', 'taxi-candidate.nomad.json'), 'utf8')).Job;
+    expect(job.TaskGroups[0].EphemeralDisk.SizeMB).toBe(395);
+  });
+
+  it('a declared figure is refused for production unless the record opts in', () => {
+    const out = tempDir();
+    const dir = exampleModelsDir();
+    const file = path.join(dir, 'taxi-fare.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('acceptDeclared: true', 'acceptDeclared: false'));
+    const r = cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('modelship: synth refused: taxi-fare 1.1.0 cannot be deployed as production: production takes measured figures only, and the latency is declared (set gates.acceptDeclared: true to allow it)\n');
+    expect(fs.readdirSync(out)).toEqual([]);
   });
 
   it('a broken record stops synth with exit 2 naming file and field; nothing is written', () => {

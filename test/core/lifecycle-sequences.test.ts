@@ -2,7 +2,7 @@ import { isModelshipError } from '../../src/core/errors';
 import { bump, Outcome, promote, recordFigures, rollback, switchSlots, validate } from '../../src/core/lifecycle';
 import type { ModelRecord } from '../../src/core/record';
 import { recordRuleViolations } from '../../src/core/record-rules';
-import { blueGreen, D1, record } from '../helpers/records';
+import { blueGreen, D1, MEASURED_LATENCY, MEASURED_SIZE, record } from '../helpers/records';
 
 /** A small deterministic PRNG, so a failing sequence can be replayed from its seed. */
 function rng(seed: number): () => number {
@@ -37,11 +37,22 @@ describe.each([['rolling', record], ['blue-green', blueGreen]] as const)('random
     };
     const steps: Array<() => Outcome> = [
       () => bump(r, RELEASES[Math.floor(next() * RELEASES.length)], { now: now(), preid: 'rc', digest: D1 }),
-      () => validate(r, pick(), { sizeBytes: Math.floor(next() * 1024 ** 3), latencyP95Ms: next() * 80, now: now() }),
+      () => {
+        const v = pick();
+        const p95 = next() * 80;
+        const sized = recordFigures(r, v, { group: 'size', figures: { sizeBytes: Math.floor(next() * 1024 ** 3), digest: D1 }, provenance: MEASURED_SIZE }, now()).record;
+        const timed = recordFigures(sized, v, {
+          group: 'latency', figures: { latencyP95Ms: p95, latencyP95LowMs: p95 * (1 - next() / 4), latencyP95HighMs: p95 * (1 + next() / 4) }, provenance: MEASURED_LATENCY,
+        }, now()).record;
+        return validate(timed, v, { now: now() });
+      },
       () => promote(r, pick(), now()),
       () => switchSlots(r, now()),
       () => rollback(r, now()),
-      () => recordFigures(r, pick(), { latencyP95Ms: next() * 60 }, now()),
+      () => {
+        const p95 = next() * 60;
+        return recordFigures(r, pick(), { group: 'latency', figures: { latencyP95Ms: p95, latencyP95LowMs: p95, latencyP95HighMs: p95 }, provenance: MEASURED_LATENCY }, now());
+      },
     ];
     for (let i = 0; i < 200; i++) {
       const step = steps[Math.floor(next() * steps.length)];

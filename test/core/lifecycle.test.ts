@@ -2,7 +2,7 @@ import { InputError, PolicyError } from '../../src/core/errors';
 import { bump, promote, recordFigures, rollback, switchSlots, validate } from '../../src/core/lifecycle';
 import { ModelRecord, productionVersion } from '../../src/core/record';
 import { recordRuleViolations } from '../../src/core/record-rules';
-import { blueGreen, D2, record, version } from '../helpers/records';
+import { blueGreen, D2, MEASURED_LATENCY, MEASURED_SIZE, record, version } from '../helpers/records';
 
 const NOW = '2026-11-02T00:00:00Z';
 const later = (n: number) => `2026-11-02T00:00:0${n}Z`;
@@ -17,11 +17,10 @@ describe('lifecycle', () => {
   });
 
   it('validate passes within the gates and rejects outside with a recorded reason', () => {
-    const r = record({ versions: [version('1.0.0', 'candidate', { sizeBytes: undefined, latencyP95Ms: undefined })] });
-    const ok = validate(r, '1.0.0', { sizeBytes: 1024, latencyP95Ms: 10, now: NOW });
+    const ok = validate(record({ versions: [version('1.0.0', 'candidate', { sizeBytes: 1024, latencyP95Ms: 10 })] }), '1.0.0', { now: NOW });
     expect(stageOf(ok.record, '1.0.0')).toBe('validated');
     expect(ok.refusal).toBeUndefined();
-    const bad = validate(r, '1.0.0', { sizeBytes: 1024, latencyP95Ms: 80, now: NOW });
+    const bad = validate(record({ versions: [version('1.0.0', 'candidate', { sizeBytes: 1024, latencyP95Ms: 80 })] }), '1.0.0', { now: NOW });
     expect(stageOf(bad.record, '1.0.0')).toBe('rejected');
     expect(bad.record.versions[0].reason).toMatch(/p95 latency 80 ms exceeds maxLatencyP95Ms 50 by 30 ms/);
     expect(bad.refusal).toBeInstanceOf(PolicyError);
@@ -119,7 +118,8 @@ describe('lifecycle', () => {
     let r = blueGreen({ versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated', { digest: D2 })] });
     r = promote(r, '1.0.0', later(1)).record;
     r = promote(r, '1.1.0', later(2)).record;
-    const out = validate(r, '1.1.0', { latencyP95Ms: 90, now: later(3) });
+    r = recordFigures(r, '1.1.0', { group: 'latency', figures: { latencyP95Ms: 90, latencyP95LowMs: 85, latencyP95HighMs: 95 }, provenance: MEASURED_LATENCY }, later(3)).record;
+    const out = validate(r, '1.1.0', { now: later(3) });
     expect(stageOf(out.record, '1.1.0')).toBe('rejected');
     expect(out.record.slots).toEqual({ active: 'blue', blue: '1.0.0', green: null });
     expect(out.refusal).toBeInstanceOf(PolicyError);
@@ -138,6 +138,25 @@ describe('lifecycle', () => {
 
   it('recordFigures refuses a different artifact for a version past candidate', () => {
     const r = record({ versions: [version('1.0.0', 'validated')] });
-    expect(() => recordFigures(r, '1.0.0', { digest: D2 }, NOW)).toThrow(/needs a new version/);
+    expect(() => recordFigures(r, '1.0.0', { group: 'size', figures: { digest: D2, sizeBytes: 1 }, provenance: MEASURED_SIZE }, NOW)).toThrow(/needs a new version/);
+  });
+
+  it('a new artifact for a candidate voids the latency and metrics measured on the old one', () => {
+    const r = record({ versions: [version('1.0.0', 'candidate', { metrics: { auc: 0.9 }, datasetDigest: D2 })] });
+    const out = recordFigures(r, '1.0.0', { group: 'size', figures: { digest: D2, sizeBytes: 5 }, provenance: MEASURED_SIZE }, NOW).record.versions[0];
+    expect(out).toMatchObject({ digest: D2, sizeBytes: 5 });
+    expect(out.latencyP95Ms).toBeUndefined();
+    expect(out.metrics).toBeUndefined();
+    expect(out.provenance).toEqual({ size: MEASURED_SIZE });
+    // The same artifact measured again keeps them.
+    const same = recordFigures(r, '1.0.0', { group: 'size', figures: { digest: r.versions[0].digest, sizeBytes: 5 }, provenance: MEASURED_SIZE }, NOW).record.versions[0];
+    expect(same.latencyP95Ms).toBe(20);
+  });
+
+  it('a declared figure never replaces a measured one', () => {
+    const r = record({ versions: [version('1.0.0', 'candidate')] });
+    expect(() => recordFigures(r, '1.0.0', {
+      group: 'latency', figures: { latencyP95Ms: 1 }, provenance: { kind: 'declared', at: NOW, actor: 'a', source: 'typed' },
+    }, NOW)).toThrow(/its latency was measured .*a declared figure cannot replace a measured one/);
   });
 });

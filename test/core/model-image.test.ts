@@ -1,5 +1,5 @@
 import { promotionCopy, withPromotedImage } from '../../src/core/image-promotion';
-import { promote, recordFigures } from '../../src/core/lifecycle';
+import { pinImage, promote } from '../../src/core/lifecycle';
 import { initImage, splitPinned } from '../../src/core/model-image';
 import { record, T0, version } from '../helpers/records';
 
@@ -37,13 +37,13 @@ describe('model image', () => {
     const other = `sha256:${'f'.repeat(64)}`;
     const two = { artifact: { image: PROD, candidateImage: RC, path: '/model' } };
     const cand = record({ ...two, versions: [version('1.0.0', 'candidate', { image: `${RC}:1.0.0@${D}` })] });
-    expect(recordFigures(cand, '1.0.0', { image: `${RC}:1.0.0@${other}` }, T0).record.versions[0].image).toBe(`${RC}:1.0.0@${other}`);
+    expect(pinImage(cand, '1.0.0', `${RC}:1.0.0@${other}`, T0).record.versions[0].image).toBe(`${RC}:1.0.0@${other}`);
     const validated = record({ ...two, versions: [version('1.0.0', 'validated', { image: `${RC}:1.0.0@${D}` })] });
-    expect(() => recordFigures(validated, '1.0.0', { image: `${RC}:1.0.0@${other}` }, T0))
+    expect(() => pinImage(validated, '1.0.0', `${RC}:1.0.0@${other}`, T0))
       .toThrow(`taxi-fare 1.0.0 is validated pinned to ${RC}:1.0.0@${D}; a different image (${RC}:1.0.0@${other}) needs a new version`);
-    expect(recordFigures(validated, '1.0.0', { image: `${RC}:1.0.0@${D}` }, T0).record.versions[0].image).toBe(`${RC}:1.0.0@${D}`);
+    expect(pinImage(validated, '1.0.0', `${RC}:1.0.0@${D}`, T0).record.versions[0].image).toBe(`${RC}:1.0.0@${D}`);
     // Production found the same manifest in the candidate repository: it stays pinned in production storage.
     const live = record({ ...two, versions: [version('1.0.0', 'production', { image: `${PROD}:1.0.0@${D}` })] });
-    expect(recordFigures(live, '1.0.0', { image: `${RC}:1.0.0@${D}` }, T0).record.versions[0].image).toBe(`${PROD}:1.0.0@${D}`);
+    expect(pinImage(live, '1.0.0', `${RC}:1.0.0@${D}`, T0).record.versions[0].image).toBe(`${PROD}:1.0.0@${D}`);
   });
 });

@@ -57,4 +57,21 @@ describe('tree digest', () => {
     const r = await treeDigest(root, { onProgress: (done) => seen.push(done) });
     expect(seen[seen.length - 1]).toBe(r.sizeBytes);
   });
+
+  it('the size is the bytes hashed, one pass: a file that grows after the listing is counted as hashed', async () => {
+    const root = path.join(tempDir(), 'art');
+    fs.mkdirSync(root);
+    fs.writeFileSync(path.join(root, 'a.bin'), Buffer.alloc(1000, 1));
+    fs.writeFileSync(path.join(root, 'b.bin'), Buffer.alloc(1000, 2));
+    let grown = false;
+    const r = await treeDigest(root, {
+      onProgress: () => {
+        // a.bin is being hashed; b.bin, listed at 1000 bytes, grows before its turn.
+        if (!grown) fs.appendFileSync(path.join(root, 'b.bin'), Buffer.alloc(500, 3));
+        grown = true;
+      },
+    });
+    expect(r.sizeBytes).toBe(2500);
+    expect(r.digest).toBe(shellTreeDigest(root));
+  });
 });

@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, tempDir } from '../helpers/cli';
+import { acceptDeclared, cli, tempDir } from '../helpers/cli';
 import { byKindName, K8sObject, parseManifest, validateAll } from '../helpers/kube';
 import { buildImage, eventually, exec, logs, play, REGISTRY, removePod, setUp, state, tryRun } from './podman';
 
@@ -50,13 +50,18 @@ function ok(args: string[], dir: string): string {
   return r.stdout.trim();
 }
 
-/** bump -> measure --artifact -> validate -> promote through the CLI, with the image pushed. */
+/**
+ * bump -> measure --artifact -> validate -> promote through the CLI, with the
+ * image pushed. The latency is declared (and the record opts in) to keep these
+ * runtime tests short; the walkthrough below measures it for real.
+ */
 function ship(dir: string, name: string, release: string): { version: string; artifact: string } {
+  acceptDeclared(dir, name);
   const version = ok(['bump', name, release], dir);
   const artifact = makeArtifact(version);
   buildImage(`${REGISTRY}/models/${name}:${version}`, { '/model': { from: artifact } });
   ok(['measure', name, version, '--artifact', artifact], dir);
-  ok(['validate', name, version, '--latency-p95-ms', '12'], dir);
+  ok(['validate', name, version, '--declared-latency-p95-ms', '12'], dir);
   ok(['promote', name, version], dir);
   return { version, artifact };
 }
@@ -177,6 +182,58 @@ suite('end to end in podman', () => {
 
       ok(['rollback', name], dir);
       expect(byKindName(synth(dir, name), 'Service', name).spec.selector['modelship.io/slot']).toBe('blue');
+    });
+  });
+
+  describe('the README walkthrough, with measured figures only', () => {
+    const name = `e2e-walk-${run}`;
+    const dir = path.join(tempDir('e2e-models-'), 'models');
+    const candidate = `${name}-candidate`;
+    afterAll(() => removePod(candidate));
+
+    /** Steps 2-4 for one version: cut it, bake and measure the artifact, play the candidate, measure it, validate. */
+    async function measureAndValidate(release: string): Promise<string> {
+      const version = ok(['bump', name, release], dir);
+      const artifact = makeArtifact(version);
+      buildImage(`${REGISTRY}/models/${name}:${version}`, { '/model': { from: artifact } });
+      ok(['measure', name, version, '--artifact', artifact], dir);
+      // Not validated yet, so only the candidate runs it: that is where it is measured.
+      const objects = synth(dir, name);
+      const d = byKindName(objects, 'Deployment', candidate);
+      expect(d.metadata.labels).toMatchObject({ 'modelship.io/stage': 'candidate', 'app.kubernetes.io/version': version });
+      expect(play(d).out).not.toMatch(/Error:/);
+      await eventually(() => exec(candidate, 'server', 'wget -qO- localhost:8080/healthz').out.trim() === 'ok', 'the candidate to answer');
+      expect(exec(candidate, 'server', 'wget -qO- localhost:8080/model/VERSION').out.trim()).toBe(version);
+      // podman publishes the container port on the host, as a port-forward to the candidate Service would.
+      const measured = ok(['measure', name, version, '--endpoint', 'http://127.0.0.1:8080/model/VERSION', '--requests', '300', '--concurrency', '4'], dir);
+      expect(measured).toMatch(/p95 [\d.]+ ms \(95% CI [\d.]+-[\d.]+ ms\)/);
+      const validated = ok(['validate', name, version], dir);
+      expect(validated).toMatch(new RegExp(`^${name} ${version.replace(/\./g, '\\.')} validated\n  maxSizeMiB: pass: .*\n  maxLatencyP95Ms: pass: p95 latency [\\d.]+ ms \\(95% CI`));
+      removePod(candidate);
+      return version;
+    }
+
+    it('init, bump, measure, validate, promote, bump, measure, validate, promote, switch', async () => {
+      ok(['init', name, '--image', `${REGISTRY}/models/${name}`, '--serving-image', SERVING_IMAGE, '--port', '8080',
+        '--strategy', 'blue-green', '--max-size-mib', '64', '--max-latency-p95-ms', '250'], dir);
+      const v1 = await measureAndValidate('major');
+      expect(ok(['promote', name, v1], dir)).toMatch(/is in production in slot blue/);
+      const v2 = await measureAndValidate('minor');
+      expect(ok(['promote', name, v2], dir)).toMatch(/preview in slot green/);
+      let objects = synth(dir, name);
+      expect(byKindName(objects, 'Service', `${name}-preview`).spec.selector['modelship.io/slot']).toBe('green');
+      expect(objects.some((o) => o.metadata.name === candidate)).toBe(false);
+      ok(['switch', name], dir);
+      objects = synth(dir, name);
+      expect(byKindName(objects, 'Service', name).spec.selector['modelship.io/slot']).toBe('green');
+      const green = byKindName(objects, 'Deployment', `${name}-green`);
+      expect(green.metadata.annotations['modelship.io/latency-p95-source']).toBe('measured');
+      expect(green.metadata.annotations['modelship.io/size-source']).toBe('measured');
+      // Production took measured figures only: nothing was declared, and the record never opted in.
+      const history = JSON.parse(ok(['history', name, '--json'], dir)) as { action: string }[];
+      expect(history.filter((e) => e.action === 'declare')).toEqual([]);
+      expect(history.filter((e) => e.action === 'measure')).toHaveLength(4);
+      expect(fs.readFileSync(path.join(dir, `${name}.yaml`), 'utf8')).not.toMatch(/acceptDeclared/);
     });
   });
 });

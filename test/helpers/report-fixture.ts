@@ -4,11 +4,15 @@ import { exampleModelsDir } from './cli';
 
 /**
  * The example models plus history a newer modelship writes: a measure event
- * with a p95 interval and quality metrics, drift events and an action it does not know, so
+ * with a p95 interval and quality metrics, metric gates, drift events and an action it does not know, so
  * every kind of chart has something to draw.
  */
 export function richModelsDir(): string {
   const dir = exampleModelsDir();
+  // Quality gates as the record states them: a ceiling on rmse, a floor on r2.
+  const record = path.join(dir, 'taxi-fare.yaml');
+  const text = fs.readFileSync(record, 'utf8');
+  fs.writeFileSync(record, text.replace(/^(gates:\n)/m, '$1  metrics: { rmse: { max: 4.5 }, r2: { min: 0.8 } }\n'));
   const event = (at: string, action: string, version: string, details: object) =>
     JSON.stringify({ at, actor: 'test-suite', action, version, from: null, to: null, details }) + '\n';
   fs.appendFileSync(path.join(dir, 'taxi-fare.history.jsonl'), [

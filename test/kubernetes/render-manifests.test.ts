@@ -51,6 +51,8 @@ describe('Kubernetes manifests', () => {
     });
     expect(d.metadata.annotations).toEqual({
       'modelship.io/digest': live.digest, 'modelship.io/size-bytes': String(live.sizeBytes), 'modelship.io/latency-p95-ms': String(live.latencyP95Ms),
+      // The example's latencies were typed in: the annotation says so.
+      'modelship.io/size-source': 'measured', 'modelship.io/latency-p95-source': 'declared',
       'modelship.io/gate-max-size-mib': '512', 'modelship.io/gate-max-latency-p95-ms': '50',
     });
     expect(d.spec.replicas).toBe(3);
@@ -89,6 +91,13 @@ describe('Kubernetes manifests', () => {
     expect(candidate.spec.replicas).toBe(1);
     expect(candidate.metadata.labels['modelship.io/stage']).toBe('candidate');
     expect(candidate.spec.template.spec.initContainers[0].image).toBe('registry.example.com/models/taxi-fare:1.2.0-rc.1');
+  });
+
+  it('annotates how the figures were obtained, and a measured p95 with its interval', () => {
+    const r = record({ versions: [version('1.0.0', 'production', { latencyP95Ms: 20, latencyP95LowMs: 18, latencyP95HighMs: 22 })] });
+    expect(byKindName(render(r), 'Deployment', 'taxi-fare').metadata.annotations).toMatchObject({
+      'modelship.io/size-source': 'measured', 'modelship.io/latency-p95-source': 'measured', 'modelship.io/latency-p95-ci-ms': '18-22',
+    });
   });
 
   it('sizes the volume from the recorded size plus headroom', () => {

@@ -147,7 +147,9 @@ describe('Nomad jobs', () => {
     expect(json.Job.TaskGroups[0].ReschedulePolicy).toMatchObject({ Unlimited: true, DelayFunction: 'exponential' });
     // The stage is in the service tags, not meta: Nomad restarts allocations whose meta changes.
     expect(json.Job.Meta).toEqual({ modelship_model: 'taxi-fare', modelship_managed_by: 'modelship' });
-    expect(json.Job.TaskGroups[0].Meta).toEqual({ modelship_version: live.version, modelship_digest: live.digest });
+    expect(json.Job.TaskGroups[0].Meta).toEqual({
+      modelship_version: live.version, modelship_digest: live.digest, modelship_size_source: 'measured', modelship_latency_source: 'declared',
+    });
     expect(json.Job.TaskGroups[0].Services[0].Tags).toEqual(['live', `version-${live.version}`]);
   });
 
@@ -224,7 +226,8 @@ describe('Nomad jobs', () => {
       const job = candidateOf(r).json.Job;
       expect(job.ID).toBe(`${r.name}-candidate`);
       expect(job.Meta).toEqual({
-        modelship_model: r.name, modelship_version: candidate.version, modelship_digest: candidate.digest, modelship_stage: 'candidate', modelship_managed_by: 'modelship',
+        modelship_model: r.name, modelship_version: candidate.version, modelship_digest: candidate.digest, modelship_stage: 'candidate',
+        modelship_size_source: 'measured', ...(candidate.latencyP95Ms !== undefined ? { modelship_latency_source: 'measured' } : {}), modelship_managed_by: 'modelship',
       });
       const g = job.TaskGroups[0];
       expect(g.Count).toBe(1);
@@ -237,7 +240,7 @@ describe('Nomad jobs', () => {
       expect(server.Env).toMatchObject({ MODEL_VERSION: candidate.version, MODEL_DIGEST: candidate.digest });
       // Hardening, resources and policies are production's: compare with a production job of the same version.
       const asLive = buildModelJob({ record: { ...r, deploy: { ...r.deploy, strategy: 'rolling' }, slots: undefined,
-        versions: [{ ...candidate, stage: 'production', latencyP95Ms: 1 }] } })!;
+        versions: [version(candidate.version, 'production', { digest: candidate.digest, sizeBytes: candidate.sizeBytes })] } })!;
       const strip = (t: Record<string, unknown>) => ({ ...t, Env: undefined });
       expect(g.Tasks.map(strip)).toEqual(asLive.TaskGroups[0].Tasks.map((t) => strip(t as unknown as Record<string, unknown>)));
       expect(g.RestartPolicy).toEqual(asLive.TaskGroups[0].RestartPolicy);

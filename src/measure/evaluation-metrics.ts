@@ -1,0 +1,37 @@
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import { InputError } from '../core/errors';
+
+/** The metrics in a `--metrics` file: one JSON object of finite numbers (what MLflow's evaluate or a training pipeline writes). */
+export function readMetrics(file: string): { metrics: Record<string, number>; sha256: string } {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw new InputError(`--metrics: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw new InputError(`--metrics: ${file} is not JSON (${(e as Error).message})`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError(`--metrics: ${file} must be a JSON object of metric names to numbers`);
+  }
+  const metrics: Record<string, number> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k)) throw new InputError(`${file}: "${k}": not a metric name (letters, digits, _ . -)`);
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${file}: ${k}: must be a finite number, not ${JSON.stringify(v)}`);
+    metrics[k] = v;
+  }
+  if (!Object.keys(metrics).length) throw new InputError(`--metrics: ${file} has no metrics`);
+  return { metrics, sha256: crypto.createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** sha256 of a file, as `sha256:<hex>`, streamed. */
+export async function fileDigest(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
+  return `sha256:${hash.digest('hex')}`;
+}

@@ -1,0 +1,39 @@
+import { beatProduction } from '../../src/core/champion';
+import { D2, D3, record, version } from '../helpers/records';
+
+const gates = { ...record().gates, beatProduction: { auc: 'higher', rmse: { direction: 'lower', tolerance: 0.05 } } as const };
+const champion = version('1.0.0', 'production', { metrics: { auc: 0.9, rmse: 4.0 }, datasetDigest: D2 });
+const challenger = (metrics: Record<string, number>, datasetDigest = D2) => version('1.1.0', 'candidate', { metrics, datasetDigest });
+
+describe('champion/challenger', () => {
+  it('passes when the challenger beats production, saying by how much', () => {
+    const results = beatProduction(gates, challenger({ auc: 0.92, rmse: 4.02 }), champion);
+    expect(results.map((r) => [r.gate, r.outcome, r.message])).toEqual([
+      ['beatProduction.auc', 'pass', "auc 0.92 beats by 0.02 production 1.0.0's 0.9 (higher is better)"],
+      ['beatProduction.rmse', 'pass', "rmse 4.02 trails by 0.02 production 1.0.0's 4 (lower is better) (tolerance 0.05)"],
+    ]);
+  });
+
+  it('fails when it loses (a tie does not beat without a tolerance)', () => {
+    const results = beatProduction(gates, challenger({ auc: 0.9, rmse: 4.1 }), champion);
+    expect(results.map((r) => r.outcome)).toEqual(['fail', 'fail']);
+    expect(results[1].message).toBe("rmse 4.1 trails by 0.1 production 1.0.0's 4 (lower is better) (tolerance 0.05)");
+  });
+
+  it('refuses metrics measured on a different dataset as not comparable', () => {
+    const [auc] = beatProduction(gates, challenger({ auc: 0.99, rmse: 1 }, D3), champion);
+    expect(auc.outcome).toBe('not-comparable');
+    expect(auc.message).toBe(`beatProduction.auc: not comparable: 1.1.0 was evaluated on ${D3}, production 1.0.0 on ${D2}`);
+  });
+
+  it('passes with no production version yet, and says so', () => {
+    expect(beatProduction(gates, challenger({ auc: 0.5 }), undefined)).toEqual([
+      { gate: 'beatProduction', outcome: 'pass', passed: true, message: 'no production version yet: nothing to beat' },
+    ]);
+  });
+
+  it('a production version without the metric cannot be compared with', () => {
+    const bare = version('1.0.0', 'production');
+    expect(beatProduction(gates, challenger({ auc: 0.9, rmse: 3 }), bare)[0].outcome).toBe('not-comparable');
+  });
+});
