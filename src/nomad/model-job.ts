@@ -232,12 +232,11 @@ export function buildCandidateJob(props: ModelJobProps): NomadJob | undefined {
   refuse(r, target);
   const group = buildGroup(r, target, props.user ?? String(MODEL_UID));
   // The whole job is one version in one role: a new candidate replaces it anyway, so its meta may say so.
-  const { Meta: _groupMeta, ...withoutMeta } = group;
+  const { Meta: groupMeta, ...withoutMeta } = group;
   return jobOf(r, `${r.name}-candidate`, {
     // The job name is not the model's: `<name>-candidate` runs a candidate of `<name>`.
     modelship_model: r.name,
-    modelship_version: v.version,
-    modelship_digest: v.digest as string,
+    ...groupMeta,
     modelship_stage: 'candidate',
     modelship_managed_by: 'modelship',
   }, [withoutMeta]);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { cliAsync, DIGEST_A, snapshotDir, tempDir } from '../helpers/cli';
+import { acceptDeclared, cliAsync, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
 import { expectNomadValid } from '../helpers/nomad-validate';
 import { StandInRegistry } from '../helpers/stand-in-registry';
 
@@ -34,12 +34,14 @@ async function initDemo(strategy = 'rolling'): Promise<void> {
 
 /** bump, push the candidate, measure --image, validate: the version, pinned. */
 async function candidate(release: string, layers: string[], validate = true): Promise<{ version: string; digest: string }> {
-  const version = (await run('bump', 'demo', release, '--digest', DIGEST_A)).stdout.trim();
+  acceptDeclared(dir, 'demo');
+  const version = (await run('bump', 'demo', release)).stdout.trim();
+  expect((await run('measure', 'demo', version, '--artifact', smallArtifact(`${release} ${layers.join()}`))).code).toBe(0);
   const { digest } = registry.pushImage('models-rc/demo', version, layers);
   const m = await run('measure', 'demo', version, '--image');
   expect(m.stderr).toBe('');
   expect(m.stdout).toBe(`demo ${version}: ${registry.host}/models-rc/demo:${version}@${digest}\n`);
-  if (validate) expect((await run('validate', 'demo', version, '--size-bytes', '1000', '--latency-p95-ms', '10')).code).toBe(0);
+  if (validate) expect((await run('validate', 'demo', version, '--declared-latency-p95-ms', '10')).code).toBe(0);
   return { version, digest };
 }
 
@@ -91,8 +93,10 @@ describe('promote with a candidate repository', () => {
 
   it('refuses a version never pinned (exit 1), touching neither record nor registry', async () => {
     await initDemo();
-    await run('bump', 'demo', 'major', '--digest', DIGEST_A);
-    await run('validate', 'demo', '1.0.0', '--size-bytes', '1000', '--latency-p95-ms', '10');
+    acceptDeclared(dir, 'demo');
+    await run('bump', 'demo', 'major');
+    await run('measure', 'demo', '1.0.0', '--artifact', smallArtifact('never pinned'));
+    expect((await run('validate', 'demo', '1.0.0', '--declared-latency-p95-ms', '10')).code).toBe(0);
     const before = snapshotDir(dir);
     const r = await run('promote', 'demo', '1.0.0');
     expect(r.code).toBe(1);
@@ -132,7 +136,7 @@ describe('prune', () => {
     const kept = await candidate('major', ['good']);
     expect((await run('promote', 'demo', kept.version)).code).toBe(0);
     const rejected = await candidate('minor', ['bad'], false);
-    expect((await run('validate', 'demo', rejected.version, '--size-bytes', String(500 * 1024 * 1024), '--latency-p95-ms', '10')).code).toBe(1);
+    expect((await run('validate', 'demo', rejected.version, '--declared-latency-p95-ms', '80')).code).toBe(1);
     return { kept, rejected };
   }
 
@@ -143,7 +147,7 @@ describe('prune', () => {
     const r = await run('prune', 'demo');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      `${rejected.version}\trejected (size 500 MiB exceeds maxSizeMiB 100 by 400 MiB (400.0%))\t${registry.host}/models-rc/demo:${rejected.version} ${registry.host}/models/demo:${rejected.version}\n`
+      `${rejected.version}\trejected (p95 latency (declared) 80 ms exceeds maxLatencyP95Ms 50 by 30 ms (60.0%))\t${registry.host}/models-rc/demo:${rejected.version} ${registry.host}/models/demo:${rejected.version}\n`
       + 'dry run: 1 version(s) would expire; nothing changed (--yes to expire them)\n',
     );
     expect(snapshotDir(dir)).toEqual(before);
@@ -175,7 +179,7 @@ describe('prune', () => {
     expect((await run('promote', 'demo', kept.version)).code).toBe(0);
     const twin = await candidate('minor', ['same-bytes'], false);
     expect(twin.digest).toBe(kept.digest);
-    await run('validate', 'demo', twin.version, '--size-bytes', String(500 * 1024 * 1024), '--latency-p95-ms', '10');
+    expect((await run('validate', 'demo', twin.version, '--declared-latency-p95-ms', '80')).code).toBe(1);
     const r = await run('prune', 'demo', '--yes');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${registry.host}/models-rc/demo:${twin.version}: shared`);

@@ -99,7 +99,7 @@ describe('roleRefusal: whether a version may run in a role, for both targets', (
     const tight = record({ gates: { maxSizeMiB: 512, maxLatencyP95Ms: 10 } });
     expect(may('live', 'production', tight)).toBe(false);
     expect(roleRefusal(tight, { role: 'live', version: version('1.0.0', 'production') })).toBe(
-      'taxi-fare 1.0.0 cannot be deployed as production: p95 latency 20 ms exceeds maxLatencyP95Ms 10 by 10 ms (100.0%)');
+      'taxi-fare 1.0.0 cannot be deployed as production: p95 latency 20 ms exceeds maxLatencyP95Ms 10 by 10 ms (100.0%); even the 95% CI 20-20 ms is over it');
     expect(may('preview', 'validated', tight)).toBe(false);
     expect(may('idle', 'retired', tight)).toBe(true);
     expect(may('candidate', 'candidate', tight)).toBe(true);

@@ -56,7 +56,8 @@ describe('ModelDeployment, cdk8s-plus style', () => {
   });
 
   it('refuses a version outside its gates with a PolicyError; a nonsensical prop is a plain Error', () => {
-    const gates = { maxSizeMiB: 100, maxLatencyP95Ms: 10 };
+    // Typed figures (no provenance) are declared: production takes them only when the gates opt in.
+    const gates = { maxSizeMiB: 100, maxLatencyP95Ms: 10, acceptDeclared: true };
     const build = (props: ModelDeploymentProps) => () => new ModelDeployment(new Chart(new App(), 'c'), 'd', props);
     expect(build({ ...minimal, gates, version: { ...minimal.version, latencyP95Ms: 30 } })).toThrow(PolicyError);
     expect(build({ ...minimal, gates, version: { ...minimal.version, latencyP95Ms: 5 } })).not.toThrow();
@@ -93,7 +94,7 @@ describe('ModelDeployment, cdk8s-plus style', () => {
     expect(() => renderManifest(outside)).toThrow(/^taxi-fare 1\.0\.0 cannot be deployed as production: p95 latency 20 ms/);
     const objects = (() => {
       const chart = Testing.chart();
-      new ModelDeployment(chart, 'x', { ...minimal, gates: { maxSizeMiB: 100, maxLatencyP95Ms: 50 }, version: { ...minimal.version, latencyP95Ms: 1 } });
+      new ModelDeployment(chart, 'x', { ...minimal, gates: { maxSizeMiB: 100, maxLatencyP95Ms: 50, acceptDeclared: true }, version: { ...minimal.version, latencyP95Ms: 1 } });
       return Testing.synth(chart);
     })();
     expect(byKindName(objects, 'Deployment', 'churn').metadata.annotations['modelship.io/gate-max-size-mib']).toBe('100');

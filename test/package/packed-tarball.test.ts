@@ -29,7 +29,8 @@ const record: ModelRecord = {
   name: 'churn',
   artifact: { image: 'registry.example.com/models/churn', path: '/model' },
   serving: { image: 'registry.example.com/apps/churn-api:1.0.0', port: 8080, modelDir: '/models', replicas: 2, resources: { cpu: '1', memory: '2Gi' }, health: { path: '/healthz' } },
-  gates: { maxSizeMiB: 100, maxLatencyP95Ms: 50 },
+  // Figures typed in by hand are declared; this record accepts them for production.
+  gates: { maxSizeMiB: 100, maxLatencyP95Ms: 50, acceptDeclared: true },
   deploy: { strategy: 'blue-green', kubernetes: { namespace: 'ml' } },
   versions: [{ version: '1.0.0', stage: 'production', digest: 'sha256:' + 'a'.repeat(64), sizeBytes: 1000, latencyP95Ms: 10, createdAt: '2026-11-01T10:00:00Z' }],
   slots: { active: 'blue', blue: '1.0.0', green: null },
