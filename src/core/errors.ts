@@ -34,6 +34,22 @@ export class IoError extends Error {
   }
 }
 
+/** Runs `f`, naming the model in any error of ours it throws: every error about a version says whose. */
+export function withModel<T>(model: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw isModelshipError(e) ? renamed(e, model) : e;
+  }
+}
+
+/** The same kind of error (so the same exit code) with the model named first. */
+export function renamed(e: InputError | PolicyError | IoError, model: string): InputError | PolicyError | IoError {
+  if (e.message.startsWith(`${model}:`) || e.message.startsWith(`${model} `)) return e;
+  const message = `${model}: ${e.message}`;
+  return e instanceof InputError ? new InputError(message) : e instanceof IoError ? new IoError(message) : new PolicyError(message);
+}
+
 export function isModelshipError(e: unknown): e is InputError | PolicyError | IoError {
   return e instanceof InputError || e instanceof PolicyError || e instanceof IoError;
 }

@@ -228,7 +228,7 @@ export function withLock<T>(recordFile: string, fn: () => T, opts: LockOptions =
         const o = seen?.owner;
         const who = o ? `process ${o.pid} on ${o.host} since ${o.since}` : 'a lock file that names no owner';
         throw new PolicyError(
-          `${recordFile} is locked by ${who}; waited ${timeoutMs} ms. If that process is gone, delete ${lockFile}`,
+          `${recordFile} is locked by ${who}; timed out after ${timeoutMs} ms. If that process is gone, delete ${lockFile}`,
         );
       }
       sleep(wait + Math.random() * wait);

@@ -24,6 +24,13 @@ describe('what commands load', () => {
     expect(loaded.some((m) => m.includes('node_modules/yaml/'))).toBe(true);
   });
 
+  it('`report` draws with vega but loads neither cdk8s nor cdktf', () => {
+    const out = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'report-'));
+    const loaded = loadedBy(['report', '--out', out, '--models-dir', exampleModelsDir()]);
+    expect(loaded.filter((m) => HEAVY.test(m))).toEqual([]);
+    expect(loaded.some((m) => /node_modules\/vega-lite\//.test(m))).toBe(true);
+  });
+
   it('`drift` loads neither cdk8s nor cdktf (nor the HTTP client)', () => {
     const dir = exampleModelsDir();
     require('node:fs').appendFileSync(path.join(dir, 'taxi-fare.yaml'), 'monitoring:\n  features: { numeric: [trip_distance] }\n');

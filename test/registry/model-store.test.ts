@@ -46,7 +46,7 @@ describe('model store', () => {
     withLock(record, () => {
       const r = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '300' } });
       expect(r.code).toBe(1); // a refusal, as the README says
-      expect(r.stderr).toMatch(new RegExp(`taxi-fare\\.yaml is locked by process ${process.pid} .*waited 300 ms`));
+      expect(r.stderr).toMatch(new RegExp(`taxi-fare\\.yaml is locked by process ${process.pid} .*timed out after 300 ms`));
     });
     expect(snapshotDir(dir)).toEqual(before);
   });

@@ -43,7 +43,7 @@ describe('the record lock', () => {
     }));
     const r = cli(['bump', 'x', 'patch', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '400' } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^modelship: .*x\\.yaml is locked by process ${DEAD_PID} on .* since 2026-11-23T00:00:00Z; waited 400 ms`));
+    expect(r.stderr).toMatch(new RegExp(`^modelship: .*x\\.yaml is locked by process ${DEAD_PID} on .* since 2026-11-23T00:00:00Z; timed out after 400 ms`));
     expect(bumpLines(dir)).toEqual([]);
   });
 
