@@ -1,11 +1,13 @@
-import { Command } from 'commander';
+import { Argument, Command } from 'commander';
 import { InputError } from '../core/errors';
 import { bump } from '../core/lifecycle';
 import { isReleaseType, RELEASE_TYPES } from '../core/semver-rules';
 import { DIGEST_PATTERN } from '../core/tree-digest';
+import { commandResult, JSON_FLAG, printResult } from './command-result';
 import { CommonOptions, MODELS_DIR_FLAG, now, storeOf } from './options';
 
 interface BumpFlags extends CommonOptions {
+  json?: boolean;
   preid?: string;
   digest?: string;
 }
@@ -15,9 +17,10 @@ export function registerBump(program: Command): void {
     .command('bump')
     .description('add the next version as a candidate and print it')
     .argument('<name>', 'model name')
-    .argument('<release>', RELEASE_TYPES.join('|'))
+    .addArgument(new Argument('<release>', 'release type').choices(RELEASE_TYPES))
     .option('--preid <id>', 'prerelease identifier, e.g. rc')
     .option('--digest <digest>', 'tree digest of the artifact (sha256:...)')
+    .option(...JSON_FLAG)
     .option(...MODELS_DIR_FLAG)
     .action((name: string, release: string, opts: BumpFlags) => {
       if (!isReleaseType(release)) {
@@ -27,6 +30,6 @@ export function registerBump(program: Command): void {
         throw new InputError(`--digest: "${opts.digest}" must be sha256: followed by 64 lower-case hex digits`);
       }
       const outcome = storeOf(opts).update(name, (r) => bump(r, release, { preid: opts.preid, digest: opts.digest, now: now() }));
-      process.stdout.write(`${outcome.summary}\n`);
+      printResult(opts.json, commandResult('bump', name, outcome.summary, outcome, { release, preid: opts.preid ?? null }));
     });
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { Provenance } from '../core/record';
+import { abbreviateDigests } from './digest-display';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 import { renderTable } from './table';
 
@@ -10,9 +11,9 @@ interface HistoryFlags extends CommonOptions {
 export function registerHistory(program: Command): void {
   program
     .command('history')
-    .description("a model's transitions, oldest first")
+    .description("a model's transitions, oldest first (digests abbreviated to 12 hex digits unless --json)")
     .argument('<name>', 'model name')
-    .option('--json', 'machine-readable output')
+    .option('--json', 'machine-readable output, digests in full')
     .option(...MODELS_DIR_FLAG)
     .action((name: string, opts: HistoryFlags) => {
       const events = storeOf(opts).history(name);
@@ -21,10 +22,11 @@ export function registerHistory(program: Command): void {
         return;
       }
       process.stdout.write(renderTable(
-        ['AT', 'ACTOR', 'ACTION', 'VERSION', 'FROM', 'TO', 'DETAILS'],
+        ['AT (UTC)', 'ACTOR', 'ACTION', 'VERSION', 'FROM', 'TO', 'DETAILS'],
         events.map((e) => [
-          e.at, e.actor, e.action, e.version ?? '-', e.from ?? '-', e.to ?? '-',
-          detailsText(e.details),
+          // Seconds are enough to read; --json keeps the milliseconds and the full digests.
+          e.at.replace(/\.\d+Z$/, 'Z'), e.actor, e.action, e.version ?? '-', e.from ?? '-', e.to ?? '-',
+          abbreviateDigests(detailsText(e.details)),
         ]),
       ));
     });

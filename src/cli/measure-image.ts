@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors';
-import { pinImage } from '../core/lifecycle';
+import { Outcome, pinImage } from '../core/lifecycle';
 import { candidateRepository, pinnedImage } from '../core/model-image';
 import type { ModelStore } from '../registry/model-store';
 import { now } from './options';
@@ -8,8 +8,9 @@ import { registryClient, RegistryOptions } from './registry-options';
 /**
  * `measure --image`: resolves `<candidate repository>:<version>` to its
  * manifest digest and pins the version to it, so what was measured is what runs.
+ * The caller prints the result (a line, or the --json shape).
  */
-export async function measureImage(store: ModelStore, name: string, version: string, opts: RegistryOptions): Promise<void> {
+export async function measureImage(store: ModelStore, name: string, version: string, opts: RegistryOptions): Promise<{ outcome: Outcome; image: string }> {
   const repository = candidateRepository(store.load(name).artifact);
   const { parseRepository } = await import('../oci/image-reference');
   const repo = parseRepository(repository);
@@ -20,9 +21,9 @@ export async function measureImage(store: ModelStore, name: string, version: str
   // serves a manifest by it whose bytes hash to it and that promote can copy.
   await client.manifest(repo, digest);
   const image = pinnedImage(repository, version, digest);
-  store.update(name, (r) => {
+  const outcome = store.update(name, (r) => {
     if (candidateRepository(r.artifact) !== repository) throw new InputError(`${name}: artifact.candidateImage changed while resolving; run measure --image again`);
     return pinImage(r, version, image, now());
   });
-  process.stdout.write(`${name} ${version}: ${image}\n`);
+  return { outcome, image };
 }

@@ -1,14 +1,24 @@
 import * as fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import { InputError } from '../core/errors';
+import { InputError, isModelshipError, renamed } from '../core/errors';
 import { Measurement, recordFigures, requireVersion } from '../core/lifecycle';
 import type { Provenance } from '../core/record';
 import { treeDigest } from '../core/tree-digest';
 import { currentActor } from '../registry/actor';
 import { CommonOptions, MODELS_DIR_FLAG, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
+import { commandResult, JSON_FLAG, printResult } from './command-result';
 import { measureImage } from './measure-image';
 import { progressBar } from './progress-bar';
 import { addRegistryOptions, RegistryOptions } from './registry-options';
+
+/** Errors of a measurement name the model and version they were for. */
+async function about<T>(model: string, version: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw isModelshipError(e) ? renamed(e, `${model} ${version}`) : e;
+  }
+}
 
 interface MeasureFlags extends CommonOptions, RegistryOptions {
   artifact?: string;
@@ -26,6 +36,7 @@ interface MeasureFlags extends CommonOptions, RegistryOptions {
   header: Record<string, string>;
   maxErrorRate: number;
   timeoutMs: number;
+  json?: boolean;
 }
 
 // RFC 9110 token characters for a field name; a value must not break the line.
@@ -54,8 +65,7 @@ async function measurement(opts: MeasureFlags, at: string): Promise<{ m: Measure
   if (opts.artifact) {
     const bar = progressBar(process.stderr);
     // One pass: the size is the sum of the bytes hashed, so size and digest cannot disagree.
-    const r = await treeDigest(opts.artifact, { onProgress: bar.update });
-    bar.done();
+    const r = await treeDigest(opts.artifact, { onProgress: bar.update }).finally(() => bar.done());
     return {
       m: { group: 'size', figures: { sizeBytes: r.sizeBytes, digest: r.digest }, provenance: measured('measure --artifact', { digest: r.digest, files: r.files }) },
       line: `${r.files} files, ${r.sizeBytes} bytes, ${r.digest}`,
@@ -101,10 +111,21 @@ async function measurement(opts: MeasureFlags, at: string): Promise<{ m: Measure
   }
   const { measureLatency } = await import('../measure/endpoint-latency');
   const url = new URL(opts.endpoint as string);
+  let errorsSoFar = 0;
+  const bar = progressBar(process.stderr, {
+    minTotal: 1,
+    amount: (done, total) => `${done}/${total} requests`,
+    rate: (perSecond) => `${perSecond.toFixed(0)} req/s`,
+    extra: () => `${errorsSoFar} errors`,
+  });
   const r = await measureLatency({
     url: opts.endpoint as string, requests: opts.requests, concurrency: opts.concurrency, warmup: opts.warmup,
     bodyFile: opts.body, contentType: opts.contentType, headers: opts.header, maxErrorRate: opts.maxErrorRate, timeoutMs: opts.timeoutMs,
-  });
+    onProgress: (done, errors, total) => {
+      errorsSoFar = errors;
+      bar.update(done, total);
+    },
+  }).finally(() => bar.done());
   const ci = r.p95HighMs !== undefined && r.p95LowMs !== undefined ? ` (95% CI ${r.p95LowMs}-${r.p95HighMs} ms)` : ' (too few requests for a 95% CI)';
   return {
     m: {
@@ -145,6 +166,7 @@ export function registerMeasure(program: Command): void {
     .option('--header <k:v>', 'request header, repeatable', collectHeader, {})
     .option('--max-error-rate <x>', 'share of failed requests (0..1) that refuses the measurement', parseShare, 0.01)
     .option('--timeout-ms <n>', 'total deadline of one request, headers and body', parsePositiveInt, 10000)
+    .option(...JSON_FLAG)
     .option(...MODELS_DIR_FLAG);
   addRegistryOptions(command)
     .action(async (name: string, version: string, opts: MeasureFlags) => {
@@ -156,10 +178,15 @@ export function registerMeasure(program: Command): void {
       const store = storeOf(opts);
       // Before a measurement that may take minutes, not after it.
       requireVersion(store.load(name), version);
-      if (opts.image) return measureImage(store, name, version, opts);
+      if (opts.image) {
+        const { outcome, image } = await about(name, version, () => measureImage(store, name, version, opts));
+        printResult(opts.json, commandResult('measure', name, version, outcome, { kind: 'image', image }, `${name} ${version}: ${image}`));
+        return;
+      }
       const at = now();
-      const { m, line } = await measurement(opts, at);
-      store.update(name, (r) => recordFigures(r, version, m, at));
-      process.stdout.write(`${name} ${version}: ${line}\n`);
+      const { m, line } = await about(name, version, () => measurement(opts, at));
+      const outcome = store.update(name, (r) => recordFigures(r, version, m, at));
+      printResult(opts.json, commandResult('measure', name, version, outcome,
+        { kind: given[0], ...m.figures, provenance: m.provenance }, `${name} ${version}: ${line}`));
     });
 }

@@ -6,7 +6,10 @@ export interface CommonOptions {
   modelsDir: string;
 }
 
-export const MODELS_DIR_FLAG = ['--models-dir <dir>', 'directory of model records', './models'] as const;
+/** The records' directory: the flag, else $MODELSHIP_MODELS_DIR (as the cdk8s and cdktf apps read it), else ./models. */
+export const MODELS_DIR_FLAG = [
+  '--models-dir <dir>', 'directory of model records; $MODELSHIP_MODELS_DIR sets the default', process.env.MODELSHIP_MODELS_DIR || './models',
+] as const;
 
 export function storeOf(opts: CommonOptions): ModelStore {
   return new ModelStore(opts.modelsDir);

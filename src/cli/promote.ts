@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { PolicyError } from '../core/errors';
 import { promotionCopy, withPromotedImage } from '../core/image-promotion';
 import { promote } from '../core/lifecycle';
+import { commandResult, JSON_FLAG, printResult } from './command-result';
 import { CommonOptions, MODELS_DIR_FLAG, now, storeOf } from './options';
 import { addRegistryOptions, registryClient, RegistryOptions } from './registry-options';
 
@@ -12,9 +13,10 @@ export function registerPromote(program: Command): void {
       + 'With artifact.candidateImage, the image is first copied to artifact.image by digest')
     .argument('<name>', 'model name')
     .argument('<version>', 'a validated version')
+    .option(...JSON_FLAG)
     .option(...MODELS_DIR_FLAG);
   addRegistryOptions(command)
-    .action(async (name: string, version: string, opts: CommonOptions & RegistryOptions) => {
+    .action(async (name: string, version: string, opts: CommonOptions & RegistryOptions & { json?: boolean }) => {
       const store = storeOf(opts);
       const record = store.load(name);
       // Refuse an illegal promotion before touching the registry.
@@ -33,6 +35,6 @@ export function registerPromote(program: Command): void {
         }
         return withPromotedImage(o, copy);
       });
-      process.stdout.write(`${outcome.summary}\n`);
+      printResult(opts.json, commandResult('promote', name, version, outcome));
     });
 }

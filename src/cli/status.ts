@@ -1,17 +1,44 @@
 import { Command } from 'commander';
 import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } from '../core/deployment-plan';
+import { isModelshipError } from '../core/errors';
 import { provenanceKind } from '../core/provenance';
 import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
+import { standsOf } from '../core/stands';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
-import { green, red, dim } from './style';
+import { abbreviateDigest } from './digest-display';
+import { dim, green, red, visibleLength } from './style';
 import { renderTable } from './table';
+import { terminalWidth } from './terminal-width';
 
 interface StatusFlags extends CommonOptions {
   json?: boolean;
+  wide?: boolean;
 }
 
 const MIB = 1024 * 1024;
+
+/** One version worth a line in `status`: what runs, and what waits. */
+export interface StatusRow {
+  version: string;
+  /** The deployment plan's role (live, preview, idle, candidate), or next: waiting, not deployed. */
+  role: DeploymentRole | 'next';
+  slot: string | null;
+  stage: string;
+  digest: string | null;
+  sizeMiB: number | null;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  latencyP99Ms: number | null;
+  /** measured by modelship or declared by a person; null when there is no p95. */
+  latencyP95Source: 'measured' | 'declared' | null;
+  /** The p95's 95% confidence interval, when the measurement had enough requests. */
+  latencyP95Ci: [number, number] | null;
+  /** Each figure against its gate: true within, false outside, null not measured. */
+  withinGates: { size: boolean | null; latencyP95: boolean | null };
+  /** When it went live (live rows). */
+  since: string | null;
+}
 
 export interface ModelStatus {
   name: string;
@@ -20,9 +47,11 @@ export interface ModelStatus {
   /** The blue-green preview, or the newest version not yet in production. */
   next: { version: string; stage: string; role: 'preview' | 'candidate' } | null;
   activeSlot: string | null;
-  size: { mib: number | null; maxMiB: number };
-  latencyP95: { ms: number | null; maxMs: number; source: 'measured' | 'declared' | null; ci95: [number, number] | null };
+  /** Figures of `next` if there is one, else of the production version; `version` says whose. */
+  size: { version: string | null; mib: number | null; maxMiB: number };
+  latencyP95: { version: string | null; ms: number | null; maxMs: number; source: 'measured' | 'declared' | null; ci95: [number, number] | null };
   versions: { version: string; stage: string }[];
+  rows: StatusRow[];
   /** What synth deploys, from the same plan both renderers use. */
   deployments: { role: DeploymentRole; version: string; slot?: string }[];
 }
@@ -37,6 +66,27 @@ function nextVersionOf(r: ModelRecord, plan: DeploymentPlan): ModelStatus['next'
   return pending ? { version: pending.version, stage: pending.stage, role: 'candidate' } : null;
 }
 
+function rowOf(r: ModelRecord, v: VersionEntry, role: StatusRow['role'], slot: string | null, since: string | null): StatusRow {
+  const sizeMiB = v.sizeBytes !== undefined ? v.sizeBytes / MIB : null;
+  const p95 = v.latencyP95Ms ?? null;
+  return {
+    version: v.version, role, slot, stage: v.stage, digest: v.digest ?? null, sizeMiB,
+    latencyP50Ms: v.latencyP50Ms ?? null, latencyP95Ms: p95, latencyP99Ms: v.latencyP99Ms ?? null,
+    latencyP95Source: p95 === null ? null : provenanceKind(v.provenance?.latency),
+    latencyP95Ci: v.latencyP95LowMs !== undefined && v.latencyP95HighMs !== undefined ? [v.latencyP95LowMs, v.latencyP95HighMs] : null,
+    withinGates: { size: sizeMiB === null ? null : sizeMiB <= r.gates.maxSizeMiB, latencyP95: p95 === null ? null : p95 <= r.gates.maxLatencyP95Ms },
+    since,
+  };
+}
+
+/** The deployed versions (live, preview, candidate) and, when not among them, the next one waiting. */
+function rowsOf(r: ModelRecord, next: ModelStatus['next']): StatusRow[] {
+  const entry = (version: string) => r.versions.find((v) => v.version === version) as VersionEntry;
+  const rows = standsOf(r).map((s) => rowOf(r, entry(s.version), s.role, s.slot, s.since ?? null));
+  if (next && !rows.some((x) => x.version === next.version)) rows.push(rowOf(r, entry(next.version), 'next', null, null));
+  return rows;
+}
+
 export function statusOf(r: ModelRecord): ModelStatus {
   const live = productionVersion(r);
   const plan = planDeployments(r);
@@ -49,50 +99,105 @@ export function statusOf(r: ModelRecord): ModelStatus {
     production: live?.version ?? null,
     next,
     activeSlot: r.slots?.active ?? null,
-    size: { mib: shown?.sizeBytes !== undefined ? shown.sizeBytes / MIB : null, maxMiB: r.gates.maxSizeMiB },
+    size: { version: shown?.version ?? null, mib: shown?.sizeBytes !== undefined ? shown.sizeBytes / MIB : null, maxMiB: r.gates.maxSizeMiB },
     latencyP95: {
+      version: shown?.version ?? null,
       ms: shown?.latencyP95Ms ?? null,
       maxMs: r.gates.maxLatencyP95Ms,
       source: shown?.latencyP95Ms !== undefined ? provenanceKind(shown.provenance?.latency) : null,
       ci95: shown?.latencyP95LowMs !== undefined && shown.latencyP95HighMs !== undefined ? [shown.latencyP95LowMs, shown.latencyP95HighMs] : null,
     },
     versions: r.versions.map((v) => ({ version: v.version, stage: v.stage })),
+    rows: rowsOf(r, next),
     deployments: plannedDeployments(plan).map((p) => ({ role: p.role, version: p.version.version, ...(p.slot ? { slot: p.slot } : {}) })),
   };
 }
 
-function against(actual: number | null, limit: number, unit: string): string {
-  if (actual === null) return dim(`- / ${limit} ${unit}`);
-  const text = `${actual.toFixed(1)} / ${limit} ${unit}`;
-  return actual <= limit ? green(text) : red(text);
+const num = (n: number) => (n >= 100 || Number.isInteger(n) ? n.toFixed(0) : n.toFixed(1));
+
+/** `figure/gate` and a verdict symbol, coloured too on a terminal: ✔ within, ✘ outside. */
+function against(actual: number | null, limit: number, within: boolean | null): string {
+  if (actual === null || within === null) return dim(`-/${num(limit)}`);
+  const text = `${num(actual)}/${num(limit)} ${within ? '✔' : '✘'}`;
+  return within ? green(text) : red(text);
+}
+
+const opt = (n: number | null) => (n === null ? dim('-') : num(n));
+const roleOf = (row: StatusRow) => (row.slot ? `${row.role} (${row.slot})` : row.role);
+
+const DECLARED_MARK = ' *';
+const DECLARED_NOTE = '* declared: typed or imported, not measured by modelship\n';
+
+const NARROW = ['MODEL', 'VERSION', 'ROLE', 'SIZE MiB', 'P95 ms'];
+const WIDE = ['MODEL', 'STRATEGY', 'VERSION', 'ROLE', 'STAGE', 'DIGEST', 'SIZE MiB', 'P50 ms', 'P95 ms', 'P95 95% CI', 'P99 ms', 'LIVE SINCE'];
+
+function cellsOf(s: ModelStatus, row: StatusRow, wide: boolean, first = true): string[] {
+  const size = against(row.sizeMiB, s.size.maxMiB, row.withinGates.size);
+  // A typed figure says so (a footnote explains the mark): it is weighed differently from a measured one.
+  const p95 = against(row.latencyP95Ms, s.latencyP95.maxMs, row.withinGates.latencyP95) + (row.latencyP95Source === 'declared' ? DECLARED_MARK : '');
+  const ci = row.latencyP95Ci ? `${num(row.latencyP95Ci[0])}-${num(row.latencyP95Ci[1])}` : dim('-');
+  return wide
+    ? [first ? s.strategy : '', row.version, roleOf(row), row.stage, row.digest ? abbreviateDigest(row.digest) : dim('-'), size, opt(row.latencyP50Ms), p95, ci, opt(row.latencyP99Ms), row.since ?? dim('-')]
+    : [row.version, roleOf(row), size, p95];
+}
+
+/**
+ * One line per version that runs or waits, the model named on its first line.
+ * When even that is wider than the terminal (long model names), each model
+ * gets a heading line and its versions are indented under it.
+ */
+export function renderStatus(statuses: readonly ModelStatus[], opts: { wide: boolean; width: number }): string {
+  const declared = statuses.some((s) => s.rows.some((r) => r.latencyP95Source === 'declared'));
+  return layout(statuses, opts) + (declared ? DECLARED_NOTE : '');
+}
+
+function layout(statuses: readonly ModelStatus[], opts: { wide: boolean; width: number }): string {
+  const header = opts.wide ? WIDE : NARROW;
+  // A model with nothing deployed or waiting still gets its line, dashes for the rest.
+  const nothing = (s: ModelStatus) => [s.name, ...(opts.wide ? [s.strategy] : []), ...header.slice(opts.wide ? 2 : 1).map(() => dim('-'))];
+  const rows = statuses.flatMap((s) => (s.rows.length
+    ? s.rows.map((row, i) => [i === 0 ? s.name : '', ...cellsOf(s, row, opts.wide, i === 0)])
+    : [nothing(s)]));
+  const table = renderTable(header, rows);
+  if (opts.wide || Math.max(...table.split('\n').map(visibleLength)) <= opts.width) return table;
+  const stacked = renderTable(header.slice(1), statuses.flatMap((s) => s.rows.map((row) => cellsOf(s, row, false))));
+  const [head, ...lines] = stacked.trimEnd().split('\n');
+  let at = 0;
+  const out = [`  ${head}`];
+  for (const s of statuses) {
+    out.push(`${s.name} (${s.strategy})`);
+    for (let i = 0; i < s.rows.length; i++) out.push(`  ${lines[at++]}`);
+  }
+  return out.join('\n') + '\n';
 }
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('where every model (or one) stands: production, preview or candidate, slots, figures against gates')
+    .description('where every model (or one) stands: each deployed or waiting version with its figures against the gates')
     .argument('[name]', 'one model')
     .option('--json', 'machine-readable output')
+    .option('--wide', 'every column (stage, digest, p50/p99, since), whatever the terminal width')
     .option(...MODELS_DIR_FLAG)
     .action((name: string | undefined, opts: StatusFlags) => {
       const store = storeOf(opts);
-      const records = name ? [store.load(name)] : store.loadAll();
-      const rows = records.map(statusOf);
-      if (opts.json) {
-        process.stdout.write(JSON.stringify(name ? rows[0] : rows, null, 2) + '\n');
-        return;
+      const records: ModelRecord[] = [];
+      const broken: Error[] = [];
+      // One broken record must not hide the others: show them, then name it and exit 2.
+      for (const n of name ? [name] : store.names()) {
+        try {
+          records.push(store.load(n));
+        } catch (e) {
+          if (!isModelshipError(e) || name) throw e;
+          broken.push(e);
+        }
       }
-      process.stdout.write(renderTable(
-        ['MODEL', 'STRATEGY', 'PRODUCTION', 'NEXT', 'ACTIVE', 'SIZE (MiB)', 'P95'],
-        rows.map((s) => [
-          s.name,
-          s.strategy,
-          s.production ?? dim('-'),
-          s.next ? `${s.next.version} (${s.next.role === 'preview' ? 'preview' : s.next.stage})` : dim('-'),
-          s.activeSlot ?? dim('-'),
-          against(s.size.mib, s.size.maxMiB, 'MiB'),
-          against(s.latencyP95.ms, s.latencyP95.maxMs, 'ms') + (s.latencyP95.source === 'declared' ? ' (declared)' : ''),
-        ]),
-      ));
+      const statuses = records.map(statusOf);
+      if (opts.json) process.stdout.write(JSON.stringify(name ? statuses[0] : statuses, null, 2) + '\n');
+      else process.stdout.write(renderStatus(statuses, { wide: Boolean(opts.wide), width: terminalWidth(process.stdout) }));
+      if (broken.length) {
+        for (const e of broken.slice(0, -1)) process.stderr.write(`modelship: ${e.message}\n`);
+        throw broken[broken.length - 1];
+      }
     });
 }

@@ -4,6 +4,8 @@ import { Command, Option } from 'commander';
 import { planDeployments } from '../core/deployment-plan';
 import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
+import { writeFilesAtomic } from '../registry/atomic-write';
+import { fileProblem } from '../registry/file-errors';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 
 const TARGETS = ['kubernetes', 'nomad', 'all'] as const;
@@ -64,23 +66,24 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
   }
   const selected = new Set(records.map((r) => r.name));
   const removed: string[] = [];
-  for (const target of targets) {
-    const dir = path.join(opts.out, target);
-    fs.mkdirSync(dir, { recursive: true });
-    for (const name of fs.readdirSync(dir)) {
-      const file = path.join(dir, name);
-      const stem = OWNED[target].exec(name)?.[1];
-      if (stem === undefined || files.has(file)) continue;
-      // `<name>-candidate.*` belongs to model `<name>`.
-      if (names.length && !selected.has(stem) && !selected.has(stem.replace(/-candidate$/, ''))) continue;
-      fs.rmSync(file);
-      removed.push(file);
+  try {
+    for (const target of targets) {
+      const dir = path.join(opts.out, target);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const name of fs.readdirSync(dir)) {
+        const file = path.join(dir, name);
+        const stem = OWNED[target].exec(name)?.[1];
+        if (stem === undefined || files.has(file)) continue;
+        // `<name>-candidate.*` belongs to model `<name>`.
+        if (names.length && !selected.has(stem) && !selected.has(stem.replace(/-candidate$/, ''))) continue;
+        removed.push(file);
+      }
     }
-  }
-  for (const [file, text] of files) {
-    const tmp = `${file}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, text);
-    fs.renameSync(tmp, file);
+    // Every new file is written in full before any old one is replaced or removed.
+    writeFilesAtomic(files);
+    for (const file of removed) fs.rmSync(file);
+  } catch (e) {
+    throw fileProblem(e, (e as NodeJS.ErrnoException).path?.replace(/\/\.([^/]+)\.tmp-[^/]+$/, '/$1'), '--out');
   }
   return { files, removed: removed.sort(), notes };
 }

@@ -2,9 +2,11 @@ import { Command } from 'commander';
 import { InputError } from '../core/errors';
 import { recordFigures, validate } from '../core/lifecycle';
 import { currentActor } from '../registry/actor';
+import { commandResult, JSON_FLAG, printResult, updateKeepingRefusal } from './command-result';
 import { CommonOptions, MODELS_DIR_FLAG, now, parseNonNegativeNumber, storeOf } from './options';
 
 interface ValidateFlags extends CommonOptions {
+  json?: boolean;
   declaredLatencyP95Ms?: number;
   sizeBytes?: string;
   latencyP95Ms?: string;
@@ -20,6 +22,7 @@ export function registerValidate(program: Command): void {
     // Gone, and saying so: a typed size once replaced a measured one.
     .option('--size-bytes <n>', 'removed: size comes only from measure --artifact')
     .option('--latency-p95-ms <x>', 'removed: use measure --endpoint, or --declared-latency-p95-ms')
+    .option(...JSON_FLAG)
     .option(...MODELS_DIR_FLAG)
     .action((name: string, version: string, opts: ValidateFlags) => {
       if (opts.sizeBytes !== undefined) {
@@ -32,7 +35,7 @@ export function registerValidate(program: Command): void {
       const at = now();
       const p95 = opts.declaredLatencyP95Ms;
       // One update: a validation that refuses leaves no declared figure behind either.
-      const outcome = store.update(name, (r) => {
+      const { outcome, refusal } = updateKeepingRefusal(store, name, (r) => {
         if (p95 === undefined) return validate(r, version, { now: at });
         const declared = recordFigures(r, version, {
           group: 'latency', figures: { latencyP95Ms: p95 },
@@ -41,6 +44,8 @@ export function registerValidate(program: Command): void {
         const validated = validate(declared.record, version, { now: at });
         return { ...validated, events: [...declared.events, ...validated.events] };
       });
-      process.stdout.write(`${outcome.summary}\n`);
+      // A rejection is recorded, so it is reported like a success, then refused (exit 1, the reason on stderr).
+      if (!refusal || opts.json) printResult(opts.json, commandResult('validate', name, version, outcome, { gates: outcome.verdict.results }));
+      if (refusal) throw refusal;
     });
 }

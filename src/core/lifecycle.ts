@@ -1,4 +1,4 @@
-import { InputError, PolicyError } from './errors';
+import { InputError, PolicyError, withModel } from './errors';
 import { evaluateGates, GateResult, GateVerdict, verdictOf } from './gates';
 import { beatProduction } from './champion';
 import { splitPinned } from './model-image';
@@ -77,7 +77,7 @@ class Draft {
 
   move(version: string, to: Stage, cause: TransitionCause, action: string, details: Record<string, unknown> = {}): void {
     const v = this.get(version);
-    assertTransition(version, v.stage, to, cause);
+    assertTransition(version, v.stage, to, cause, this.base.name);
     const from = v.stage;
     v.stage = to;
     if (to === 'production') v.promotedAt = this.now;
@@ -111,7 +111,7 @@ export interface BumpOptions {
 
 /** Adds the next version as a candidate. */
 export function bump(record: ModelRecord, release: ReleaseType, opts: BumpOptions): Outcome {
-  const version = nextVersion(record.versions.map((v) => v.version), release, opts.preid);
+  const version = withModel(record.name, () => nextVersion(record.versions.map((v) => v.version), release, opts.preid));
   const draft = new Draft(record, opts.now);
   draft.add({ version, stage: 'candidate', createdAt: opts.now, ...(opts.digest ? { digest: opts.digest } : {}) });
   draft.events.push({ action: 'bump', version, from: null, to: 'candidate', details: { release, ...(opts.preid ? { preid: opts.preid } : {}) } });
@@ -214,7 +214,7 @@ function verdictLines(results: readonly GateResult[]): string {
 export function validate(record: ModelRecord, version: string, opts: ValidateOptions): Outcome & { verdict: GateVerdict } {
   const entry = requireVersion(record, version);
   if (entry.stage !== 'candidate' && entry.stage !== 'validated') {
-    assertTransition(version, entry.stage, 'validated', 'validate');
+    assertTransition(version, entry.stage, 'validated', 'validate', record.name);
   }
   const live = productionVersion(record);
   const champion = live && live.version !== version ? live : undefined;
@@ -273,7 +273,7 @@ function hasDeclared(v: VersionEntry): boolean {
  */
 export function promote(record: ModelRecord, version: string, now: string): Outcome {
   const entry = requireVersion(record, version);
-  assertTransition(version, entry.stage, 'production', 'promote');
+  assertTransition(version, entry.stage, 'production', 'promote', record.name);
   requireGatesStillPass(record, entry);
   const draft = new Draft(record, now);
   const live = productionVersion(record);
@@ -313,7 +313,7 @@ export function switchSlots(record: ModelRecord, now: string): Outcome {
   if (entry.stage === 'retired') {
     throw new PolicyError(`${record.name}: slot ${idle} holds ${preview}, which is retired; going back to it is \`modelship rollback ${record.name}\``);
   }
-  assertTransition(preview, entry.stage, 'production', 'switch');
+  assertTransition(preview, entry.stage, 'production', 'switch', record.name);
   requireGatesStillPass(record, entry);
   const draft = new Draft(record, now);
   const live = productionVersion(record);

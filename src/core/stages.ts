@@ -27,12 +27,12 @@ export function isAllowedTransition(from: Stage, to: Stage, cause: TransitionCau
   return ALLOWED[cause].some(([f, t]) => f === from && t === to);
 }
 
-/** Throws a policy refusal (exit 1) that names the version and both stages. */
-export function assertTransition(version: string, from: Stage, to: Stage, cause: TransitionCause): void {
+/** Throws a policy refusal (exit 1) that names the model, the version and both stages. */
+export function assertTransition(version: string, from: Stage, to: Stage, cause: TransitionCause, model?: string): void {
   if (isAllowedTransition(from, to, cause)) return;
   const hint = HINTS[from];
   throw new PolicyError(
-    `${version} is ${from}: ${cause} cannot move it to ${to}${hint ? ` (${hint})` : ''}`,
+    `${model ? `${model} ` : ''}${version} is ${from}: ${cause} cannot move it to ${to}${hint ? ` (${hint})` : ''}`,
   );
 }
 

@@ -26,9 +26,10 @@ export interface TreeDigestOptions {
 
 /**
  * Lists the regular files under `root` the way `find . -type f | LC_ALL=C sort`
- * does. Symlinks are not files to `find -type f`, so they do not count, but one
- * that points out of the tree is refused: copying the tree would carry it into
- * the pod pointing at who-knows-what. Special files are refused outright.
+ * does, and refuses what the init script refuses (src/core/init-script.ts):
+ * any symlink (the digest covers bytes, not where a link points, so a link
+ * retargeted after measuring would still verify) and any special file. Empty
+ * directories are not in the digest; the script leaves them out of the copy.
  */
 export async function listTree(root: string): Promise<TreeFile[]> {
   const rootReal = await fs.realpath(root).catch(() => {
@@ -39,13 +40,19 @@ export async function listTree(root: string): Promise<TreeFile[]> {
   const files: TreeFile[] = [];
 
   async function walk(dir: string, rel: string): Promise<void> {
-    const entries = await fs.readdir(dir, { withFileTypes: true });
+    const entries = await fs.readdir(dir, { withFileTypes: true, encoding: 'buffer' });
     for (const e of entries) {
-      const abs = path.join(dir, e.name);
-      const relPath = `${rel}/${e.name}`;
-      if (/[\n\\]/.test(e.name)) {
+      const raw = e.name as unknown as Buffer;
+      const name = raw.toString('utf8');
+      const relPath = `${rel}/${name}`;
+      // A name that is not UTF-8 cannot be named back to the file system from a JS string.
+      if (!Buffer.from(name, 'utf8').equals(raw)) {
+        throw new InputError(`--artifact: ${rel}/${raw.toString('latin1')}: file name is not valid UTF-8; rename it`);
+      }
+      if (/[\n\\]/.test(name)) {
         throw new InputError(`--artifact: ${relPath}: file names with a newline or backslash are not supported (sha256sum escapes them)`);
       }
+      const abs = path.join(dir, name);
       if (e.isDirectory()) {
         await walk(abs, relPath);
       } else if (e.isFile()) {
@@ -55,12 +62,9 @@ export async function listTree(root: string): Promise<TreeFile[]> {
         const s = await fs.stat(abs);
         files.push({ relPath, absPath: abs, size: s.size });
       } else if (e.isSymbolicLink()) {
-        const target = await fs.realpath(abs).catch(() => undefined);
-        if (target === undefined || (target !== rootReal && !target.startsWith(rootReal + path.sep))) {
-          throw new InputError(`--artifact: ${relPath} is a symlink that leaves the artifact tree (${await fs.readlink(abs)})`);
-        }
+        throw new InputError(`--artifact: ${relPath} is a symlink (to ${await fs.readlink(abs)}); an artifact holds only regular files and directories: copy the target in its place`);
       } else {
-        throw new InputError(`--artifact: ${relPath} is a special file (device, FIFO or socket); an artifact holds only files and directories`);
+        throw new InputError(`--artifact: ${relPath} is a special file (device, FIFO or socket); an artifact holds only regular files and directories`);
       }
     }
   }

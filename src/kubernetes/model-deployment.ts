@@ -3,10 +3,11 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { PolicyError } from '../core/errors';
 import { evaluateGates } from '../core/gates';
-import { INIT_SCRIPT } from '../core/init-script';
+import { hashJobsFor, INIT_SCRIPT } from '../core/init-script';
 import { initImage } from '../core/model-image';
 import { provenanceKind } from '../core/provenance';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
+import { kubeletLiteral } from './kubelet-literal';
 import { MODEL_UID } from '../core/runtime-user';
 import type { AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
 import { gpuResourceName } from './gpu-resource';
@@ -129,9 +130,6 @@ export interface ModelDeploymentProps {
   readonly deploymentLabels?: Readonly<Record<string, string>>;
 }
 
-/** Kubelet expands `$(VAR)` in command and args; `$$` is its escape for a literal `$`. */
-const literalForKubelet = (s: string): string => s.replace(/\$/g, '$$$$');
-
 
 /**
  * One Deployment serving one model version: an init container from the model
@@ -251,14 +249,17 @@ export class ModelDeployment extends Construct {
         image: initImage(props.artifact, v),
         // Version tags are immutable: a node that has the image need not pull it again.
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-        command: ['sh', '-c', INIT_SCRIPT],
-        envVariables: {
-          MODELSHIP_SRC: kplus.EnvValue.fromValue(artifactPath),
-          MODELSHIP_DEST: kplus.EnvValue.fromValue(`${STAGING_MOUNT}/${MODEL_SUBDIR}`),
-          MODELSHIP_VERSION: kplus.EnvValue.fromValue(v.version),
-          MODELSHIP_DIGEST: kplus.EnvValue.fromValue(digest),
-        },
-        volumeMounts: [{ volume: modelVolume, path: STAGING_MOUNT }],
+        command: ['sh', '-c', INIT_SCRIPT].map(kubeletLiteral),
+        envVariables: literalEnv({
+          MODELSHIP_SRC: artifactPath,
+          MODELSHIP_DEST: `${STAGING_MOUNT}/${MODEL_SUBDIR}`,
+          MODELSHIP_VERSION: v.version,
+          MODELSHIP_DIGEST: digest,
+          MODELSHIP_HASH_JOBS: hashJobsFor(initCpu),
+          // The root file system is read-only; the hashing's lists go to the pod's own /tmp.
+          TMPDIR: '/tmp',
+        }),
+        volumeMounts: [{ volume: modelVolume, path: STAGING_MOUNT }, { volume: tmpVolume, path: '/tmp' }],
         securityContext: hardened,
         resources: {
           cpu: { request: kplus.Cpu.millis(initCpu), limit: kplus.Cpu.millis(initCpu) },
@@ -269,15 +270,15 @@ export class ModelDeployment extends Construct {
         name: 'server',
         image: serving.image,
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-        ...(serving.command ? { command: serving.command.map(literalForKubelet) } : {}),
-        ...(serving.args ? { args: serving.args.map(literalForKubelet) } : {}),
+        ...(serving.command ? { command: serving.command.map(kubeletLiteral) } : {}),
+        ...(serving.args ? { args: serving.args.map(kubeletLiteral) } : {}),
         ports: [{ number: port, name: 'http' }],
-        envVariables: {
-          ...Object.fromEntries(Object.entries(serving.env ?? {}).map(([k, val]) => [k, kplus.EnvValue.fromValue(val)])),
-          MODEL_DIR: kplus.EnvValue.fromValue(modelDir),
-          MODEL_VERSION: kplus.EnvValue.fromValue(v.version),
-          MODEL_DIGEST: kplus.EnvValue.fromValue(digest),
-        },
+        envVariables: literalEnv({
+          ...serving.env,
+          MODEL_DIR: modelDir,
+          MODEL_VERSION: v.version,
+          MODEL_DIGEST: digest,
+        }),
         volumeMounts: [
           { volume: modelVolume, path: mountPath, readOnly: true },
           { volume: tmpVolume, path: '/tmp' },
@@ -324,6 +325,11 @@ export class ModelDeployment extends Construct {
     // Checked again at synth time: a record edited after construction must not slip through.
     this.node.addValidation({ validate: () => gateProblems(props, servesAs) });
   }
+}
+
+/** Every value as the process must see it, whatever `$` it holds. */
+function literalEnv(env: Readonly<Record<string, string>>): Record<string, kplus.EnvValue> {
+  return Object.fromEntries(Object.entries(env).map(([k, val]) => [k, kplus.EnvValue.fromValue(kubeletLiteral(val))]));
 }
 
 function probe(path: string, port: number, timing: ProbeTiming): kplus.Probe {

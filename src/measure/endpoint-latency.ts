@@ -22,6 +22,8 @@ export interface LatencyOptions {
   readonly maxErrorRate: number;
   /** Total deadline of one request: connecting, headers and the whole body. */
   readonly timeoutMs: number;
+  /** Called after each counted request, for a progress display. */
+  readonly onProgress?: (done: number, errors: number, total: number) => void;
 }
 
 export interface LatencyResult {
@@ -89,11 +91,12 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
     } catch (e) {
       const code = errorCode(e);
       if (code && CONNECT_ERRORS.has(code)) {
-        throw new InputError(`--endpoint: cannot reach ${o.url} (${code})`);
+        const why = code === 'UND_ERR_CONNECT_TIMEOUT' ? `connecting timed out after ${o.timeoutMs} ms` : code;
+        throw new InputError(`--endpoint: cannot reach ${o.url} (${why})`);
       }
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      if (signal.aborted) return { ok: false, ms, error: `no complete response within ${o.timeoutMs} ms` };
-      return { ok: false, ms, error: code ?? (e as Error).message };
+      const timedOut = signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+      return { ok: false, ms, error: timedOut ? `timed out after ${o.timeoutMs} ms` : code ?? (e as Error).message };
     }
   }
 
@@ -119,6 +122,7 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
         errors++;
         firstError ??= r.error;
       }
+      o.onProgress?.(latencies.length + errors, errors, o.requests);
     });
     const rate = errors / o.requests;
     if (rate > o.maxErrorRate || latencies.length === 0) {

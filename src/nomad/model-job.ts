@@ -1,5 +1,5 @@
 import { PolicyError } from '../core/errors';
-import { INIT_SCRIPT } from '../core/init-script';
+import { hashJobsFor, INIT_SCRIPT } from '../core/init-script';
 import { initImage } from '../core/model-image';
 import { provenanceKind } from '../core/provenance';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
@@ -92,6 +92,9 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
       MODELSHIP_DEST: modelDir,
       MODELSHIP_VERSION: v.version,
       MODELSHIP_DIGEST: digest,
+      MODELSHIP_HASH_JOBS: hashJobsFor(cpuMillis(r.serving.resources.cpu)),
+      // The root file system is read-only; /local is the task's own writable directory.
+      TMPDIR: '/local',
       // A host volume is shared by allocations: only clear temp dirs old enough to be abandoned.
       ...(hostVolume ? { MODELSHIP_STALE_MINUTES: '60' } : {}),
     },

@@ -1,21 +1,75 @@
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+
+const TEMP_INFIX = '.tmp-';
+
+/** The temp file `writeFileAtomic` writes beside `file`; its name starts with `tempPrefix(file)`. */
+export function tempPrefix(file: string): string {
+  return `.${path.basename(file)}${TEMP_INFIX}`;
+}
 
 /**
  * Replaces `file` with `content` so that a reader, or a crash at any instant,
  * sees either the old bytes or the new ones: write a temp file beside it,
  * fsync, rename over, fsync the directory so the rename itself is durable.
+ * Any failure (a full disk included) removes the temp file and leaves `file` as it was.
  */
-export function writeFileAtomic(file: string, content: string): void {
-  const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${Date.now().toString(36)}`);
-  writeDurably(tmp, 'wx', content);
+export function writeFileAtomic(file: string, content: string | Buffer): void {
+  writeFilesAtomic(new Map([[file, content]]));
+}
+
+/**
+ * Writes every file to its temp file first and renames only when all are
+ * written: a full disk halfway through leaves every file as it was and no
+ * temp file behind. Each rename is atomic; the set is not (a crash between
+ * renames leaves some files new, all of them whole).
+ */
+export function writeFilesAtomic(files: ReadonlyMap<string, string | Buffer>): void {
+  const temps = new Map<string, string>();
   try {
-    fs.renameSync(tmp, file);
+    for (const [file, content] of files) {
+      const tmp = path.join(path.dirname(file), `${tempPrefix(file)}${process.pid}-${randomBytes(6).toString('hex')}`);
+      const fd = fs.openSync(tmp, 'wx', 0o644);
+      temps.set(file, tmp);
+      try {
+        writeAll(fd, content);
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    for (const [file, tmp] of temps) {
+      fs.renameSync(tmp, file);
+      temps.delete(file);
+    }
   } catch (e) {
-    fs.rmSync(tmp, { force: true });
+    for (const tmp of temps.values()) fs.rmSync(tmp, { force: true });
     throw e;
   }
+  for (const dir of new Set([...files.keys()].map((f) => path.dirname(f)))) syncDirectory(dir);
+}
+
+/**
+ * write(2) may write fewer bytes than asked (a nearly full disk does exactly
+ * that, then fails the next call with ENOSPC): loop until every byte is
+ * written, and treat a write of nothing as the error it is.
+ */
+export function writeAll(fd: number, content: string | Buffer, position?: number): void {
+  const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+  let done = 0;
+  while (done < buf.length) {
+    const n = fs.writeSync(fd, buf, done, buf.length - done, position === undefined ? null : position + done);
+    if (n <= 0) {
+      const e: NodeJS.ErrnoException = new Error(`ENOSPC: no space left on device, write (${done} of ${buf.length} bytes written)`);
+      e.code = 'ENOSPC';
+      throw e;
+    }
+    done += n;
+  }
+}
+
+export function syncDirectory(dir: string): void {
   const dfd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(dfd);
@@ -25,35 +79,14 @@ export function writeFileAtomic(file: string, content: string): void {
 }
 
 /**
- * Writes with one write(2) and fdatasync: the bytes and the size are durable
- * when this returns (timestamps need not be, so fdatasync rather than fsync).
+ * Removes every temp file of `file`. Only call it holding the record's lock:
+ * then no one else is writing `file`, so any temp file is an orphan of a killed
+ * process, whatever its pid (which may belong to another PID namespace).
  */
-export function writeDurably(file: string, flags: 'wx' | 'a', content: string): void {
-  const fd = fs.openSync(file, flags, 0o644);
-  try {
-    fs.writeSync(fd, content);
-    fs.fdatasyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Temp files left by a process killed between write and rename; their pid is in the name. */
-export function removeOrphanTempFiles(file: string): void {
+export function removeTempFiles(file: string): void {
   const dir = path.dirname(file);
-  const prefix = `.${path.basename(file)}.tmp-`;
+  const prefix = tempPrefix(file);
   for (const name of fs.readdirSync(dir)) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (Number.isInteger(pid) && !processAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
-  }
-}
-
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
   }
 }

@@ -1,15 +1,72 @@
 import * as fs from 'node:fs';
 import type { HistoryEvent } from '../core/history-event';
 import { InputError } from '../core/errors';
-import { writeDurably } from './atomic-write';
+import { writeAll } from './atomic-write';
+import { fileProblem } from './file-errors';
+
+/** What an append wrote, so a failed command can take it back. */
+export interface HistoryAppend {
+  /** Size of the history before the append. */
+  readonly offset: number;
+  /** The bytes appended at `offset`. */
+  readonly text: string;
+}
+
+/** Refuses a history path that is not a regular file before anything is written. */
+export function checkHistoryPath(file: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw fileProblem(e, file, 'history');
+  }
+  if (!st.isFile()) throw new InputError(`${file}: history: must be a regular file, not ${st.isDirectory() ? 'a directory' : 'a special file'}`);
+}
 
 /**
- * Appends events as JSON lines with one write(2) on an O_APPEND descriptor,
- * then fdatasync: lines from concurrent writers never interleave and survive a crash.
+ * Appends events as JSON lines and fdatasyncs. Only the record's lock holder
+ * appends, so the size read first is where the lines land. A last line left
+ * without its newline (a crash, a hand edit) gets one first, so it cannot
+ * swallow the next event. A failed write (a full disk) truncates back to
+ * the old size: the history never keeps half an event.
  */
-export function appendHistory(file: string, events: readonly HistoryEvent[]): void {
-  if (events.length === 0) return;
-  writeDurably(file, 'a', events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+export function appendHistory(file: string, events: readonly HistoryEvent[]): HistoryAppend | undefined {
+  if (events.length === 0) return undefined;
+  checkHistoryPath(file);
+  const fd = fs.openSync(file, 'a+', 0o644);
+  try {
+    const offset = fs.fstatSync(fd).size;
+    let text = events.map((e) => JSON.stringify(e)).join('\n') + '\n';
+    if (offset > 0) {
+      const last = Buffer.alloc(1);
+      fs.readSync(fd, last, 0, 1, offset - 1);
+      if (last[0] !== 0x0a) text = `\n${text}`;
+    }
+    try {
+      writeAll(fd, text);
+      fs.fdatasyncSync(fd);
+    } catch (e) {
+      fs.ftruncateSync(fd, offset);
+      throw e;
+    }
+    return { offset, text };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Cuts the history back to `offset`, undoing an append whose command did not complete. */
+export function truncateHistory(file: string, offset: number): void {
+  const fd = fs.openSync(file, 'r+');
+  try {
+    if (fs.fstatSync(fd).size > offset) {
+      fs.ftruncateSync(fd, offset);
+      fs.fdatasyncSync(fd);
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 export function readHistory(file: string): HistoryEvent[] {
@@ -18,13 +75,21 @@ export function readHistory(file: string): HistoryEvent[] {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
+    throw fileProblem(e, file, 'history');
   }
-  return text.split('\n').filter((l) => l.trim()).map((line, i) => {
+  const events: HistoryEvent[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (!line.trim()) return;
+    let event: unknown;
     try {
-      return JSON.parse(line) as HistoryEvent;
+      event = JSON.parse(line);
     } catch {
-      throw new InputError(`${file}: line ${i + 1}: not a JSON object`);
+      event = undefined;
     }
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      throw new InputError(`${file}: line ${i + 1}: not a JSON object (a line cut off by a crash or an edit; remove it to read the history)`);
+    }
+    events.push(event as HistoryEvent);
   });
+  return events;
 }

@@ -6,10 +6,12 @@ import type { Outcome } from '../core/lifecycle';
 import { modelNameProblem } from '../core/names';
 import type { ModelRecord } from '../core/record';
 import { currentActor } from './actor';
-import { removeOrphanTempFiles, writeFileAtomic } from './atomic-write';
+import { removeTempFiles } from './atomic-write';
+import { fileProblem } from './file-errors';
 import { appendHistory, readHistory } from './history-log';
 import { applyManagedFields, parseRecordText, RecordDocument } from './record-document';
-import { withLock } from './record-lock';
+import { removeLockDebris, withLock } from './record-lock';
+import { commitChange, hasIntent, intentFile, recoverIntent } from './write-intent';
 
 const RECORD_SUFFIX = '.yaml';
 
@@ -36,7 +38,7 @@ export class ModelStore {
       entries = fs.readdirSync(this.dir);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`--models-dir: ${this.dir} does not exist`);
-      throw e;
+      throw fileProblem(e, this.dir, '--models-dir');
     }
     return entries
       .filter((f) => f.endsWith(RECORD_SUFFIX) && !f.startsWith('.'))
@@ -60,12 +62,32 @@ export class ModelStore {
         const known = fs.existsSync(this.dir) ? this.names() : [];
         throw new InputError(`unknown model "${name}": ${file} does not exist${known.length ? ` (models: ${known.join(', ')})` : ''}`);
       }
-      throw e;
+      throw fileProblem(e, file, 'record');
     }
     return parseRecordText(text, file, name);
   }
 
+  /**
+   * Finishes or undoes a change a killed command left half-done, so that what
+   * is read next agrees with the history. Call it holding the lock.
+   */
+  private recover(name: string): void {
+    const file = this.recordFile(name);
+    removeTempFiles(file);
+    removeTempFiles(intentFile(file));
+    removeLockDebris(file);
+    const done = recoverIntent(file, this.historyFile(name));
+    if (done) process.stderr.write(`modelship: ${done}\n`);
+  }
+
+  /** Readers settle an interrupted change first (it is rare: a file's existence is the whole cost). */
+  private settle(name: string): void {
+    const file = this.recordFile(name);
+    if (modelNameProblem(name) === undefined && hasIntent(file)) withLock(file, () => this.recover(name));
+  }
+
   load(name: string): ModelRecord {
+    this.settle(name);
     return this.readDocument(name).record;
   }
 
@@ -85,13 +107,17 @@ export class ModelStore {
   create(name: string, text: string, event: Omit<HistoryEvent, 'at' | 'actor'>): void {
     const problem = modelNameProblem(name);
     if (problem) throw new InputError(`model name: ${problem}`);
-    fs.mkdirSync(this.dir, { recursive: true });
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+    } catch (e) {
+      throw fileProblem(e, this.dir, '--models-dir');
+    }
     const file = this.recordFile(name);
     withLock(file, () => {
+      this.recover(name);
       if (fs.existsSync(file)) throw new PolicyError(`${file} already exists; modelship init never overwrites a record`);
       parseRecordText(text, file, name);
-      writeFileAtomic(file, text);
-      appendHistory(this.historyFile(name), [this.stamp(event)]);
+      this.commit(file, this.historyFile(name), text, [this.stamp(event)]);
     });
   }
 
@@ -102,19 +128,48 @@ export class ModelStore {
    */
   update(name: string, step: (record: ModelRecord) => Outcome): Outcome {
     const file = this.recordFile(name);
+    this.settle(name);
     // Refuse an unknown model before creating a lock file beside a record that does not exist.
     if (!fs.existsSync(file)) this.readDocument(name);
     const outcome = withLock(file, () => {
-      removeOrphanTempFiles(file);
+      this.recover(name);
       const rd = this.readDocument(name);
       const result = step(rd.record);
       const text = applyAndCheck(rd, result.record);
-      writeFileAtomic(file, text);
-      appendHistory(this.historyFile(name), result.events.map((e) => this.stamp(e)));
+      this.commit(file, this.historyFile(name), text, result.events.map((e) => this.stamp(e)));
       return result;
     });
     if (outcome.refusal) throw outcome.refusal;
     return outcome;
+  }
+
+  /**
+   * Appends an observation that changes no record field (a drift check). It
+   * takes the lock like any change, so it never lands inside another
+   * command's half-written change that recovery would then undo.
+   */
+  appendEvent(name: string, event: Omit<HistoryEvent, 'at' | 'actor'>): HistoryEvent {
+    const file = this.recordFile(name);
+    this.settle(name);
+    this.readDocument(name);
+    return withLock(file, () => {
+      this.recover(name);
+      const stamped = this.stamp(event);
+      try {
+        appendHistory(this.historyFile(name), [stamped]);
+      } catch (e) {
+        throw fileProblem(e, this.historyFile(name));
+      }
+      return stamped;
+    });
+  }
+
+  private commit(file: string, historyFile: string, text: string, events: HistoryEvent[]): void {
+    try {
+      commitChange(file, historyFile, text, events);
+    } catch (e) {
+      throw fileProblem(e, (e as NodeJS.ErrnoException).path === historyFile ? historyFile : file);
+    }
   }
 
   private stamp(e: Omit<HistoryEvent, 'at' | 'actor'>): HistoryEvent {

@@ -18,7 +18,13 @@ export function parseRecordText(text: string, file: string, name: string): Recor
     const where = e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'somewhere';
     throw new InputError(`${file}: ${where}: not valid YAML: ${e.message.split('\n')[0].replace(/:$/, '')}`);
   }
-  const data = doc.toJS();
+  let data: unknown;
+  try {
+    // yaml refuses documents that expand aliases past its limit (a "billion laughs" bomb).
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new InputError(`${file}: not usable YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError(`${file}: (top level): must be a mapping of fields, not ${data === null ? 'empty' : Array.isArray(data) ? 'a list' : typeof data}`);
   }

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { InputError } from '../core/errors';
 import { modelNameProblem } from '../core/names';
+import { cpuMillis, memoryMiB } from '../core/quantities';
 import {
   GPU_VENDORS, ModelRecord, NODE_OPERATORS, NOMAD_AFFINITY_OPERATORS, NOMAD_CONSTRAINT_OPERATORS, SLOT_NAMES, STAGES, STRATEGIES,
   TOLERATION_EFFECTS, TOLERATION_OPERATORS,
@@ -8,6 +9,7 @@ import {
 import { recordRuleViolations } from '../core/record-rules';
 import { isSemver } from '../core/semver-rules';
 import { DIGEST_PATTERN } from '../core/tree-digest';
+import { loopSchemas } from './loop-schema';
 
 // valibot rather than zod: it loads in a tenth of the time, and every CLI call loads it.
 
@@ -22,9 +24,30 @@ const PINNED_IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-
 
 const str = (re: RegExp, rule: string) => v.pipe(v.string('must be a string'), v.regex(re, rule));
 const absPath = str(/^\/\S*$/, 'must be an absolute path without spaces');
-const positive = v.pipe(v.number('must be a number'), v.gtValue(0, 'must be greater than 0'));
-const nonNegative = v.pipe(v.number('must be a number'), v.minValue(0, 'must not be negative'));
-const count = v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(0, 'must not be negative'));
+// YAML's `.inf` is a number: a gate or figure must also be finite to mean anything.
+const finite = v.pipe(v.number('must be a number'), v.finite('must be a finite number'));
+const positive = v.pipe(finite, v.gtValue(0, 'must be greater than 0'));
+const nonNegative = v.pipe(finite, v.minValue(0, 'must not be negative'));
+const count = v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(0, 'must not be negative'),
+  v.maxValue(Number.MAX_SAFE_INTEGER, `must be at most ${Number.MAX_SAFE_INTEGER}`));
+/** Kubernetes `replicas` is an int32; Nomad's `count` accepts the same range. */
+const INT32_MAX = 2 ** 31 - 1;
+/**
+ * The largest artifact a model volume can be sized for: Nomad's ephemeral_disk
+ * size is an int of MB, and the volume adds 10% and 64 MiB to the artifact.
+ */
+export const MAX_SIZE_BYTES = 2 ** 50;
+/** Kubernetes label values (the version is `app.kubernetes.io/version`) hold at most 63 characters. */
+const LABEL_VALUE_MAX = 63;
+/** Bounds on a container: more than any node has, and within an int of MHz or MB for Nomad. */
+const MAX_CPU_MILLIS = 4096 * 1000;
+const MAX_MEMORY_MIB = 64 * 1024 * 1024;
+/** Nomad refuses a task with less memory than this. */
+const MIN_MEMORY_MIB = 10;
+/** Names the init script and the server's environment own; a record setting them would be overridden or would override. */
+const RESERVED_ENV = /^(MODEL_DIR|MODEL_VERSION|MODEL_DIGEST|MODELSHIP_.*)$/;
+/** Keys a JavaScript object cannot hold as plain data; valibot drops them, so they are refused before. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const timestamp = str(ISO_TIME, 'must be an ISO-8601 time such as 2026-11-01T10:00:00Z');
 const dnsLabel = str(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123 label');
 // `1.5` in YAML is a number: say it is not semver rather than "not a string".
@@ -32,6 +55,7 @@ const version = v.pipe(
   v.union([v.string(), v.number()], 'must be a semver version string'),
   v.transform((x) => String(x)),
   v.check(isSemver, (issue) => `"${String(issue.input)}" is not a semver version`),
+  v.check((x) => x.length <= LABEL_VALUE_MAX, (issue) => `"${String(issue.input)}" is longer than the ${LABEL_VALUE_MAX} characters a Kubernetes label value allows`),
 );
 
 const wholeAtLeast = (min: number) => v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(min, `must be at least ${min}`));
@@ -95,7 +119,6 @@ const nomadSpec = v.strictObject({
 }, 'must be a mapping');
 
 const metricName = str(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be a metric name (letters, digits, _ . -)');
-const finite = v.pipe(v.number('must be a number'), v.finite('must be a finite number'));
 const provenance = v.strictObject({
   kind: v.picklist(['measured', 'declared'], 'must be measured or declared'),
   at: timestamp,
@@ -115,7 +138,7 @@ const versionEntry = v.strictObject({
   stage: v.picklist(STAGES, `must be one of ${STAGES.join(', ')}`),
   digest: v.optional(str(DIGEST_PATTERN, 'must be sha256: followed by 64 lower-case hex digits')),
   image: v.optional(str(PINNED_IMAGE, 'must be a pinned image reference, repository:version@sha256:<64 hex digits>')),
-  sizeBytes: v.optional(count),
+  sizeBytes: v.optional(v.pipe(count, v.maxValue(MAX_SIZE_BYTES, `must be at most ${MAX_SIZE_BYTES} (1 PiB)`))),
   latencyP50Ms: v.optional(nonNegative),
   latencyP95Ms: v.optional(nonNegative),
   latencyP99Ms: v.optional(nonNegative),
@@ -134,6 +157,8 @@ const versionEntry = v.strictObject({
   reason: v.optional(v.string('must be a string')),
 }, 'must be a mapping');
 
+const { monitoringSchema, retrainingSchema } = loopSchemas({ cpu: CPU, memory: MEMORY, imageRef: IMAGE_REF });
+
 const recordSchema = v.strictObject({
   name: v.string('must be a string'),
   artifact: v.strictObject({
@@ -144,27 +169,39 @@ const recordSchema = v.strictObject({
   serving: v.strictObject({
     image: str(IMAGE_REF, 'must be an image reference, e.g. registry.example.com/apps/api:1.2.3'),
     port,
-    modelDir: absPath,
-    replicas: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')),
+    modelDir: v.pipe(absPath, v.check(modelDirOk, (i) => `${JSON.stringify(i.input)} must be a directory of its own: not /, and not /tmp, inside it or above it (the server's writable /tmp is mounted there)`)),
+    replicas: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(INT32_MAX, `must be at most ${INT32_MAX}`)),
     resources: v.strictObject({
-      cpu: str(CPU, 'must be a CPU quantity such as 500m or 2'),
-      memory: str(MEMORY, 'must be a memory quantity such as 512Mi or 1Gi'),
+      cpu: v.pipe(
+        str(CPU, 'must be a CPU quantity such as 500m or 2'),
+        v.check((q) => cpuMillis(q) >= 1, (i) => `${JSON.stringify(i.input)} must be at least 1m`),
+        v.check((q) => cpuMillis(q) <= MAX_CPU_MILLIS, (i) => `${JSON.stringify(i.input)} must be at most ${MAX_CPU_MILLIS / 1000} cores`),
+      ),
+      memory: v.pipe(
+        str(MEMORY, 'must be a memory quantity such as 512Mi or 1Gi'),
+        v.check((q) => memoryMiB(q) >= MIN_MEMORY_MIB, (i) => `${JSON.stringify(i.input)} must be at least ${MIN_MEMORY_MIB}Mi (Nomad's minimum)`),
+        v.check((q) => memoryMiB(q) <= MAX_MEMORY_MIB, (i) => `${JSON.stringify(i.input)} must be at most 64Ti`),
+      ),
       gpu: v.optional(v.strictObject({
         count: wholeAtLeast(1),
         vendor: v.optional(picklist(GPU_VENDORS)),
       }, 'must be a mapping')),
     }, 'must be a mapping'),
-    health: v.strictObject({ path: str(/^\//, 'must start with /') }, 'must be a mapping'),
+    // Probes send it as the request line: no spaces, no control characters.
+    health: v.strictObject({ path: str(/^\/[\x21-\x7e]*$/, 'must start with / and hold only visible ASCII (no spaces or newlines)') }, 'must be a mapping'),
     env: v.optional(v.record(
-      str(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+      v.pipe(
+        str(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+        v.check((k) => !RESERVED_ENV.test(k), (i) => `${String(i.input)} is set by modelship itself (MODEL_DIR, MODEL_VERSION, MODEL_DIGEST, MODELSHIP_*); remove it`),
+      ),
       v.string('must be a string (quote numbers and booleans)'),
     )),
     command: v.optional(v.pipe(stringList, v.minLength(1, 'must name a program'))),
     args: v.optional(stringList),
     servicePort: v.optional(port),
     autoscaling: v.optional(v.strictObject({
-      min: wholeAtLeast(1),
-      max: wholeAtLeast(1),
+      min: wholeBetween(1, INT32_MAX),
+      max: wholeBetween(1, INT32_MAX),
       // Requests equal limits here, so use above 100% of the request cannot happen.
       targetCpuPercent: wholeBetween(1, 100),
     }, 'must be a mapping')),
@@ -183,8 +220,10 @@ const recordSchema = v.strictObject({
     strategy: v.picklist(STRATEGIES, `must be one of ${STRATEGIES.join(', ')}`),
     kubernetes: v.optional(kubernetesSpec),
     nomad: v.optional(nomadSpec),
-    blueGreen: v.optional(v.strictObject({ idleReplicas: v.optional(count) }, 'must be a mapping')),
+    blueGreen: v.optional(v.strictObject({ idleReplicas: v.optional(wholeBetween(0, INT32_MAX)) }, 'must be a mapping')),
   }, 'must be a mapping'),
+  monitoring: v.optional(monitoringSchema),
+  retraining: v.optional(retrainingSchema),
   versions: v.optional(v.array(versionEntry, 'must be a list'), []),
   slots: v.optional(v.strictObject({
     active: v.picklist(SLOT_NAMES, 'must be blue or green'),
@@ -192,6 +231,20 @@ const recordSchema = v.strictObject({
     green: v.nullable(version),
   }, 'must be a mapping')),
 }, 'must be a mapping');
+
+function modelDirOk(dir: string): boolean {
+  const d = dir.replace(/\/+$/, '');
+  return d !== '' && d !== '/tmp' && !d.startsWith('/tmp/');
+}
+
+/** Keys valibot would drop silently, as `<path>: <rule>` problems. */
+function prototypeKeyProblems(data: unknown, file: string): string[] {
+  const env = (data as { serving?: { env?: unknown } } | null)?.serving?.env;
+  if (env === null || typeof env !== 'object') return [];
+  return Object.keys(env)
+    .filter((k) => PROTOTYPE_KEYS.has(k))
+    .map((k) => `${file}: serving.env.${k}: is a JavaScript prototype name modelship cannot carry safely; rename the variable`);
+}
 
 function pathOf(issue: v.BaseIssue<unknown>): string {
   let out = '';
@@ -209,7 +262,8 @@ function describe(issue: v.BaseIssue<unknown>): string {
   if (issue.input === undefined && issue.kind === 'schema') return 'is required';
   // Name the offending value, unless the message already quotes it (the semver check does).
   if (issue.type === 'check' || issue.type === 'union') return issue.message;
-  const shown = typeof issue.input === 'object' && issue.input !== null ? (Array.isArray(issue.input) ? 'a list' : 'a mapping') : JSON.stringify(issue.input);
+  const shown = typeof issue.input === 'number' && !Number.isFinite(issue.input) ? String(issue.input)
+    : typeof issue.input === 'object' && issue.input !== null ? (Array.isArray(issue.input) ? 'a list' : 'a mapping') : JSON.stringify(issue.input);
   return `${issue.message}, not ${shown}`;
 }
 
@@ -218,9 +272,11 @@ function describe(issue: v.BaseIssue<unknown>): string {
  * `<file>: <field path>: <rule>`, one per line, the first line standing alone.
  */
 export function parseRecord(data: unknown, file: string, expectedName: string): ModelRecord {
-  const result = v.safeParse(recordSchema, data);
-  if (!result.success) {
-    throw new InputError(result.issues.map((i) => `${file}: ${pathOf(i)}: ${describe(i)}`).join('\n'));
+  // One problem per field: a value that is not a quantity at all need not also be too large.
+  const result = v.safeParse(recordSchema, data, { abortPipeEarly: true });
+  const early = prototypeKeyProblems(data, file);
+  if (!result.success || early.length) {
+    throw new InputError([...early, ...(result.issues ?? []).map((i) => `${file}: ${pathOf(i)}: ${describe(i)}`)].join('\n'));
   }
   const record = result.output as ModelRecord;
   const problems: string[] = [];

@@ -97,7 +97,8 @@ describe('lifecycle commands', () => {
     ['an unknown version', () => ['promote', 'taxi', '9.9.9'], 2, /no version 9\.9\.9/],
     ['an invalid name', () => ['bump', 'Bad_Name', 'patch'], 2, /"Bad_Name" is not a DNS-1123 label/],
     ['a non-numeric --declared-latency-p95-ms', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '12abc']; }, 2, /--declared-latency-p95-ms.*"12abc" is not a non-negative number/],
-    ['an unknown release type', () => ['bump', 'taxi', 'huge'], 2, /"huge" is not one of major/],
+    ['an unknown release type', () => ['bump', 'taxi', 'huge'], 2, /^modelship: .*'huge' is invalid for argument 'release'\. Allowed choices are major, minor, patch, premajor/],
+    ['a missing release type', () => ['bump', 'taxi'], 2, /^modelship: bump: missing required argument 'release': one of major, minor, patch, premajor, preminor, prepatch, prerelease\n$/],
     ['a malformed digest', () => ['bump', 'taxi', 'patch', '--digest', 'md5:abc'], 2, /--digest: "md5:abc"/],
     ['an unknown flag', () => ['bump', 'taxi', 'patch', '--frobnicate'], 2, /unknown option '--frobnicate'/],
   ])('%s: exit %s, a message naming the culprit, every file unchanged', (_what, arrange, code, message) => {
@@ -156,12 +157,22 @@ describe('lifecycle commands', () => {
     const s = cli(['status', '--models-dir', dir]);
     expect(s.code).toBe(0);
     const lines = s.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^MODEL\s+STRATEGY\s+PRODUCTION\s+NEXT\s+ACTIVE\s+SIZE \(MiB\)\s+P95$/);
-    expect(lines[1]).toMatch(/^fraud-detector\s+blue-green\s+1\.1\.0\s+1\.2\.0 \(preview\)\s+green\s+1302\.0 \/ 2048 MiB\s+15\.2 \/ 25 ms \(declared\)$/);
-    expect(lines[2]).toMatch(/^taxi-fare\s+rolling\s+1\.1\.0\s+1\.2\.0-rc\.1 \(validated\)\s+-\s+/);
+    expect(lines).toEqual([
+      'MODEL           VERSION     ROLE            SIZE MiB     P95 ms',
+      'fraud-detector  1.1.0       live (green)    1264/2048 ✔  16.9/25 ✔ *',
+      '                1.2.0       preview (blue)  1302/2048 ✔  15.2/25 ✔ *',
+      '                1.3.0-rc.0  candidate       1326/2048 ✔  -/25',
+      'taxi-fare       1.1.0       live            412/512 ✔    31.5/50 ✔ *',
+      '                1.2.0-rc.1  candidate       433/512 ✔    29.8/50 ✔ *',
+      '* declared: typed or imported, not measured by modelship',
+    ]);
     expect(s.stdout).not.toMatch(/\u001b\[/); // no colours off a terminal
     const h = cli(['history', 'taxi-fare', '--models-dir', dir]);
-    expect(h.stdout.split('\n')[0]).toMatch(/^AT\s+ACTOR\s+ACTION\s+VERSION\s+FROM\s+TO\s+DETAILS$/);
+    expect(h.stdout.split('\n')[0]).toMatch(/^AT \(UTC\)\s+ACTOR\s+ACTION\s+VERSION\s+FROM\s+TO\s+DETAILS$/);
+    // Digests abbreviated like git's, in full with --json.
+    expect(h.stdout).toContain('digest=sha256:39aa9e01bc2c\n');
+    expect(h.stdout).not.toMatch(/sha256:[0-9a-f]{13}/);
+    expect(cli(['history', 'taxi-fare', '--json', '--models-dir', dir]).stdout).toContain('"digest": "sha256:39aa9e01bc2cba7ed12b713004b7f3851ee85aa5bab44728da09bfd3651f3712"');
   });
 });
 
@@ -173,7 +184,7 @@ describe('status on a terminal', () => {
     const cmd = `${process.execPath} ${path.join(__dirname, '../../bin/modelship.js')} status --models-dir ${dir}`;
     const r = spawnSync('script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '' } });
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('\u001b[32m1302.0 / 2048 MiB\u001b[39m');
+    expect(r.stdout).toContain('\u001b[32m1302/2048 ✔\u001b[39m');
     expect(r.stdout).toContain('\u001b[1mMODEL');
   });
 });

@@ -68,7 +68,7 @@ describe('measure --image', () => {
     const before = snapshotDir(dir);
     const r = await run('measure', 'demo', '1.0.0', '--image');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`modelship: registry ${registry.host}, repository models-rc/demo: no tag 1.0.0 (push ${registry.host}/models-rc/demo:1.0.0 first)\n`);
+    expect(r.stderr).toBe(`modelship: demo 1.0.0: registry ${registry.host}, repository models-rc/demo: no tag 1.0.0 (push ${registry.host}/models-rc/demo:1.0.0 first)\n`);
     expect(snapshotDir(dir)).toEqual(before);
   });
 
@@ -80,7 +80,7 @@ describe('measure --image', () => {
     const before = snapshotDir(dir);
     const r = await run('measure', 'demo', '1.0.0', '--image');
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`modelship: registry ${registry.host}, repository models-rc/demo: GET manifest ${claimed}: HTTP 404: MANIFEST_UNKNOWN manifest unknown: ${claimed}\n`);
+    expect(r.stderr).toBe(`modelship: demo 1.0.0: registry ${registry.host}, repository models-rc/demo: GET manifest ${claimed}: HTTP 404: MANIFEST_UNKNOWN manifest unknown: ${claimed}\n`);
     expect(snapshotDir(dir)).toEqual(before);
   });
 });

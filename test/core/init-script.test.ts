@@ -1,10 +1,13 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { INIT_SCRIPT } from '../../src/core/init-script';
 import { treeDigest } from '../../src/core/tree-digest';
-import { makeArtifact } from '../helpers/artifact';
+import { makeArtifact, shellTreeDigest } from '../helpers/artifact';
 import { tempDir } from '../helpers/cli';
+import { fillDisk, mountTmpfs, tmpfsSkipReason, unmountAll } from '../helpers/tmpfs';
+
+afterAll(unmountAll);
 
 const hasBusybox = spawnSync('busybox', ['true']).status === 0;
 const BUSYBOX = hasBusybox ? spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim() : 'busybox';
@@ -141,19 +144,104 @@ describe.each(shells)('init script under %s', (_name, shell) => {
     }
   });
 
-  it('on a shared volume (MODELSHIP_STALE_MINUTES) spares a young temp dir, which may be another copier\'s, and removes an old one', async () => {
+  it('on a shared volume (MODELSHIP_STALE_MINUTES) takes over a dead run\'s old claim and clears its temp dirs', async () => {
     const { src, dest } = setup();
     const { digest } = await treeDigest(src);
     const parent = path.dirname(dest);
-    const young = path.join(parent, '.model.modelship-tmp.young1');
-    const old = path.join(parent, '.model.modelship-tmp.old001');
-    fs.mkdirSync(young);
-    fs.mkdirSync(old);
+    const claim = path.join(parent, '.model.modelship-claim');
+    fs.mkdirSync(claim);
+    fs.writeFileSync(path.join(claim, 'owner'), 'a dead run\n');
+    fs.mkdirSync(path.join(parent, '.model.modelship-tmp.dead01'));
     const twoHoursAgo = new Date(Date.now() - 2 * 3600 * 1000);
-    fs.utimesSync(old, twoHoursAgo, twoHoursAgo);
+    fs.utimesSync(claim, twoHoursAgo, twoHoursAgo);
     const r = runInit(shell, { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest, MODELSHIP_STALE_MINUTES: '60' });
+    expect(r.stderr).toMatch(/removing .*\.model\.modelship-claim left by an interrupted run/);
     expect(r.code).toBe(0);
-    expect(fs.readdirSync(parent).sort()).toEqual(['.model.modelship-tmp.young1', 'model']);
+    expect(fs.readdirSync(parent)).toEqual(['model']);
+  });
+
+  it('on a shared volume waits for a live claim and uses the tree its holder made ready', async () => {
+    const { src, dest } = setup();
+    const { digest } = await treeDigest(src);
+    const claim = path.join(path.dirname(dest), '.model.modelship-claim');
+    fs.mkdirSync(claim);
+    const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest, MODELSHIP_STALE_MINUTES: '60' };
+    const waiter = spawn(shell[0], [...shell.slice(1), '-c', INIT_SCRIPT], { env: { PATH: shell[0] === BUSYBOX ? busyboxBin() : process.env.PATH ?? '', ...env } });
+    let stderr = '';
+    waiter.stderr.on('data', (d) => (stderr += d));
+    const code = new Promise<number>((resolve) => waiter.on('close', (c) => resolve(c ?? -1)));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(fs.existsSync(dest)).toBe(false); // still waiting: it did not copy under someone else's claim
+    // The holder finishes: a tree and its marker appear.
+    fs.cpSync(src, dest, { recursive: true });
+    fs.writeFileSync(path.join(dest, '.modelship-ready'), `version=1.2.0\ndigest=${digest}\n`);
+    expect(await code).toBe(0);
+    expect(stderr).toMatch(/made ready in .* meanwhile by another run/);
+  });
+
+  it('two runs copying one version into a shared volume at once end with one complete tree and one marker (10 races)', async () => {
+    const { src, dest } = setup();
+    fs.writeFileSync(path.join(src, 'weights', 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 3));
+    const { digest } = await treeDigest(src);
+    const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest, MODELSHIP_STALE_MINUTES: '60' };
+    const runAsync = () => new Promise<number>((resolve) => {
+      const c = spawn(shell[0], [...shell.slice(1), '-c', INIT_SCRIPT], { env: { PATH: shell[0] === BUSYBOX ? busyboxBin() : process.env.PATH ?? '', ...env }, stdio: 'ignore' });
+      c.on('close', (code) => resolve(code ?? -1));
+    });
+    for (let i = 0; i < 10; i++) {
+      fs.rmSync(path.dirname(dest), { recursive: true, force: true });
+      fs.mkdirSync(path.dirname(dest), { recursive: true });
+      expect(await Promise.all([runAsync(), runAsync()])).toEqual([0, 0]);
+      expect(fs.readdirSync(path.dirname(dest))).toEqual(['model']);
+      expect(fs.readFileSync(path.join(dest, '.modelship-ready'), 'utf8')).toBe(`version=1.2.0\ndigest=${digest}\n`);
+      fs.rmSync(path.join(dest, '.modelship-ready'));
+      expect(shellTreeDigest(dest)).toBe(digest);
+      expect(fs.readdirSync(dest).sort()).toEqual(['README', 'Zeta', 'conf dir', 'weights']);
+    }
+  }, 60_000);
+
+  it.each([
+    ['a symlink out of the tree', (src: string) => fs.symlinkSync('/etc/shadow', path.join(src, 'tokenizer.json')), /tokenizer\.json is a symlink/],
+    ['a symlink to /', (src: string) => fs.symlinkSync('/', path.join(src, 'rootfs')), /rootfs is a symlink/],
+    ['a symlink inside the tree', (src: string) => fs.symlinkSync('weights/model.bin', path.join(src, 'current.bin')), /current\.bin is a symlink/],
+    ['a FIFO', (src: string) => execFileSync('mkfifo', [path.join(src, 'weights', 'pipe')]), /weights\/pipe is a special file/],
+  ])('refuses %s: exit 1, the path named, no destination, no marker', async (_what, plant, message) => {
+    const { src, dest } = setup();
+    const { digest } = await treeDigest(src);
+    plant(src);
+    const r = runInit(shell, { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest });
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(1);
+    expect(fs.readdirSync(path.dirname(dest))).toEqual([]);
+  });
+
+  it('leaves out empty directories, which the digest does not cover', async () => {
+    const { src, dest } = setup();
+    fs.mkdirSync(path.join(src, 'empty', 'deeper'), { recursive: true });
+    const { digest } = await treeDigest(src);
+    const r = runInit(shell, { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest });
+    expect(r.code).toBe(0);
+    expect(fs.existsSync(path.join(dest, 'empty'))).toBe(false);
+    expect(fs.readdirSync(dest).sort()).toEqual(['.modelship-ready', 'README', 'Zeta', 'conf dir', 'weights']);
+  });
+
+  const maybeTmpfs = tmpfsSkipReason ? it.skip : it;
+  maybeTmpfs('a marker that cannot be written (full volume) fails with the reason, no marker and no temp file', async () => {
+    const { src } = setup();
+    const { digest } = await treeDigest(src);
+    const volume = mountTmpfs(1024);
+    const dest = path.join(volume, 'model');
+    // Room for the claim's owner file and the copy (tmpfs: whole pages per file, none per directory), none for the marker.
+    const files = execFileSync('find', [src, '-type', 'f'], { encoding: 'utf8' }).trim().split('\n');
+    const pages = files.reduce((n, f) => n + Math.ceil(fs.statSync(f).size / 4096), 0);
+    const disk = fillDisk(volume, pages + 1);
+    const r = runInit(shell, { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest });
+    disk.release();
+    expect(r.stderr).toMatch(/cannot write the ready marker .*\.modelship-ready \(is the volume full\?\)/);
+    expect(r.code).toBe(1);
+    expect(fs.existsSync(path.join(dest, '.modelship-ready'))).toBe(false);
+    expect(fs.existsSync(path.join(dest, '.modelship-ready.tmp'))).toBe(false);
+    expect(fs.readdirSync(volume).filter((n) => n !== '.filler')).toEqual(['model']);
   });
 
   it('hashes in parallel (large files one per process, small ones batched) to the digest measure computes', async () => {

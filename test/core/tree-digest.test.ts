@@ -27,18 +27,29 @@ describe('tree digest', () => {
     expect((await treeDigest(root)).digest).not.toBe(before);
   });
 
-  it('ignores symlinks inside the tree, as find -type f does', async () => {
+  it.each([
+    ['inside the tree (it could be retargeted after measuring)', 'weights/model.bin', 'latest.bin'],
+    ['out of the tree', '/etc/passwd', 'escape'],
+    ['to the root', '/', 'rootfs'],
+  ])('refuses a symlink %s, as the init script does', async (_where, target, name) => {
+    const root = makeArtifact(tempDir());
+    fs.symlinkSync(target, path.join(root, name));
+    await expect(treeDigest(root)).rejects.toThrow(new RegExp(`^--artifact: \\./${name} is a symlink \\(to ${target.replace(/\//g, '\\/')}\\)`));
+  });
+
+  it('leaves empty directories out, as find -type f does', async () => {
     const root = makeArtifact(tempDir());
     const before = (await treeDigest(root)).digest;
-    fs.symlinkSync('weights/model.bin', path.join(root, 'latest.bin'));
+    fs.mkdirSync(path.join(root, 'empty', 'deeper'), { recursive: true });
     expect((await treeDigest(root)).digest).toBe(before);
     expect(shellTreeDigest(root)).toBe(before);
   });
 
-  it('refuses a symlink that leaves the tree', async () => {
+  it('refuses a file name that is not valid UTF-8, as bad input', async () => {
     const root = makeArtifact(tempDir());
-    fs.symlinkSync('/etc/passwd', path.join(root, 'escape'));
-    await expect(treeDigest(root)).rejects.toThrow(/escape is a symlink that leaves the artifact tree/);
+    fs.writeFileSync(Buffer.concat([Buffer.from(`${root}/bad-`), Buffer.from([0xff, 0xfe]), Buffer.from('.bin')]), 'x');
+    await expect(treeDigest(root)).rejects.toThrow(InputError);
+    await expect(treeDigest(root)).rejects.toThrow(/^--artifact: \.\/bad-.*\.bin: file name is not valid UTF-8; rename it$/);
   });
 
   it('refuses special files', async () => {

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
+import { asKubeletRuns } from '../helpers/kubelet-expansion';
 import { tempDir } from '../helpers/cli';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -73,6 +74,9 @@ export interface PlayOptions {
  *  - restartPolicy OnFailure: under Always podman restarts an init container
  *    that exited 0, forever (Kubernetes requires Always for a Deployment, and
  *    never restarts a finished init container);
+ *  - the kubelet's `$(VAR)`/`$$` expansion of command, args and env values
+ *    applied here: podman 4.3 passes them through as written (podman#15983,
+ *    fixed in 4.7), and the manifest escapes every `$` for the kubelet;
  *  - side by side only: volumes renamed after the Deployment (podman turns an
  *    emptyDir into a named volume shared by name across pods) and container
  *    ports dropped (podman publishes every containerPort on the host).
@@ -83,6 +87,8 @@ export function playable(deployment: K8sObject, opts: PlayOptions = {}): K8sObje
   d.metadata.annotations = { ...d.metadata.annotations, 'io.podman.annotations.init.container.type': 'always' };
   const pod = d.spec.template.spec;
   pod.restartPolicy = 'OnFailure';
+  pod.initContainers = pod.initContainers.map(asKubeletRuns);
+  pod.containers = pod.containers.map(asKubeletRuns);
   if (opts.sideBySide) {
     const rename = (n: string) => `${d.metadata.name}-${n}`;
     pod.volumes = pod.volumes.map((v: K8sObject) => ({ ...v, name: rename(v.name) }));

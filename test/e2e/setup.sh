@@ -20,7 +20,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 need=()
-for p in podman runc busybox-static docker-registry curl skopeo iproute2; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+for p in podman runc busybox-static docker-registry curl skopeo iproute2 chromium; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}" >&2
   apt-get update -qq >/dev/null

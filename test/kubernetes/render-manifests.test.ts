@@ -9,6 +9,7 @@ import { renderManifest } from '../../src/kubernetes/render-manifests';
 import { ModelStore } from '../../src/registry/model-store';
 import { EXAMPLE_MODELS } from '../helpers/cli';
 import { byKindName, K8sObject, parseManifest, validateAll } from '../helpers/kube';
+import { asKubeletRuns } from '../helpers/kubelet-expansion';
 import { blueGreen, D2, record, version } from '../helpers/records';
 
 const render = (r: ModelRecord): K8sObject[] => parseManifest(renderManifest(r));
@@ -59,12 +60,16 @@ describe('Kubernetes manifests', () => {
     const pod = d.spec.template.spec;
     const [init] = pod.initContainers;
     expect(init.image).toBe(`registry.example.com/models/taxi-fare:${live.version}`);
-    expect(init.command).toEqual(['sh', '-c', INIT_SCRIPT]);
+    // As the kubelet hands it to the container, after its `$` expansion.
+    expect(asKubeletRuns(init).command).toEqual(['sh', '-c', INIT_SCRIPT]);
     expect(init.env).toEqual(expect.arrayContaining([
       { name: 'MODELSHIP_SRC', value: '/model' }, { name: 'MODELSHIP_DEST', value: '/modelship/model' },
       { name: 'MODELSHIP_VERSION', value: live.version }, { name: 'MODELSHIP_DIGEST', value: live.digest },
+      // One hashing process per CPU of the init container's limit (the server's 500m: one).
+      { name: 'MODELSHIP_HASH_JOBS', value: '1' }, { name: 'TMPDIR', value: '/tmp' },
     ]));
-    expect(init.volumeMounts).toEqual([{ name: 'model', mountPath: '/modelship' }]);
+    // The model volume, and the pod's own /tmp for the hashing's lists (the root file system is read-only).
+    expect(init.volumeMounts).toEqual([{ name: 'model', mountPath: '/modelship' }, { name: 'tmp', mountPath: '/tmp' }]);
     const server = pod.containers.find((c: K8sObject) => c.name === 'server');
     expect(server.image).toBe('registry.example.com/apps/fare-api:2.3.1');
     expect(server.volumeMounts).toEqual(expect.arrayContaining([{ name: 'model', mountPath: '/models', readOnly: true }]));
@@ -91,6 +96,22 @@ describe('Kubernetes manifests', () => {
     expect(candidate.spec.replicas).toBe(1);
     expect(candidate.metadata.labels['modelship.io/stage']).toBe('candidate');
     expect(candidate.spec.template.spec.initContainers[0].image).toBe('registry.example.com/models/taxi-fare:1.2.0-rc.1');
+  });
+
+  it('every user value reaches the process literally through the kubelet\'s $(VAR) and $$ expansion', () => {
+    const env = { DB_PASS: 'pa$$word', REF: '$(MODEL_VERSION)', ESCAPED: '$$(MODEL_DIR)', LONE: 'a$', SHELL: '${HOME}', OPEN: '$(' };
+    const r = record({
+      artifact: { image: 'registry.example.com/models/taxi-fare', path: '/model$(MODEL_VERSION)$$' },
+      serving: { ...record().serving, env },
+      versions: [version('1.0.0', 'production')],
+    });
+    const d = byKindName(render(r), 'Deployment', 'taxi-fare');
+    const [init] = d.spec.template.spec.initContainers.map(asKubeletRuns);
+    const server = asKubeletRuns(d.spec.template.spec.containers.find((c: K8sObject) => c.name === 'server'));
+    expect(init.command).toEqual(['sh', '-c', INIT_SCRIPT]);
+    expect(init.env).toEqual(expect.arrayContaining([{ name: 'MODELSHIP_SRC', value: '/model$(MODEL_VERSION)$$' }]));
+    for (const [name, value] of Object.entries(env)) expect(server.env).toContainEqual({ name, value });
+    expect(server.env).toContainEqual({ name: 'MODEL_VERSION', value: '1.0.0' });
   });
 
   it('annotates how the figures were obtained, and a measured p95 with its interval', () => {
@@ -189,7 +210,7 @@ describe('Kubernetes manifests', () => {
       expect(podLabels).toMatchObject({ 'modelship.io/stage': 'candidate', 'modelship.io/track': 'candidate' });
       assertHardened(d);
       const [init] = d.spec.template.spec.initContainers;
-      expect(init.command).toEqual(['sh', '-c', INIT_SCRIPT]);
+      expect(asKubeletRuns(init).command).toEqual(['sh', '-c', INIT_SCRIPT]);
       expect(init.env).toEqual(expect.arrayContaining([{ name: 'MODELSHIP_DIGEST', value: D2 }]));
       const service = byKindName(objects, 'Service', `${r.name}-candidate`);
       expect(selects(service, podLabels)).toBe(true);

@@ -1,3 +1,4 @@
+import { cpuMillis } from '../../src/core/quantities';
 import { format } from '@cdktf/hcl-tools';
 import { PolicyError } from '../../src/core/errors';
 import { INIT_SCRIPT } from '../../src/core/init-script';
@@ -136,7 +137,11 @@ describe('Nomad jobs', () => {
     expect(init).toMatchObject({
       Name: 'model-init', Driver: 'docker', Lifecycle: { Hook: 'prestart', Sidecar: false },
       Config: { image: `registry.example.com/models/taxi-fare:${live.version}`, command: 'sh', args: ['-c', INIT_SCRIPT], readonly_rootfs: true, cap_drop: ['ALL'] },
-      Env: { MODELSHIP_SRC: '/model', MODELSHIP_DEST: '/alloc/data/model', MODELSHIP_VERSION: live.version, MODELSHIP_DIGEST: live.digest },
+      Env: {
+        MODELSHIP_SRC: '/model', MODELSHIP_DEST: '/alloc/data/model', MODELSHIP_VERSION: live.version, MODELSHIP_DIGEST: live.digest,
+        // The prestart task has the server's CPU: one hashing process per whole CPU; scratch in its own /local.
+        MODELSHIP_HASH_JOBS: String(Math.max(1, Math.ceil(cpuMillis(taxi.serving.resources.cpu) / 1000))), TMPDIR: '/local',
+      },
     });
     expect(server.Env).toMatchObject({ MODEL_DIR: '/alloc/data/model', MODEL_VERSION: live.version, MODEL_DIGEST: live.digest });
     expect(server.Resources).toEqual({ CPU: 500, MemoryMB: 1024 });

@@ -19,21 +19,24 @@ describe('model store', () => {
     expect(Object.keys(last)).toEqual(['at', 'actor', 'action', 'version', 'from', 'to', 'details']);
   });
 
-  it('a process killed between writing and renaming leaves the old record intact, and the next command recovers', () => {
+  it('a process killed between writing and renaming leaves the old record intact, and the next command undoes its history line', () => {
     const dir = exampleModelsDir();
     const before = snapshotDir(dir);
+    const historyBefore = fs.readFileSync(path.join(dir, 'taxi-fare.history.jsonl'), 'utf8');
     const killed = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { nodeArgs: ['-r', path.join(ROOT, 'test/fixtures/kill-on-rename.js')] });
     expect(killed.code).toBe(-1); // killed by a signal
     const after = snapshotDir(dir);
-    // The record and history are as they were; only the dead process's lock and temp file remain.
-    for (const name of Object.keys(before)) expect(after[name]).toBe(before[name]);
+    // The record is as it was; the history line went first, and the intent says how to take it back.
+    expect(after['taxi-fare.yaml']).toBe(before['taxi-fare.yaml']);
     const leftovers = Object.keys(after).filter((n) => !(n in before)).sort();
-    expect(leftovers).toEqual([expect.stringMatching(/^\.taxi-fare\.yaml\.tmp-\d+-/), 'taxi-fare.yaml.lock']);
+    expect(leftovers).toEqual(['.taxi-fare.yaml.intent', expect.stringMatching(/^\.taxi-fare\.yaml\.tmp-\d+-/), 'taxi-fare.yaml.lock']);
 
     const next = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
-    expect(next.stderr).toBe('');
+    expect(next.stderr).toMatch(/^modelship: undid an interrupted change: removed its history lines from .*taxi-fare\.history\.jsonl\n$/);
     expect(next.stdout.trim()).toBe('1.2.0');
     expect(Object.keys(snapshotDir(dir)).filter((n) => !(n in before))).toEqual([]);
+    const added = fs.readFileSync(path.join(dir, 'taxi-fare.history.jsonl'), 'utf8').slice(historyBefore.length).split('\n').filter(Boolean);
+    expect(added.map((l) => JSON.parse(l).version)).toEqual(['1.2.0']);
   });
 
   it('a second process waits for the lock and times out with a clear message', () => {
@@ -42,8 +45,8 @@ describe('model store', () => {
     const before = snapshotDir(dir);
     withLock(record, () => {
       const r = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '300' } });
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(new RegExp(`taxi-fare\\.yaml is locked by process ${process.pid} .*waited 300 ms`));
+      expect(r.code).toBe(1); // a refusal, as the README says
+      expect(r.stderr).toMatch(new RegExp(`taxi-fare\\.yaml is locked by process ${process.pid} .*timed out after 300 ms`));
     });
     expect(snapshotDir(dir)).toEqual(before);
   });

@@ -1,0 +1,151 @@
+import type { HistoryEvent } from '../core/history-event';
+import type { ModelRecord } from '../core/record';
+import {
+  driftChartSpec, latencyChartSpec, liveTimelineSpec, metricChartSpec, sizeChartSpec,
+} from './chart-specs';
+import { driftCharts, driftChecks } from './drift-series';
+import { versionFigures, VersionFigures } from './figures';
+import { esc, page, verdictCell } from './html';
+import { livePeriods } from './live-periods';
+import { metricGates, metricVerdict } from './metric-gates';
+import { renderSvg } from './render-svg';
+import { standsOf } from '../core/stands';
+import { DEFAULT_SUDDEN_CHANGE, suddenChanges, SuddenChange } from './sudden-changes';
+
+export interface ModelReportOptions {
+  /** Time the report is made, ISO 8601; still-live periods end here. */
+  readonly now: string;
+  /** Share of change between consecutive versions that is called out. @default 0.2 */
+  readonly suddenChange?: number;
+}
+
+/** What the index needs to know about one model's page. */
+export interface ModelReportSummary {
+  readonly name: string;
+  readonly strategy: string;
+  readonly live: string | null;
+  readonly versions: number;
+  readonly suddenChanges: number;
+  readonly outOfGate: number;
+  readonly charts: number;
+}
+
+export interface ModelReport {
+  readonly html: string;
+  readonly summary: ModelReportSummary;
+}
+
+const fmt = (n: number | undefined, digits = 1) => (n === undefined ? '' : Number.isInteger(n) ? String(n) : n.toFixed(digits));
+const short = (digest?: string) => (digest ? digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]*$/, '$1') : '–');
+
+/** Details of an event worth a reader's time: the reason first, then flat values. */
+function eventDetails(e: HistoryEvent): string {
+  const d = (e.details ?? {}) as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof d.reason === 'string') parts.push(d.reason);
+  for (const [k, v] of Object.entries(d)) {
+    if (k === 'reason' || v === null || v === undefined || typeof v === 'object') continue;
+    parts.push(`${k}=${typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v) ? short(v) : String(v)}`);
+  }
+  return parts.join('; ');
+}
+
+function figuresTable(r: ModelRecord, versions: readonly VersionFigures[]): string {
+  const gates = metricGates(r);
+  const metricNames = [...new Set([...gates.map((g) => g.metric), ...versions.flatMap((v) => Object.keys(v.metrics))])];
+  const head = ['version', 'stage', `size (MiB), gate ${r.gates.maxSizeMiB}`, 'p50 (ms)', `p95 (ms), gate ${r.gates.maxLatencyP95Ms}`, 'p99 (ms)',
+    ...metricNames.map((m) => {
+      const g = gates.find((x) => x.metric === m);
+      return `${m}${g?.min !== undefined ? `, min ${g.min}` : ''}${g?.max !== undefined ? `, max ${g.max}` : ''}`;
+    })];
+  const rows = versions.map((v) => {
+    // A declared figure says so: a reader weighs a typed number differently from a measured one.
+    const from = (kind?: string) => (kind && kind !== 'measured' ? ` [${kind}]` : '');
+    const size = v.sizeMiB === undefined ? verdictCell('not measured', '') : verdictCell(v.sizeMiB <= r.gates.maxSizeMiB ? 'pass' : 'fail', `${fmt(v.sizeMiB)}${from(v.provenance.size)}`);
+    const p95Text = v.p95Ms === undefined ? '' : `${fmt(v.p95Ms)}${v.p95Ci ? ` (CI ${fmt(v.p95Ci.low)}–${fmt(v.p95Ci.high)})` : ''}${from(v.provenance.latency)}`;
+    const p95 = v.p95Ms === undefined ? verdictCell('not measured', '') : verdictCell(v.p95Ms <= r.gates.maxLatencyP95Ms ? 'pass' : 'fail', p95Text);
+    const metrics = metricNames.map((m) => {
+      const value = v.metrics[m];
+      return verdictCell(metricVerdict(gates.find((g) => g.metric === m), value), value === undefined ? '' : `${fmt(value, 3)}${from(v.provenance.metrics)}`);
+    });
+    return `<tr><td>${esc(v.version)}</td><td>${esc(v.stage)}${v.reason ? `<br><span class="meta">${esc(v.reason)}</span>` : ''}</td>${size}<td class="num">${fmt(v.p50Ms)}</td>${p95}<td class="num">${fmt(v.p99Ms)}</td>${metrics.join('')}</tr>`;
+  });
+  return `<table class="figures"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function driftTable(checks: ReturnType<typeof driftChecks>): string {
+  const rows = checks.map((c) => {
+    const verdict = c.drifted === null ? '<td class="none">– no verdict</td>'
+      : c.drifted ? `<td class="fail">✘ drifted${c.driftedFigures.length ? `: ${esc(c.driftedFigures.join(', '))}` : ''}</td>` : '<td class="pass">✔ no drift</td>';
+    return `<tr><td>${esc(c.at)}</td><td>${esc(c.version ?? '–')}</td>${verdict}</tr>`;
+  });
+  return `<table class="drift"><thead><tr><th>at (UTC)</th><th>live version</th><th>verdict</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function outOfGateCount(r: ModelRecord, versions: readonly VersionFigures[]): number {
+  const gates = metricGates(r);
+  return versions.filter((v) => (v.sizeMiB !== undefined && v.sizeMiB > r.gates.maxSizeMiB)
+    || (v.p95Ms !== undefined && v.p95Ms > r.gates.maxLatencyP95Ms)
+    || gates.some((g) => metricVerdict(g, v.metrics[g.metric]) === 'fail')).length;
+}
+
+function changeCallouts(changes: readonly SuddenChange[], threshold: number): string {
+  if (changes.length === 0) return `<p>No figure moved more than ${Math.round(threshold * 100)}% between consecutive versions.</p>`;
+  return changes.map((c) => `<div class="callout sudden-change"><strong>⚠ Sudden change:</strong> ${esc(c.figure)} went from ${fmt(c.before, 3)} (${esc(c.fromVersion)}) to ${fmt(c.after, 3)} (${esc(c.toVersion)}), ${c.relative > 0 ? '+' : ''}${(c.relative * 100).toFixed(1)}%.</div>`).join('\n');
+}
+
+async function chart(id: string, caption: string, spec: Parameters<typeof renderSvg>[0]): Promise<string> {
+  const svg = await renderSvg(spec);
+  return `<figure class="chart" id="${esc(id)}"><figcaption>${esc(caption)}</figcaption>${svg}</figure>`;
+}
+
+/** One model's page: stands, figures against gates, sudden changes, charts, the timeline. */
+export async function modelReport(r: ModelRecord, events: readonly HistoryEvent[], opts: ModelReportOptions): Promise<ModelReport> {
+  const threshold = opts.suddenChange ?? DEFAULT_SUDDEN_CHANGE;
+  const versions = versionFigures(r, events);
+  const changes = suddenChanges(versions, threshold);
+  const periods = livePeriods(r, events);
+  const drift = driftCharts(events);
+  const checks = driftChecks(events);
+  const gates = metricGates(r);
+  const stands = standsOf(r);
+
+  const charts: string[] = [];
+  if (versions.some((v) => v.sizeMiB !== undefined)) charts.push(await chart('size', 'Artifact size against the size gate', sizeChartSpec(versions, r.gates.maxSizeMiB)));
+  if (versions.some((v) => v.p95Ms !== undefined || v.p50Ms !== undefined)) {
+    charts.push(await chart('latency', 'Latency p50 / p95 / p99 against the p95 gate (error bars: p95 confidence interval)', latencyChartSpec(versions, r.gates.maxLatencyP95Ms)));
+  }
+  const metricNames = [...new Set(versions.flatMap((v) => Object.keys(v.metrics)))];
+  for (const m of metricNames) {
+    charts.push(await chart(`metric-${m}`, `Quality: ${m}${gates.some((g) => g.metric === m) ? ' against its gate' : ''}`, metricChartSpec(m, versions, gates.find((g) => g.metric === m))));
+  }
+  for (const d of drift) charts.push(await chart(d.id, d.title, driftChartSpec(d)));
+  if (periods.length) charts.push(await chart('live-timeline', 'Which version was live when', liveTimelineSpec(periods, opts.now)));
+
+  const standRows = stands.map((s) => `<tr><td>${esc(s.role)}</td><td>${esc(s.slot ?? '–')}</td><td>${esc(s.version)}</td><td>${esc(s.stage)}</td><td><code>${esc(s.image)}</code></td><td><code>${esc(s.digest ?? '–')}</code></td><td>${esc(s.since ?? '–')}</td></tr>`);
+  const timelineRows = events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td><td>${esc(e.version ?? '–')}</td><td>${esc(e.from ?? '–')} → ${esc(e.to ?? '–')}</td><td>${esc(eventDetails(e))}</td></tr>`);
+
+  const body = `<p class="meta"><a href="../index.html">← all models</a></p>
+<h1>${esc(r.name)}</h1>
+<p class="meta">${esc(r.deploy.strategy)} · image <code>${esc(r.artifact.image)}</code> · gates: size ≤ ${r.gates.maxSizeMiB} MiB, p95 ≤ ${r.gates.maxLatencyP95Ms} ms${gates.map((g) => `, ${esc(g.metric)}${g.min !== undefined ? ` ≥ ${g.min}` : ''}${g.max !== undefined ? ` ≤ ${g.max}` : ''}`).join('')} · report made ${esc(opts.now)}</p>
+<h2>Where it stands</h2>
+${stands.length ? `<table class="stands"><thead><tr><th>role</th><th>slot</th><th>version</th><th>stage</th><th>image</th><th>digest</th><th>live since</th></tr></thead><tbody>${standRows.join('\n')}</tbody></table>` : '<p>Nothing deployed: no version is in production or waiting in a slot.</p>'}
+<h2>Figures against gates</h2>
+${versions.length ? figuresTable(r, versions) : '<p>No versions yet.</p>'}
+<h2>Sudden changes</h2>
+${changeCallouts(changes, threshold)}
+<h2>Charts</h2>
+${charts.length ? charts.join('\n') : '<p>No figures recorded yet.</p>'}
+<h2>Drift checks</h2>
+${checks.length ? driftTable(checks) : '<p>No drift recorded yet (<code>modelship drift</code>).</p>'}
+<h2>Timeline</h2>
+${timelineRows.length ? `<table class="timeline"><thead><tr><th>at (UTC)</th><th>actor</th><th>action</th><th>version</th><th>stage</th><th>reason and details</th></tr></thead><tbody>${timelineRows.join('\n')}</tbody></table>` : '<p>No history recorded.</p>'}
+`;
+  return {
+    html: page(`${r.name} · modelship report`, body),
+    summary: {
+      name: r.name, strategy: r.deploy.strategy, live: stands.find((s) => s.role === 'live')?.version ?? null,
+      versions: versions.length, suddenChanges: changes.length, outOfGate: outOfGateCount(r, versions), charts: charts.length,
+    },
+  };
+}

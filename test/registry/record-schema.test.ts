@@ -1,0 +1,62 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from '../../src/core/errors';
+import { parseRecordText } from '../../src/registry/record-document';
+import { EXAMPLE_MODELS } from '../helpers/cli';
+
+const text = fs.readFileSync(path.join(EXAMPLE_MODELS, 'taxi-fare.yaml'), 'utf8');
+const F = 'models/taxi-fare.yaml';
+
+function refuse(t: string): string {
+  try {
+    parseRecordText(t, F, 'taxi-fare');
+  } catch (e) {
+    expect(e).toBeInstanceOf(InputError);
+    return (e as Error).message;
+  }
+  throw new Error('accepted');
+}
+
+const withEnv = (env: string) => text.replace('  health:\n', () => `  env:\n${env}  health:\n`);
+
+describe('record sanity, before any rendering', () => {
+  it.each([
+    ['zero cpu', 'cpu: 500m', 'cpu: "0"', 'serving.resources.cpu: "0" must be at least 1m'],
+    ['zero millicores', 'cpu: 500m', 'cpu: 0m', 'serving.resources.cpu: "0m" must be at least 1m'],
+    ['cpu too large for Nomad\'s MHz', 'cpu: 500m', 'cpu: "99999999999999999999"', 'serving.resources.cpu: "99999999999999999999" must be at most 4096 cores'],
+    ['zero memory', 'memory: 1Gi', 'memory: 0Mi', 'serving.resources.memory: "0Mi" must be at least 10Mi (Nomad\'s minimum)'],
+    ['memory too large', 'memory: 1Gi', 'memory: 999999Ti', 'serving.resources.memory: "999999Ti" must be at most 64Ti'],
+    ['replicas beyond int32', 'replicas: 3 #', 'replicas: 3000000000 #', 'serving.replicas: must be at most 2147483647, not 3000000000'],
+    ['an infinite gate', 'maxLatencyP95Ms: 50', 'maxLatencyP95Ms: .inf', 'gates.maxLatencyP95Ms: must be a finite number, not Infinity'],
+    ['modelDir /', 'modelDir: /models', 'modelDir: /', 'serving.modelDir: "/" must be a directory of its own'],
+    ['modelDir /tmp', 'modelDir: /models', 'modelDir: /tmp', 'serving.modelDir: "/tmp" must be a directory of its own'],
+    ['modelDir under /tmp', 'modelDir: /models', 'modelDir: /tmp/models', 'serving.modelDir: "/tmp/models" must be a directory of its own'],
+    ['a version longer than a label value', 'version: 1.2.0-rc.1', `version: 1.2.0-${'a'.repeat(60)}`, `versions[3].version: "1.2.0-${'a'.repeat(60)}" is longer than the 63 characters`],
+    ['a health path with a newline', 'path: /healthz', 'path: "/healthz\\nX-Injected: 1"', 'serving.health.path: must start with / and hold only visible ASCII (no spaces or newlines)'],
+    ['a size beyond what a volume can be sized for', 'sizeBytes: 417333279', 'sizeBytes: 9007199254740991', 'versions[0].sizeBytes: must be at most 1125899906842624 (1 PiB)'],
+  ])('refuses %s, naming the field and the rule', (_what, from, to, message) => {
+    expect(text).toContain(from);
+    expect(refuse(text.replace(from, to))).toContain(`${F}: ${message}`);
+  });
+
+  it.each(['MODEL_DIR', 'MODEL_VERSION', 'MODEL_DIGEST', 'MODELSHIP_SRC'])('refuses a user-set %s in serving.env instead of overriding it silently', (name) => {
+    expect(refuse(withEnv(`    ${name}: /elsewhere\n`))).toBe(`${F}: serving.env.${name}: ${name} is set by modelship itself (MODEL_DIR, MODEL_VERSION, MODEL_DIGEST, MODELSHIP_*); remove it`);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses the env key %s rather than dropping it', (key) => {
+    expect(refuse(withEnv(`    ${key}: x\n    OK: y\n`))).toBe(`${F}: serving.env.${key}: is a JavaScript prototype name modelship cannot carry safely; rename the variable`);
+  });
+
+  it('keeps every other env value as written, $ included', () => {
+    const r = parseRecordText(withEnv('    DB_PASS: pa$$word\n    REF: $(MODEL_VERSION)\n'), F, 'taxi-fare').record;
+    expect(r.serving.env).toEqual({ DB_PASS: 'pa$$word', REF: '$(MODEL_VERSION)' });
+  });
+
+  it('refuses a YAML alias bomb with one line instead of expanding it', () => {
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const message = refuse(`${bomb.join('\n')}\n`);
+    expect(message).toMatch(/^models\/taxi-fare\.yaml: not usable YAML: .*alias/i);
+    expect(message.split('\n')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,137 @@
+import type { HistoryEvent } from '../../src/core/history-event';
+import type { ModelRecord } from '../../src/core/record';
+import { intervalOf, versionFigures } from '../../src/report/figures';
+import { driftCharts, driftChecks, MAX_DRIFT_SERIES } from '../../src/report/drift-series';
+import { livePeriods } from '../../src/report/live-periods';
+import { metricGates, metricVerdict } from '../../src/report/metric-gates';
+import { suddenChanges } from '../../src/report/sudden-changes';
+
+const MIB = 1024 * 1024;
+
+function record(over: Partial<ModelRecord> = {}): ModelRecord {
+  return {
+    name: 'm', artifact: { image: 'r/m', path: '/model' },
+    serving: { image: 's:1', port: 8080, modelDir: '/models', replicas: 1, resources: { cpu: '1', memory: '1Gi' }, health: { path: '/h' } },
+    gates: { maxSizeMiB: 100, maxLatencyP95Ms: 50 }, deploy: { strategy: 'rolling' },
+    versions: [
+      { version: '1.10.0', stage: 'validated', createdAt: 't3', sizeBytes: 90 * MIB, latencyP95Ms: 40 },
+      { version: '1.2.0', stage: 'production', createdAt: 't2', sizeBytes: 60 * MIB, latencyP95Ms: 30, promotedAt: '2026-01-02T00:00:00Z' },
+      { version: '1.0.0', stage: 'retired', createdAt: 't1', sizeBytes: 50 * MIB, promotedAt: '2026-01-01T00:00:00Z', retiredAt: '2026-01-02T00:00:00Z' },
+    ],
+    ...over,
+  };
+}
+
+const ev = (at: string, action: string, version: string | null, from: string | null, to: string | null, details: object = {}): HistoryEvent =>
+  ({ at, actor: 'a', action, version, from, to, details } as HistoryEvent);
+
+describe('versionFigures', () => {
+  it('orders by semver, not text, and converts sizes to MiB', () => {
+    const f = versionFigures(record(), []);
+    expect(f.map((v) => v.version)).toEqual(['1.0.0', '1.2.0', '1.10.0']);
+    expect(f.map((v) => v.sizeMiB)).toEqual([50, 60, 90]);
+  });
+
+  it('fills figures from measure events, bare or with provenance, and ignores what it does not know', () => {
+    const f = versionFigures(record(), [
+      ev('1', 'measure', '1.0.0', 'retired', 'retired', { latencyP50Ms: { value: 9, source: 'measured' }, latencyP95Ms: 20, latencyP95CiMs: [18, 22], metrics: { auc: 0.9, f1: { value: 0.8 }, junk: 'x' } }),
+      ev('2', 'measure', '1.2.0', null, null, { latency: { p99Ms: 70, p95Ci: { lower: 28, upper: 33 } }, latencyP95Ms: 999 }),
+      ev('3', 'unknown-thing', '1.2.0', null, null, { latencyP95Ms: 1 }),
+    ]);
+    expect(f[0]).toMatchObject({ p50Ms: 9, p95Ms: 20, p95Ci: { low: 18, high: 22 }, metrics: { auc: 0.9, f1: 0.8 } });
+    // The record entry wins over an event for the same figure.
+    expect(f[1]).toMatchObject({ p95Ms: 30, p99Ms: 70, p95Ci: { low: 28, high: 33 } });
+  });
+
+  it("reads the record's own p95 interval and each figure group's provenance", () => {
+    const r = record();
+    const entry = { ...r.versions[1], latencyP95LowMs: 28.5, latencyP95HighMs: 31.9, provenance: { latency: { kind: 'declared' }, size: { kind: 'measured' } } };
+    const [, v] = versionFigures({ ...r, versions: [r.versions[0], entry as never, r.versions[2]] }, []);
+    expect(v).toMatchObject({ p95Ci: { low: 28.5, high: 31.9 }, provenance: { size: 'measured', latency: 'declared', metrics: undefined } });
+  });
+
+  it('reads intervals in the shapes a CI may take, and nothing else', () => {
+    expect(intervalOf([1, 2])).toEqual({ low: 1, high: 2 });
+    expect(intervalOf({ min: 1, max: 2 })).toEqual({ low: 1, high: 2 });
+    expect(intervalOf([1, 2, 3])).toBeUndefined();
+    expect(intervalOf({ low: '1', high: 2 })).toBeUndefined();
+  });
+});
+
+describe('suddenChanges', () => {
+  it('calls out a figure that moved more than the threshold from the previous version that has it', () => {
+    const changes = suddenChanges(versionFigures(record(), []), 0.2);
+    expect(changes).toEqual([
+      { figure: 'size (MiB)', fromVersion: '1.2.0', toVersion: '1.10.0', before: 60, after: 90, relative: 0.5 },
+      { figure: 'p95 (ms)', fromVersion: '1.2.0', toVersion: '1.10.0', before: 30, after: 40, relative: 1 / 3 },
+    ]);
+    expect(suddenChanges(versionFigures(record(), []), 0.6)).toEqual([]);
+  });
+});
+
+describe('livePeriods', () => {
+  it('opens a period when a version reaches production and closes it when it leaves', () => {
+    expect(livePeriods(record(), [
+      ev('2026-01-01T00:00:00Z', 'promote', '1.0.0', 'validated', 'production'),
+      ev('2026-01-02T00:00:00Z', 'retire', '1.0.0', 'production', 'retired'),
+      ev('2026-01-02T00:00:00Z', 'promote', '1.2.0', 'validated', 'production'),
+      ev('2026-01-03T00:00:00Z', 'retire', '1.2.0', 'production', 'retired'),
+      ev('2026-01-03T00:00:00Z', 'rollback', '1.0.0', 'retired', 'production'),
+    ])).toEqual([
+      { version: '1.0.0', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' },
+      { version: '1.2.0', from: '2026-01-02T00:00:00Z', to: '2026-01-03T00:00:00Z' },
+      { version: '1.0.0', from: '2026-01-03T00:00:00Z' },
+    ]);
+  });
+
+  it('falls back to the record when the history is missing', () => {
+    expect(livePeriods(record(), [])).toEqual([
+      { version: '1.0.0', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' },
+      { version: '1.2.0', from: '2026-01-02T00:00:00Z', to: undefined },
+    ]);
+  });
+});
+
+describe('metric gates', () => {
+  it('reads floors and ceilings in several shapes and judges values', () => {
+    const r = record({ gates: { maxSizeMiB: 1, maxLatencyP95Ms: 1, metrics: { auc: { min: 0.8 }, rmse: { max: 4 }, f1: 0.7, bad: 'x' } } as never });
+    const gates = metricGates(r);
+    expect(gates).toEqual([{ metric: 'auc', min: 0.8, max: undefined }, { metric: 'rmse', min: undefined, max: 4 }, { metric: 'f1', min: 0.7 }]);
+    expect(metricVerdict(gates[0], 0.79)).toBe('fail');
+    expect(metricVerdict(gates[1], 4)).toBe('pass');
+    expect(metricVerdict(undefined, 4)).toBe('no gate');
+    expect(metricVerdict(gates[2], undefined)).toBe('not measured');
+  });
+});
+
+describe('drift charts', () => {
+  const recorded = (at: string, psi: number, drifted: boolean) => ev(at, 'drift', '1.2.0', null, null, {
+    drifted, referenceRows: 1000, thresholds: { psi: 0.2, ksPValue: 0.01, chiSquarePValue: 0.01 },
+    numeric: [{ column: 'amount', psi, ksStatistic: 0.1, ksPValue: 0.2, referenceValues: 1000, drifted }],
+    categorical: [{ column: 'country', chiSquare: 2, pValue: 0.3, categories: 4, drifted: false }],
+    meanGap: { label: 'y', prediction: 'p', gap: 0.5, threshold: 1, drifted: false },
+  });
+
+  it("reads `modelship drift` events into PSI, p-value and mean-gap charts with their thresholds, not counts", () => {
+    const charts = driftCharts([recorded('t1', 0.05, false), recorded('t2', 0.3, true), ev('t3', 'measure', '1.2.0', null, null, { x: 1 })]);
+    expect(charts.map((c) => [c.id, c.threshold?.value])).toEqual([['drift-psi', 0.2], ['drift-p-values', 0.01], ['drift-mean-gap', 1]]);
+    expect(charts[0].points.map((p) => [p.series, p.value])).toEqual([['amount', 0.05], ['amount', 0.3]]);
+    expect(charts[1].points.map((p) => p.series)).toEqual(['amount (KS)', 'country (χ²)', 'amount (KS)', 'country (χ²)']);
+    expect(driftChecks([recorded('t1', 0.05, false), recorded('t2', 0.3, true)])).toEqual([
+      { at: 't1', version: '1.2.0', drifted: false, driftedFigures: [] },
+      { at: 't2', version: '1.2.0', drifted: true, driftedFigures: ['amount'] },
+    ]);
+  });
+
+  it('charts an unknown shape generically, keeping the series that moved most and leaving counts out', () => {
+    const features = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`f${i}`, { psi: i / 10 }]));
+    const [chart, ...more] = driftCharts([ev('t', 'drift', '1.0.0', null, null, { features, rows: 100000, verdict: 'drifted' })]);
+    expect(more).toEqual([]);
+    expect(chart.id).toBe('drift');
+    const series = new Set(chart.points.map((p) => p.series));
+    expect(series.size).toBe(MAX_DRIFT_SERIES);
+    expect(series).toContain('features.f11.psi');
+    expect(series).not.toContain('features.f0.psi');
+    expect(series).not.toContain('rows');
+  });
+});
