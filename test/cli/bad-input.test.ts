@@ -100,6 +100,6 @@ describe('bad input: exit 2 with one line, never a stack trace', () => {
     fs.writeFileSync(Buffer.concat([Buffer.from(`${art}/w-`), Buffer.from([0xc3, 0x28])]), 'x');
     const version = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]).stdout.trim();
     expectOneLine(cli(['measure', 'taxi-fare', version, '--artifact', art, '--models-dir', dir]), 2,
-      /^modelship: --artifact: \.\/w-.*: file name is not valid UTF-8; rename it\n$/);
+      /^modelship: taxi-fare [^ :]+: --artifact: \.\/w-.*: file name is not valid UTF-8; rename it\n$/);
   });
 });
