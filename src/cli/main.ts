@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { EXIT_INPUT, isModelshipError } from '../core/errors';
+import { registerAlias } from './alias';
 import { registerBump } from './bump';
 import { registerHistory } from './history';
 import { registerInit } from './init';
@@ -31,7 +32,7 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const register of [
     registerInit, registerBump, registerMeasure, registerValidate, registerPromote,
-    registerSwitch, registerRollback, registerPrune, registerStatus, registerHistory, registerSynth,
+    registerSwitch, registerRollback, registerAlias, registerPrune, registerStatus, registerHistory, registerSynth,
   ]) register(program);
   // Subcommands inherit the override, so usage errors reach run() as CommanderError.
   program.commands.forEach((c) => c.exitOverride());

@@ -3,6 +3,7 @@ import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } f
 import { provenanceKind } from '../core/provenance';
 import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
+import { liveByStand, standDeployment, standNames } from '../core/stands';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 import { green, red, dim } from './style';
 import { renderTable } from './table';
@@ -25,6 +26,9 @@ export interface ModelStatus {
   versions: { version: string; stage: string }[];
   /** What synth deploys, from the same plan both renderers use. */
   deployments: { role: DeploymentRole; version: string; slot?: string }[];
+  /** The stand shown (`--stand`), and every declared stand's live version. */
+  stand?: string;
+  stands?: Record<string, string | null>;
 }
 
 /** The version a reviewer looks at next: the preview slot, else the candidate synth runs, else the newest not yet live. */
@@ -37,7 +41,14 @@ function nextVersionOf(r: ModelRecord, plan: DeploymentPlan): ModelStatus['next'
   return pending ? { version: pending.version, stage: pending.stage, role: 'candidate' } : null;
 }
 
-export function statusOf(r: ModelRecord): ModelStatus {
+/** A model's status in one stand (`production`, the last, by default): the stand's view, as synth deploys it. */
+export function statusOf(record: ModelRecord, stand?: string): ModelStatus {
+  const r = stand === undefined ? record : standDeployment(record, stand);
+  const stands = record.stands ? { ...(stand !== undefined ? { stand } : {}), stands: liveByStand(record) } : {};
+  return { ...statusOfView(r), ...stands };
+}
+
+function statusOfView(r: ModelRecord): ModelStatus {
   const live = productionVersion(r);
   const plan = planDeployments(r);
   const next = nextVersionOf(r, plan);
@@ -73,11 +84,13 @@ export function registerStatus(program: Command): void {
     .description('where every model (or one) stands: production, preview or candidate, slots, figures against gates')
     .argument('[name]', 'one model')
     .option('--json', 'machine-readable output')
+    .option('--stand <stand>', 'the stand to show (models that do not declare it are left out)')
     .option(...MODELS_DIR_FLAG)
-    .action((name: string | undefined, opts: StatusFlags) => {
+    .action((name: string | undefined, opts: StatusFlags & { stand?: string }) => {
       const store = storeOf(opts);
-      const records = name ? [store.load(name)] : store.loadAll();
-      const rows = records.map(statusOf);
+      const loaded = name ? [store.load(name)] : store.loadAll();
+      const records = opts.stand === undefined ? loaded : loaded.filter((r) => name !== undefined || standNames(r).includes(opts.stand as string));
+      const rows = records.map((r) => statusOf(r, opts.stand));
       if (opts.json) {
         process.stdout.write(JSON.stringify(name ? rows[0] : rows, null, 2) + '\n');
         return;

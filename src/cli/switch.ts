@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { switchSlots } from '../core/lifecycle';
+import { switchInStand } from '../core/stand-lifecycle';
+import { lastStand } from '../core/stands';
 import { CommonOptions, MODELS_DIR_FLAG, now, storeOf } from './options';
 
 export function registerSwitch(program: Command): void {
@@ -7,9 +8,10 @@ export function registerSwitch(program: Command): void {
     .command('switch')
     .description('blue-green: make the preview slot live; the old production keeps running idle')
     .argument('<name>', 'model name')
+    .option('--stand <stand>', 'the stand to act in (default: the last, production)')
     .option(...MODELS_DIR_FLAG)
-    .action((name: string, opts: CommonOptions) => {
-      const outcome = storeOf(opts).update(name, (r) => switchSlots(r, now()));
+    .action((name: string, opts: CommonOptions & { stand?: string }) => {
+      const outcome = storeOf(opts).update(name, (r) => switchInStand(r, opts.stand ?? lastStand(r), now()));
       process.stdout.write(`${outcome.summary}\n`);
     });
 }
