@@ -18,7 +18,7 @@ const VERSION_LIKE = /^v\d+$/i;
 /** Why `alias` cannot be set by hand on this record, or undefined when it can. */
 export function aliasNameProblem(record: ModelRecord, alias: string): string | undefined {
   if (!ALIAS.test(alias)) return `"${alias}" must be 1 to 255 letters, digits, _ or -`;
-  if (alias.toLowerCase() === 'latest') return '"latest" is reserved (it always means the newest version)';
+  if (alias.toLowerCase() === 'latest') return `"${alias}" is reserved (it always means the newest version)`;
   if (VERSION_LIKE.test(alias)) return `"${alias}" looks like a version number; choose a name such as champion`;
   if (standNames(record).includes(alias)) return `"${alias}" is a stand: it always points at the version live there`;
   return undefined;
