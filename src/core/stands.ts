@@ -1,7 +1,7 @@
 import { InputError, PolicyError } from './errors';
 import type { PendingEvent } from './history-event';
 import type { Outcome } from './lifecycle';
-import { findVersion, ModelRecord, StandSpec, StandState, StandVersion, VersionEntry } from './record';
+import { findVersion, ModelRecord, otherSlot, StandSpec, StandState, StandVersion, VersionEntry } from './record';
 import type { RuleViolation } from './record-rules';
 
 /**
@@ -249,4 +249,19 @@ export function standRuleViolations(record: ModelRecord, viewRules: (record: Mod
 export function deploymentsForStand(records: readonly ModelRecord[], stand?: string): ModelRecord[] {
   if (stand === undefined) return records.map((r) => standDeployment(r, lastStand(r)));
   return records.filter((r) => standNames(r).includes(stand)).map((r) => standDeployment(r, stand));
+}
+
+/**
+ * The record with `version` out of every stand's preview slot: a version that
+ * fails re-validation leaves the slots where it waited, as it leaves production's.
+ */
+export function withoutStandPreviews(record: ModelRecord, version: string): ModelRecord {
+  if (!record.standStates) return record;
+  const states = Object.fromEntries(Object.entries(record.standStates).map(([stand, state]) => {
+    const slots = state.slots;
+    const idle = slots && otherSlot(slots.active);
+    if (!slots || !idle || slots[idle] !== version) return [stand, state];
+    return [stand, { ...state, slots: { ...slots, [idle]: null } }];
+  }));
+  return { ...record, standStates: states };
 }

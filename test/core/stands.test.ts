@@ -1,4 +1,5 @@
 import { PolicyError } from '../../src/core/errors';
+import { validate } from '../../src/core/lifecycle';
 import type { ModelRecord, StandSpec } from '../../src/core/record';
 import { recordRuleViolations } from '../../src/core/record-rules';
 import { defaultPromotionStand, promoteInStand, rollbackInStand, switchInStand } from '../../src/core/stand-lifecycle';
@@ -89,6 +90,17 @@ describe('stands', () => {
     expect(r.standStates?.int.slots).toEqual({ active: 'blue', blue: '1.0.0', green: null });
     expect(r.slots).toEqual({ active: 'blue', blue: '1.0.0', green: null });
     expect(recordRuleViolations(r)).toEqual([]);
+  });
+
+  it('a version rejected on re-validation leaves the preview slot it waited in, in every stand', () => {
+    let r = blueGreen({ stands: STANDS, versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated')] });
+    r = through(r, '1.0.0', ['dev']);
+    r = promoteInStand(r, '1.1.0', 'dev', T2).record;
+    const tight = { ...r, gates: { ...r.gates, maxSizeMiB: 50 } };
+    const o = validate(tight, '1.1.0', { now: T3 });
+    expect(o.refusal?.message).toMatch(/1\.1\.0 rejected/);
+    expect(o.record.standStates?.dev.slots).toEqual({ active: 'blue', blue: '1.0.0', green: null });
+    expect(recordRuleViolations(o.record)).toEqual([]);
   });
 
   it('a stand deploys its own versions with its overrides; the candidate runs in the first stand only', () => {
