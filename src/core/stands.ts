@@ -265,3 +265,22 @@ export function withoutStandPreviews(record: ModelRecord, version: string): Mode
   }));
   return { ...record, standStates: states };
 }
+
+/** Versions a stand before the last still runs: live there, or in one of its slots. Expiry leaves them alone. */
+export function versionsRunningInStands(record: ModelRecord): Set<string> {
+  const out = new Set<string>();
+  for (const state of Object.values(record.standStates ?? {})) {
+    for (const v of state.versions) if (v.stage === 'production') out.add(v.version);
+    if (state.slots?.blue) out.add(state.slots.blue);
+    if (state.slots?.green) out.add(state.slots.green);
+  }
+  return out;
+}
+
+/** The stands' state without `gone` versions (they were retired there; their history stays in the history file). */
+export function forgetInStands(record: ModelRecord, gone: ReadonlySet<string>): ModelRecord {
+  if (!record.standStates) return record;
+  const states = Object.fromEntries(Object.entries(record.standStates).map(([stand, state]) =>
+    [stand, { ...state, versions: state.versions.filter((v) => !gone.has(v.version)) }]));
+  return { ...record, standStates: states };
+}
