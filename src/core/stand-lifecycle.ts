@@ -1,6 +1,7 @@
 import { PolicyError } from './errors';
 import { Outcome, promote, rollback, switchSlots } from './lifecycle';
-import type { ModelRecord } from './record';
+import { hasSeparateCandidateStorage } from './model-image';
+import { findVersion, ModelRecord } from './record';
 import { hasBeenLive, inStand, lastStand, requirePromotionOrder, requireStand, standNames } from './stands';
 
 /**
@@ -25,6 +26,13 @@ export function defaultPromotionStand(record: ModelRecord, version: string): str
 export function promoteInStand(record: ModelRecord, version: string, stand: string, now: string): Outcome {
   requireStand(record, stand);
   requirePromotionOrder(record, stand, version);
+  const entry = findVersion(record, version);
+  // Before the last stand the image stays in candidate storage: only its pin says where.
+  if (entry && !isProductionStand(record, stand) && hasSeparateCandidateStorage(record.artifact) && !entry.image) {
+    throw new PolicyError(
+      `${record.name} ${version} has no pinned image in ${record.artifact.candidateImage} for stand ${stand} to run: run \`modelship measure ${record.name} ${version} --image\``,
+    );
+  }
   return inStand(record, stand, (view) => promote(view, version, now));
 }
 

@@ -63,6 +63,14 @@ describe('stands', () => {
     expect(() => promoteInStand(tight, '1.0.0', 'prod', T1)).toThrow(/cannot reach production: size/);
   });
 
+  it('with candidate storage, a stand before the last runs the pinned candidate image, so it needs one', () => {
+    const artifact = { image: 'registry.example.com/models/taxi-fare', candidateImage: 'registry.example.com/models-rc/taxi-fare', path: '/model' };
+    const pin = `registry.example.com/models-rc/taxi-fare:1.0.0@sha256:${'e'.repeat(64)}`;
+    expect(() => promoteInStand(staged({ artifact }), '1.0.0', 'dev', T1)).toThrow('1.0.0 has no pinned image in registry.example.com/models-rc/taxi-fare for stand dev to run');
+    const r = through(staged({ artifact, versions: [version('1.0.0', 'validated', { image: pin })] }), '1.0.0', ['dev', 'int']);
+    expect(standDeployment(r, 'int').versions[0].image).toBe(pin);
+  });
+
   it('each stand has its own live version and rolls back on its own', () => {
     let r = through(staged(), '1.0.0', ['dev', 'int', 'prod'], T1);
     r = through(r, '1.1.0', ['dev', 'int'], T2);
