@@ -3,7 +3,7 @@ import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } f
 import { provenanceKind } from '../core/provenance';
 import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
-import { liveByStand, standDeployment, standNames } from '../core/stands';
+import { lastStand, liveByStand, standDeployment, standNames, standView } from '../core/stands';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 import { green, red, dim } from './style';
 import { renderTable } from './table';
@@ -43,9 +43,13 @@ function nextVersionOf(r: ModelRecord, plan: DeploymentPlan): ModelStatus['next'
 
 /** A model's status in one stand (`production`, the last, by default): the stand's view, as synth deploys it. */
 export function statusOf(record: ModelRecord, stand?: string): ModelStatus {
-  const r = stand === undefined ? record : standDeployment(record, stand);
-  const stands = record.stands ? { ...(stand !== undefined ? { stand } : {}), stands: liveByStand(record) } : {};
-  return { ...statusOfView(r), ...stands };
+  // With stands, the default is the last stand as synth deploys it (no candidate there: it runs in the first).
+  const r = stand === undefined && !record.stands ? record : standDeployment(record, stand ?? lastStand(record));
+  if (!record.stands) return statusOfView(r);
+  const shown = stand ?? lastStand(record);
+  // Every version, with its stage as this stand sees it, not only those it deploys.
+  const versions = standView(record, shown).versions.map((v) => ({ version: v.version, stage: v.stage }));
+  return { ...statusOfView(r), versions, ...(stand !== undefined ? { stand } : {}), stands: liveByStand(record) };
 }
 
 function statusOfView(r: ModelRecord): ModelStatus {

@@ -53,6 +53,8 @@ function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {
 /** Records rendered into one folder: `<out>` for records without stands, `<out>/<stand>` for each declared stand. */
 interface SynthGroup {
   readonly dir: string;
+  /** @default - records without stands */
+  readonly stand?: string;
   readonly records: readonly ModelRecord[];
 }
 
@@ -65,13 +67,13 @@ function groupsOf(records: readonly ModelRecord[], out: string, stand?: string):
   if (stand !== undefined) {
     const declaring = deploymentsForStand(records.filter((r) => r.stands), stand);
     if (!declaring.length) throw new InputError(`--stand ${stand}: no model declares that stand`);
-    return [{ dir: path.join(out, stand), records: declaring }];
+    return [{ dir: path.join(out, stand), stand, records: declaring }];
   }
   const groups: SynthGroup[] = [];
   const plain = records.filter((r) => !r.stands);
   if (plain.length) groups.push({ dir: out, records: plain });
   const stands = [...new Set(records.flatMap((r) => (r.stands ? standNames(r) : [])))];
-  for (const s of stands) groups.push({ dir: path.join(out, s), records: deploymentsForStand(records.filter((r) => r.stands), s) });
+  for (const s of stands) groups.push({ dir: path.join(out, s), stand: s, records: deploymentsForStand(records.filter((r) => r.stands), s) });
   return groups;
 }
 
@@ -89,7 +91,15 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
   const targets = targetsOf(opts.target);
   for (const group of groups) {
     for (const target of targets) {
-      for (const [name, text] of await render(group.records, target)) files.set(path.join(group.dir, target, name), text);
+      let rendered: Map<string, string>;
+      try {
+        rendered = await render(group.records, target);
+      } catch (e) {
+        // Name the stand: the same version may deploy in one stand and be refused in another.
+        if (e instanceof PolicyError && group.stand) throw new PolicyError(e.message.replace(/^synth refused: /, `synth refused: stand ${group.stand}: `));
+        throw e;
+      }
+      for (const [name, text] of rendered) files.set(path.join(group.dir, target, name), text);
     }
   }
   const removed: string[] = [];

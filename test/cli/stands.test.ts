@@ -60,7 +60,13 @@ describe('stands on the command line', () => {
     for (const s of ['dev', 'int']) expect(run(dir, 'promote', 'taxi', v2, '--stand', s).code).toBe(0);
     expect(run(dir, 'rollback', 'taxi', '--stand', 'int').stdout).toBe(`[int] taxi: rolled back to ${v1}; ${v2} retired\n`);
     expect(json(dir, 'status', 'taxi').stands).toEqual({ dev: v2, int: v1, prod: null });
-    expect(json(dir, 'status', 'taxi', '--stand', 'int')).toMatchObject({ stand: 'int', production: v1 });
+    expect(json(dir, 'status', 'taxi', '--stand', 'int')).toMatchObject({
+      stand: 'int', production: v1, versions: [{ version: v1, stage: 'production' }, { version: v2, stage: 'retired' }],
+    });
+    // Without --stand: the last stand, as synth deploys it (its candidate runs in dev, not here).
+    expect(json(dir, 'status', 'taxi')).toMatchObject({
+      production: null, deployments: [], versions: [{ version: v1, stage: 'validated' }, { version: v2, stage: 'validated' }],
+    });
     // Production has nothing to roll back to; the stands before it are untouched by that refusal.
     expect(run(dir, 'rollback', 'taxi').stderr).toBe('modelship: taxi: no retired version to roll back to\n');
     const inInt = json(dir, 'history', 'taxi', '--stand', 'int');
@@ -150,6 +156,14 @@ describe('stands on the command line', () => {
     expect(run(dir, 'synth', '--out', only, '--stand', 'int').stdout).toBe(`wrote ${only}/int/kubernetes/taxi.k8s.yaml\nwrote ${only}/int/nomad/taxi.nomad.hcl\nwrote ${only}/int/nomad/taxi.nomad.json\n`);
     expect(run(dir, 'synth', '--stdout', '--target', 'nomad', '--stand', 'dev').stdout).toBe(devHcl);
     expect(run(dir, 'synth', '--out', only, '--stand', 'qa').stderr).toBe('modelship: --stand qa: no model declares that stand\n');
+    // Gates tightened since: the refusal names the stand, and nothing is written.
+    const file = path.join(dir, 'taxi.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxSizeMiB: 100', 'maxSizeMiB: 0.0001'));
+    const before = snapshotDir(path.join(out, 'dev', 'kubernetes'));
+    const refused = run(dir, 'synth', '--out', out);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^modelship: synth refused: stand dev: taxi \S+ cannot be deployed as /);
+    expect(snapshotDir(path.join(out, 'dev', 'kubernetes'))).toEqual(before);
   });
 
   it('records without stands synthesize exactly as the renderers render them, where they always went', () => {
