@@ -13,8 +13,12 @@ export async function measureImage(store: ModelStore, name: string, version: str
   const repository = candidateRepository(store.load(name).artifact);
   const { parseRepository } = await import('../oci/image-reference');
   const repo = parseRepository(repository);
-  const digest = await (await registryClient(opts)).resolve(repo, version);
+  const client = await registryClient(opts);
+  const digest = await client.resolve(repo, version);
   if (!digest) throw new InputError(`registry ${repo.registry}, repository ${repo.repository}: no tag ${version} (push ${repository}:${version} first)`);
+  // The digest of a HEAD is the registry's word; pin it only once the registry
+  // serves a manifest by it whose bytes hash to it and that promote can copy.
+  await client.manifest(repo, digest);
   const image = pinnedImage(repository, version, digest);
   store.update(name, (r) => {
     if (candidateRepository(r.artifact) !== repository) throw new InputError(`${name}: artifact.candidateImage changed while resolving; run measure --image again`);

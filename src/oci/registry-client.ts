@@ -15,6 +15,15 @@ export const MEDIA_TYPES = {
 } as const;
 const ACCEPT = Object.values(MEDIA_TYPES).join(', ');
 const INDEX_TYPES: readonly string[] = [MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList];
+/**
+ * Largest answer read: the distribution spec has registries accept manifests
+ * of at least 4 MiB, and modelship never reads a blob, so anything bigger is a
+ * broken or hostile registry and must not be buffered into memory.
+ */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+/** An answer that can only be refused, not retried. */
+class AnswerRefused extends Error {}
 
 export interface RegistryClientProps {
   /** Where credentials come from. @default the Docker config file */
@@ -28,7 +37,7 @@ export interface RegistryClientProps {
   readonly attempts?: number;
   /** First wait between attempts, doubled each time; a Retry-After is honoured up to 30 s. @default 500 */
   readonly backoffMs?: number;
-  /** Per-request timeout. @default 30000 */
+  /** Deadline for one request, from connecting to the last byte of the answer. @default 30000 */
   readonly timeoutMs?: number;
 }
 
@@ -217,9 +226,13 @@ export class RegistryClient {
   }
 
   private baseUrl(repo: RepositoryRef): string {
-    const host = repo.apiHost.replace(/:\d+$/, '');
-    const plain = LOCAL_HOSTS.includes(host) || this.insecure.has(repo.apiHost) || this.insecure.has(repo.registry);
+    const plain = this.isPlainHttpAllowed(repo.apiHost) || this.insecure.has(repo.registry);
     return `${plain ? 'http' : 'https'}://${repo.apiHost}`;
+  }
+
+  /** localhost, 127.0.0.1, ::1, and the hosts named with --insecure-registry. */
+  private isPlainHttpAllowed(hostAndPort: string): boolean {
+    return LOCAL_HOSTS.includes(hostAndPort.replace(/:\d+$/, '')) || this.insecure.has(hostAndPort);
   }
 
   /** A Location header may be absolute or a path; either way it stays on this registry. */
@@ -252,6 +265,9 @@ export class RegistryClient {
       try {
         a = await this.once(call.method, url, { ...call.headers, ...(authorization ? { authorization } : {}) }, call.body);
       } catch (e) {
+        if (e instanceof AnswerRefused) {
+          throw registryError({ registry: call.repo.registry, repository: call.repo.repository, operation: call.operation, detail: `${url}: ${e.message}` });
+        }
         failure = e as Error;
       }
       const retryable = failure !== undefined || (a !== undefined && (a.status === 429 || a.status >= 500));
@@ -270,26 +286,79 @@ export class RegistryClient {
   }
 
   private async once(method: string, url: string, headers: Record<string, string>, body?: Buffer): Promise<Answer> {
-    const r = await request(url, {
-      method: method as 'GET', headers: { 'user-agent': 'modelship', ...headers }, body,
-      headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs,
-    });
-    const bytes = Buffer.from(await r.body.arrayBuffer());
-    return { status: r.statusCode, headers: r.headers as Answer['headers'], body: bytes };
+    // headersTimeout/bodyTimeout only bound the gaps between bytes: a registry
+    // trickling one byte at a time would hold the command forever without this.
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let r;
+    try {
+      r = await request(url, {
+        method: method as 'GET', headers: { 'user-agent': 'modelship', ...headers }, body,
+        headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs, signal,
+      });
+    } catch (e) {
+      throw signal.aborted ? new Error(`no answer within ${this.timeoutMs} ms`) : e;
+    }
+    const declared = Number(r.headers['content-length']);
+    if (declared > MAX_ANSWER_BYTES) {
+      r.body.destroy();
+      throw new AnswerRefused(`the answer is ${declared} bytes, more than the ${MAX_ANSWER_BYTES} modelship reads`);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of r.body) {
+        size += (chunk as Buffer).length;
+        if (size > MAX_ANSWER_BYTES) {
+          r.body.destroy();
+          throw new AnswerRefused(`the answer is more than the ${MAX_ANSWER_BYTES} bytes modelship reads`);
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch (e) {
+      if (e instanceof AnswerRefused) throw e;
+      throw signal.aborted ? new Error(`no complete answer within ${this.timeoutMs} ms`) : e;
+    }
+    return { status: r.statusCode, headers: r.headers as Answer['headers'], body: Buffer.concat(chunks) };
+  }
+
+  /**
+   * The token service a Bearer challenge names. It receives the credentials,
+   * so it must be HTTPS unless its host is one this client may reach over
+   * plain HTTP anyway: a registry must not be able to send them in clear text.
+   */
+  private realmUrl(realm: string, withCredentials: boolean, fail: (detail: string) => Error): URL {
+    let url: URL;
+    try {
+      url = new URL(realm);
+    } catch {
+      throw fail(`the Bearer challenge's realm "${realm}" is not an absolute URL`);
+    }
+    if (url.protocol === 'https:') return url;
+    if (url.protocol !== 'http:') throw fail(`the Bearer challenge's realm "${realm}" is not an http(s) URL`);
+    if (withCredentials && !this.isPlainHttpAllowed(url.host)) {
+      throw fail(`the Bearer challenge's realm ${url.origin} is plain HTTP; credentials are sent over it only to localhost, 127.0.0.1 or an --insecure-registry host`);
+    }
+    return url;
   }
 
   /** The Authorization header a 401's WWW-Authenticate asks for. */
   private async answerChallenge(call: Call, a: Answer): Promise<string> {
     const { repo, operation } = call;
     const fail = (detail: string, status = a.status) => registryError({ registry: repo.registry, repository: repo.repository, operation, status, detail });
-    const raw = header(a, 'www-authenticate');
-    if (!raw) throw fail('unauthorized, and no WWW-Authenticate challenge to answer');
-    let challenge;
-    try {
-      challenge = parseChallenge(raw);
-    } catch {
-      throw fail(`unreadable WWW-Authenticate: ${raw}`);
-    }
+    const given = a.headers['www-authenticate'];
+    const raws = (Array.isArray(given) ? given : [given]).filter((r): r is string => !!r);
+    if (!raws.length) throw fail('unauthorized, and no WWW-Authenticate challenge to answer');
+    // A registry may offer several challenges (one header each, e.g. Negotiate and Basic): answer one modelship speaks.
+    const challenges = raws.flatMap((r) => {
+      try {
+        return [parseChallenge(r)];
+      } catch {
+        return [];
+      }
+    });
+    const rank = (scheme: string) => ['bearer', 'basic'].indexOf(scheme.toLowerCase());
+    const challenge = challenges.filter((c) => rank(c.scheme) >= 0).sort((x, y) => rank(x.scheme) - rank(y.scheme))[0] ?? challenges[0];
+    if (!challenge) throw fail(`unreadable WWW-Authenticate: ${raws.join(' | ')}`);
     const creds = this.credentials.lookup(repo.registry);
     const scheme = challenge.scheme.toLowerCase();
     if (scheme === 'basic') {
@@ -299,7 +368,7 @@ export class RegistryClient {
     if (scheme !== 'bearer') throw fail(`unsupported authentication scheme ${challenge.scheme}`);
     const realm = param(challenge.params.realm);
     if (!realm) throw fail('Bearer challenge without a realm');
-    const url = new URL(realm);
+    const url = this.realmUrl(realm, !!creds, fail);
     const service = param(challenge.params.service);
     if (service) url.searchParams.set('service', service);
     for (const scope of call.scopes) url.searchParams.append('scope', scope);

@@ -22,7 +22,7 @@ export const DEFAULT_GATES = { maxSizeMiB: 1024, maxLatencyP95Ms: 100 } as const
 export function newRecordText(o: NewRecordOptions): string {
   const doc = new Document({
     name: o.name,
-    artifact: { image: o.image, ...(o.candidateImage ? { candidateImage: o.candidateImage } : {}), path: o.artifactPath },
+    artifact: { image: o.image, ...(o.candidateImage !== undefined ? { candidateImage: o.candidateImage } : {}), path: o.artifactPath },
     serving: {
       image: o.servingImage,
       port: o.port,

@@ -45,6 +45,16 @@ async function candidate(release: string, layers: string[], validate = true): Pr
   return { version, digest };
 }
 
+describe('init --candidate-image', () => {
+  it('refuses an empty repository (an unset variable) instead of silently keeping one repository', async () => {
+    const r = await run('init', 'demo', '--image', `${registry.host}/models/demo`, '--candidate-image', '',
+      '--serving-image', 'registry.example.com/apps/api:1.0.0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^modelship: .*demo\.yaml: artifact\.candidateImage: must be an image repository without a tag, e\.g\. registry\.example\.com\/models-rc\/x, not ""\n$/);
+    expect(fs.existsSync(path.join(dir, 'demo.yaml'))).toBe(false);
+  });
+});
+
 describe('measure --image', () => {
   it('pins the candidate tag to its manifest digest', async () => {
     await initDemo();
@@ -59,6 +69,18 @@ describe('measure --image', () => {
     const r = await run('measure', 'demo', '1.0.0', '--image');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`modelship: registry ${registry.host}, repository models-rc/demo: no tag 1.0.0 (push ${registry.host}/models-rc/demo:1.0.0 first)\n`);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
+  it('refuses to pin a digest the registry claims but cannot serve (exit 2), recording nothing', async () => {
+    await initDemo();
+    await run('bump', 'demo', 'major');
+    const claimed = `sha256:${'e'.repeat(64)}`;
+    registry.rawManifests.set('models-rc/demo:1.0.0', { body: '{}', digestHeader: claimed });
+    const before = snapshotDir(dir);
+    const r = await run('measure', 'demo', '1.0.0', '--image');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`modelship: registry ${registry.host}, repository models-rc/demo: GET manifest ${claimed}: HTTP 404: MANIFEST_UNKNOWN manifest unknown: ${claimed}\n`);
     expect(snapshotDir(dir)).toEqual(before);
   });
 });

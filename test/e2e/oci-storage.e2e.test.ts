@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { cli, tempDir } from '../helpers/cli';
+import { acceptDeclared, cli, tempDir } from '../helpers/cli';
 import { byKindName, parseManifest, validateAll } from '../helpers/kube';
 import { buildImage, eventually, exec, play, REGISTRY, removePod, run, setUp, tryRun } from './podman';
 
@@ -69,6 +69,8 @@ suite('release-candidate and production storage in a real registry', () => {
     buildImage(SERVING_IMAGE, { '/serve.sh': { content: SERVE_SH, mode: 0o755 } }, ['/bin/sh', '/serve.sh']);
     ok(['init', name, '--image', PRODUCTION, '--candidate-image', CANDIDATES, '--serving-image', SERVING_IMAGE,
       '--port', '8080', '--max-size-mib', '64', '--max-latency-p95-ms', '50'], dir);
+    // No server is measured here: the p95 is declared, which these gates accept.
+    acceptDeclared(dir, name);
   });
   afterAll(() => removePod(name));
 
@@ -83,7 +85,7 @@ suite('release-candidate and production storage in a real registry', () => {
     expect(measured).toBe(`${name} ${v1}: ${CANDIDATES}:${v1}@${digest}`);
     expect(skopeoDigest(`${PRODUCTION}:${v1}`)).toBeUndefined();
 
-    ok(['validate', name, v1, '--latency-p95-ms', '12'], dir);
+    ok(['validate', name, v1, '--declared-latency-p95-ms', '12'], dir);
     ok(['promote', name, v1], dir);
     expect(skopeoDigest(`${PRODUCTION}:${v1}`)).toBe(digest);
     expect(pinnedOf(v1)).toBe(`${PRODUCTION}:${v1}@${digest}`);
@@ -125,8 +127,9 @@ suite('release-candidate and production storage in a real registry', () => {
   it('prune --yes removes a rejected version\'s tag; a later pull of it fails', () => {
     const v2 = ok(['bump', name, 'minor'], dir);
     buildImage(`${CANDIDATES}:${v2}`, { '/model': { from: makeArtifact(v2) } });
+    ok(['measure', name, v2, '--artifact', makeArtifact(v2)], dir);
     ok(['measure', name, v2, '--image'], dir);
-    expect(cli(['validate', name, v2, '--size-bytes', String(100 * 1024 * 1024), '--latency-p95-ms', '12', '--models-dir', dir]).code).toBe(1);
+    expect(cli(['validate', name, v2, '--declared-latency-p95-ms', '500', '--models-dir', dir]).code).toBe(1);
     expect(skopeoDigest(`${CANDIDATES}:${v2}`)).toMatch(/^sha256:/);
 
     const plan = ok(['prune', name], dir);
