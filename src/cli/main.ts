@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_INPUT, isModelshipError } from '../core/errors';
 import { registerAlias } from './alias';
 import { registerBump } from './bump';
+import { registerDrift } from './drift';
 import { registerHistory } from './history';
 import { registerInit } from './init';
 import { registerMeasure } from './measure';
@@ -32,7 +33,7 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const register of [
     registerInit, registerBump, registerMeasure, registerValidate, registerPromote,
-    registerSwitch, registerRollback, registerAlias, registerPrune, registerStatus, registerHistory, registerSynth,
+    registerSwitch, registerRollback, registerAlias, registerPrune, registerStatus, registerHistory, registerSynth, registerDrift,
   ]) register(program);
   // Subcommands inherit the override, so usage errors reach run() as CommanderError.
   program.commands.forEach((c) => c.exitOverride());

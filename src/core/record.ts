@@ -4,6 +4,11 @@
  * shapes; `src/registry/record-schema.ts` turns YAML into them.
  */
 
+import type { MonitoringSpec } from './monitoring-spec';
+import type { RetrainingSpec } from './retraining-spec';
+export type { DriftThresholds, MonitoringSpec } from './monitoring-spec';
+export type { RetrainingSpec } from './retraining-spec';
+
 export const STAGES = ['candidate', 'validated', 'rejected', 'production', 'retired'] as const;
 export type Stage = (typeof STAGES)[number];
 
@@ -300,6 +305,10 @@ export interface ModelRecord {
   readonly serving: ServingSpec;
   readonly gates: Gates;
   readonly deploy: DeploySpec;
+  /** Columns and thresholds `modelship drift` compares. */
+  readonly monitoring?: MonitoringSpec;
+  /** A scheduled retraining job rendered next to the serving objects. */
+  readonly retraining?: RetrainingSpec;
   /**
    * The stands a version goes through, in order; the last is production, whose
    * state stays in `versions[].stage` and `slots`.

@@ -79,6 +79,7 @@ export function standView(record: ModelRecord, stand: string): ModelRecord {
  * What a stand deploys: its view, narrowed to what runs there, with its
  * overrides applied. Only the first stand runs the candidate test deployment
  * (when there are several stands): later stands run what was promoted to them.
+ * The retraining job runs in the last stand only.
  * A record without stands comes back unchanged, so it renders exactly as before.
  */
 export function standDeployment(record: ModelRecord, stand: string): ModelRecord {
@@ -95,8 +96,10 @@ export function standDeployment(record: ModelRecord, stand: string): ModelRecord
     : view.versions.filter((v) => v.stage === 'production' || v.stage === 'retired' || inSlot(v.version));
   const k8s = { ...record.deploy.kubernetes, ...spec.kubernetes };
   const nomad = { ...record.deploy.nomad, ...spec.nomad };
+  // Retraining learns from production's data and cuts one new version: it runs in the last stand only.
+  const { retraining: _retraining, ...rest } = view;
   return {
-    ...view,
+    ...(isLast(record, stand) ? view : rest),
     // The real gates: a stand's view relaxes acceptDeclared only before the last stand.
     gates: isLast(record, stand) ? record.gates : view.gates,
     versions,

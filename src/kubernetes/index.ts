@@ -9,4 +9,5 @@ export * from './model-disruption-budget';
 export * from './model-service';
 export * from './pod-placement';
 export * from './render-manifests';
+export * from './retraining-cron-job';
 export * from './rolling-model';

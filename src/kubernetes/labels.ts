@@ -21,3 +21,5 @@ export const ANNOTATION_GATE_SIZE = 'modelship.io/gate-max-size-mib';
 export const ANNOTATION_GATE_LATENCY = 'modelship.io/gate-max-latency-p95-ms';
 /** What a Deployment or Service of a model is for: `live`, `preview`, `idle` (a retired slot kept for rollback) or `candidate`. */
 export const LABEL_ROLE = 'modelship.io/role';
+/** On a retraining CronJob: a drift exit 1 also starts it (`retraining.onDrift`), for the tool that runs `drift`. */
+export const ANNOTATION_RETRAIN_ON_DRIFT = 'modelship.io/retrain-on-drift';

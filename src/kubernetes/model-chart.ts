@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ModelRecord } from '../core/record';
 import { BlueGreenModel } from './blue-green-model';
+import { RetrainingCronJob } from './retraining-cron-job';
 import { RollingModel } from './rolling-model';
 
 export interface ModelChartProps {
@@ -19,5 +20,6 @@ export class ModelChart extends Chart {
     });
     if (props.record.deploy.strategy === 'blue-green') new BlueGreenModel(this, 'model', { record: props.record });
     else new RollingModel(this, 'model', { record: props.record });
+    if (props.record.retraining) new RetrainingCronJob(this, 'retraining', { record: props.record });
   }
 }

@@ -5,3 +5,4 @@ export * from './job-json';
 export * from './job-model';
 export * from './model-job';
 export * from './render-jobs';
+export * from './retraining-job';

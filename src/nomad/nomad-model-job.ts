@@ -7,6 +7,7 @@ import type { ModelRecord } from '../core/record';
 import { renderJobHcl } from './job-hcl';
 import type { NomadJob } from './job-model';
 import { buildCandidateJob, buildModelJob } from './model-job';
+import { buildRetrainingJob, renderRetrainingJobHcl, RetrainingJob } from './retraining-job';
 
 export interface NomadModelJobProps {
   /** The model record to run. */
@@ -29,6 +30,11 @@ export interface NomadModelJobProps {
    * @default true
    */
   readonly candidate?: boolean;
+  /**
+   * Also register the record's `retraining` block as periodic job `<name>-retrain`.
+   * @default true
+   */
+  readonly retraining?: boolean;
 }
 
 /**
@@ -43,7 +49,7 @@ export function escapeTerraformTemplate(s: string): string {
 
 /**
  * One model's Nomad jobs as `nomad_job` resources named after the construct
- * id (`<id>` and `<id>-candidate`, so the id must be unique in its stack), for
+ * id (`<id>`, `<id>-candidate` and `<id>-retrain`, so the id must be unique in its stack), for
  * any cdktf `TerraformStack`. A model with nothing deployable creates no
  * resource; one outside its gates throws a PolicyError.
  */
@@ -55,12 +61,15 @@ export class NomadModelJob extends Construct {
   /** The candidate's job, when one can run. */
   readonly candidateJob?: NomadJob;
   readonly candidateResource?: Job;
+  /** The scheduled retraining job, for a record with a `retraining` block (with or without a version). */
+  readonly retrainingJob?: RetrainingJob;
+  readonly retrainingResource?: Job;
 
   constructor(scope: Construct, id: string, props: NomadModelJobProps) {
     super(scope, id);
-    const add = (name: string, logicalId: string, job: NomadJob): Job => {
+    const add = (name: string, logicalId: string, hcl: string): Job => {
       const resource = new Job(this, name, {
-        jobspec: escapeTerraformTemplate(renderJobHcl(job)),
+        jobspec: escapeTerraformTemplate(hcl),
         detach: props.detach ?? false,
         purgeOnDestroy: false,
         ...(props.provider ? { provider: props.provider } : {}),
@@ -70,8 +79,10 @@ export class NomadModelJob extends Construct {
       return resource;
     };
     this.job = buildModelJob({ record: props.record, user: props.user });
-    if (this.job) this.resource = add('job', id, this.job);
+    if (this.job) this.resource = add('job', id, renderJobHcl(this.job));
     this.candidateJob = props.candidate === false ? undefined : buildCandidateJob({ record: props.record, user: props.user });
-    if (this.candidateJob) this.candidateResource = add('candidate', `${id}-candidate`, this.candidateJob);
+    if (this.candidateJob) this.candidateResource = add('candidate', `${id}-candidate`, renderJobHcl(this.candidateJob));
+    this.retrainingJob = props.retraining === false ? undefined : buildRetrainingJob({ record: props.record, user: props.user });
+    if (this.retrainingJob) this.retrainingResource = add('retraining', `${id}-retrain`, renderRetrainingJobHcl(this.retrainingJob));
   }
 }

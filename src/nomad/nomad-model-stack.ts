@@ -19,7 +19,7 @@ export interface NomadModelStackProps {
 
 /** A thin default stack: the Nomad provider and a NomadModelJob per model, for `cdktf deploy`. */
 export class NomadModelStack extends TerraformStack {
-  /** Job resources by job name (`<name>`, `<name>-candidate`). */
+  /** Job resources by job name (`<name>`, `<name>-candidate`, `<name>-retrain`). */
   readonly jobs = new Map<string, Job>();
 
   constructor(scope: Construct, id: string, props: NomadModelStackProps) {
@@ -28,6 +28,7 @@ export class NomadModelStack extends TerraformStack {
     for (const record of props.records) {
       const jobs = new NomadModelJob(this, record.name, { record });
       if (jobs.candidateJob && jobs.candidateResource) this.jobs.set(jobs.candidateJob.ID, jobs.candidateResource);
+      if (jobs.retrainingJob && jobs.retrainingResource) this.jobs.set(jobs.retrainingJob.ID, jobs.retrainingResource);
       if (!jobs.job || !jobs.resource) continue;
       this.jobs.set(jobs.job.ID, jobs.resource);
       const live = jobs.job.TaskGroups.find((g) => g.Services.some((s) => s.Tags.includes('live')));

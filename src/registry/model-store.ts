@@ -117,6 +117,17 @@ export class ModelStore {
     return outcome;
   }
 
+  /**
+   * Appends an observation that changes no record field (a drift check):
+   * one O_APPEND write, so it needs no lock and never waits for one.
+   */
+  appendEvent(name: string, event: Omit<HistoryEvent, 'at' | 'actor'>): HistoryEvent {
+    this.readDocument(name);
+    const stamped = this.stamp(event);
+    appendHistory(this.historyFile(name), [stamped]);
+    return stamped;
+  }
+
   private stamp(e: Omit<HistoryEvent, 'at' | 'actor'>): HistoryEvent {
     return { at: new Date().toISOString(), actor: currentActor(), ...e };
   }

@@ -8,6 +8,7 @@ import {
 import { recordRuleViolations } from '../core/record-rules';
 import { isSemver } from '../core/semver-rules';
 import { DIGEST_PATTERN } from '../core/tree-digest';
+import { loopSchemas } from './loop-schema';
 
 // valibot rather than zod: it loads in a tenth of the time, and every CLI call loads it.
 
@@ -172,6 +173,8 @@ const versionEntry = v.strictObject({
   reason: v.optional(v.string('must be a string')),
 }, 'must be a mapping');
 
+const { monitoringSchema, retrainingSchema } = loopSchemas({ cpu: CPU, memory: MEMORY, imageRef: IMAGE_REF });
+
 const recordSchema = v.strictObject({
   name: v.string('must be a string'),
   artifact: v.strictObject({
@@ -211,6 +214,8 @@ const recordSchema = v.strictObject({
     nomad: v.optional(nomadSpec),
     blueGreen: v.optional(v.strictObject({ idleReplicas: v.optional(count) }, 'must be a mapping')),
   }, 'must be a mapping'),
+  monitoring: v.optional(monitoringSchema),
+  retraining: v.optional(retrainingSchema),
   stands: v.optional(v.pipe(v.array(standSpec, 'must be a list of stands, first to last'), v.minLength(1, 'must list at least one stand'))),
   versions: v.optional(v.array(versionEntry, 'must be a list'), []),
   slots: v.optional(slotsSpec),

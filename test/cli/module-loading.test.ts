@@ -24,6 +24,16 @@ describe('what commands load', () => {
     expect(loaded.some((m) => m.includes('node_modules/yaml/'))).toBe(true);
   });
 
+  it('`drift` loads neither cdk8s nor cdktf (nor the HTTP client)', () => {
+    const dir = exampleModelsDir();
+    require('node:fs').appendFileSync(path.join(dir, 'taxi-fare.yaml'), 'monitoring:\n  features: { numeric: [trip_distance] }\n');
+    const fixtures = path.join(ROOT, 'test', 'fixtures', 'drift');
+    const loaded = loadedBy(['drift', 'taxi-fare', '--reference', path.join(fixtures, 'reference.csv'),
+      '--current', path.join(fixtures, 'current-same.csv'), '--models-dir', dir]);
+    expect(loaded.filter((m) => HEAVY.test(m))).toEqual([]);
+    expect(loaded.some((m) => m.includes('node_modules/csv-parse/'))).toBe(true);
+  });
+
   it('`synth --target nomad` renders jobs without loading cdktf or cdk8s', () => {
     const out = require('node:fs').mkdtempSync(path.join(require('node:os').tmpdir(), 'nomad-only-'));
     const loaded = loadedBy(['synth', '--target', 'nomad', '--out', out, '--models-dir', exampleModelsDir()]);

@@ -127,6 +127,14 @@ describe('stands', () => {
     expect(standDeployment(r, 'prod').versions).toEqual([]);
   });
 
+  it('the retraining job is the last stand\'s only', () => {
+    const retraining = { schedule: '0 3 * * *' } as unknown as ModelRecord['retraining'];
+    const r = staged({ retraining });
+    expect(standDeployment(r, 'dev').retraining).toBeUndefined();
+    expect(standDeployment(r, 'int').retraining).toBeUndefined();
+    expect(standDeployment(r, 'prod').retraining).toBe(retraining);
+  });
+
   it('a record without stands is its own one stand, unchanged', () => {
     const r = record({ versions: [version('1.0.0', 'production', { promotedAt: T0 })] });
     expect(standDeployment(r, 'production')).toBe(r);

@@ -5,6 +5,7 @@ import { NomadProvider } from '@cdktf/provider-nomad/lib/provider';
 import { escapeTerraformTemplate, NomadModelStack } from '../../src/nomad/nomad-model-stack';
 import { renderJobHcl } from '../../src/nomad/job-hcl';
 import { buildCandidateJob, buildModelJob } from '../../src/nomad/model-job';
+import { buildRetrainingJob, renderRetrainingJobHcl } from '../../src/nomad/retraining-job';
 import { ModelStore } from '../../src/registry/model-store';
 import { EXAMPLE_MODELS } from '../helpers/cli';
 import { parseHcl } from '../helpers/nomad-schema';
@@ -53,6 +54,13 @@ describe('cdktf stack', () => {
     expect(synth()).toHaveProviderWithProperties(NomadProvider, { address: 'http://127.0.0.1:4646' });
     if (saved === undefined) delete process.env.NOMAD_ADDR;
     else process.env.NOMAD_ADDR = saved;
+  });
+
+  it('a record with a retraining block gets its periodic job, even before a first version', () => {
+    const r = record({ retraining: { schedule: '0 3 * * 1', image: 'registry.example.com/train/x:1', args: ['${NOMAD_TASK_DIR}'] } });
+    const out = synth([r]);
+    expect(out).toHaveResourceWithProperties(Job, { jobspec: escapeTerraformTemplate(renderRetrainingJobHcl(buildRetrainingJob({ record: r })!)) });
+    expect(Object.keys(JSON.parse(out).resource.nomad_job)).toEqual(['taxi-fare-retrain']);
   });
 
   it('skips models with nothing deployable', () => {

@@ -1,0 +1,99 @@
+import { ApiObject, Cron, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { cpuMillis, memoryMiB } from '../core/quantities';
+import type { ModelRecord } from '../core/record';
+import { retrainingJobEnvironment, retrainingResources } from '../core/retraining-contract';
+import { MODEL_UID } from '../core/runtime-user';
+import { kubeletLiteral } from './kubelet-literal';
+import { ANNOTATION_RETRAIN_ON_DRIFT, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
+
+export interface RetrainingCronJobProps {
+  /** The record; its `retraining` block is rendered. */
+  readonly record: ModelRecord;
+  /** Name of the CronJob. @default `<name>-retrain` */
+  readonly cronJobName?: string;
+  /** uid and gid of the training container. @default 1000 */
+  readonly runAsUser?: number;
+  /** Size of the writable `/tmp` (the root file system is read-only). @default 10 GiB */
+  readonly scratch?: Size;
+  /** Longest a run may take before Kubernetes stops it. @default 12 hours */
+  readonly activeDeadline?: Duration;
+}
+
+/**
+ * The record's scheduled retraining as a batch/v1 CronJob: never two runs at
+ * once (Forbid), three successful and three failed Jobs kept for their logs,
+ * the pod hardened like the serving pods, and the environment contract of
+ * `retrainingEnvironment` on the training container.
+ */
+export class RetrainingCronJob extends Construct {
+  readonly cronJob: kplus.CronJob;
+
+  constructor(scope: Construct, id: string, props: RetrainingCronJobProps) {
+    super(scope, id);
+    const r = props.record;
+    const spec = r.retraining;
+    if (!spec) throw new Error(`${r.name}: RetrainingCronJob needs a retraining block`);
+    const [minute, hour, day, month, weekDay] = spec.schedule.trim().split(/\s+/);
+    const uid = props.runAsUser ?? MODEL_UID;
+    const labels = {
+      [LABEL_NAME]: r.name,
+      [LABEL_PART_OF]: r.name,
+      [LABEL_MANAGED_BY]: 'modelship',
+      [LABEL_COMPONENT]: 'retraining',
+    };
+    const scratch = kplus.Volume.fromEmptyDir(this, 'scratch', 'scratch', { sizeLimit: props.scratch ?? Size.gibibytes(10) });
+    const resources = retrainingResources(r);
+    const cpu = kplus.Cpu.millis(cpuMillis(resources.cpu));
+    const memory = Size.mebibytes(memoryMiB(resources.memory));
+
+    this.cronJob = new kplus.CronJob(this, 'cron-job', {
+      metadata: {
+        name: props.cronJobName ?? `${r.name}-retrain`,
+        labels,
+        annotations: { [ANNOTATION_RETRAIN_ON_DRIFT]: String(spec.onDrift ?? false) },
+      },
+      podMetadata: { labels },
+      schedule: Cron.schedule({ minute, hour, day, month, weekDay }),
+      // The schedule means UTC wherever the controller runs.
+      timeZone: 'Etc/UTC',
+      concurrencyPolicy: kplus.ConcurrencyPolicy.FORBID,
+      successfulJobsRetained: 3,
+      failedJobsRetained: 3,
+      startingDeadline: Duration.hours(1),
+      backoffLimit: 2,
+      activeDeadline: props.activeDeadline ?? Duration.hours(12),
+      restartPolicy: kplus.RestartPolicy.NEVER,
+      automountServiceAccountToken: false,
+      securityContext: { ensureNonRoot: true, user: uid, group: uid, fsGroup: uid },
+      volumes: [scratch],
+      containers: [{
+        name: 'train',
+        image: spec.image,
+        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        command: spec.command?.map(kubeletLiteral),
+        args: spec.args?.map(kubeletLiteral),
+        envVariables: Object.fromEntries(Object.entries({ TMPDIR: '/tmp', ...retrainingJobEnvironment(r) })
+          .map(([k, v]) => [k, kplus.EnvValue.fromValue(kubeletLiteral(v))])),
+        volumeMounts: [{ volume: scratch, path: '/tmp' }],
+        securityContext: {
+          ensureNonRoot: true,
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          user: uid,
+          group: uid,
+          capabilities: { drop: ['ALL' as kplus.Capability] },
+        },
+        resources: { cpu: { request: cpu, limit: cpu }, memory: { request: memory, limit: memory } },
+      }],
+    });
+    const api = ApiObject.of(this.cronJob);
+    const pod = '/spec/jobTemplate/spec/template/spec';
+    api.addJsonPatch(JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
+    api.addJsonPatch(JsonPatch.add(`${pod}/enableServiceLinks`, false));
+    // As on the serving pods: a label encoding a construct path is not one to hand to a cluster.
+    api.addJsonPatch(JsonPatch.remove('/spec/jobTemplate/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * A bin with no values would make the index infinite; the usual floor keeps
+ * an empty bin's contribution large but finite (an empty bin against 10 %
+ * adds about 0.9, enough to cross any threshold on its own).
+ */
+export const PSI_FLOOR = 1e-4;
+
+/**
+ * Population stability index of two binned distributions:
+ * sum over bins of (current share - reference share) * ln(current share / reference share).
+ */
+export function populationStabilityIndex(referenceCounts: readonly number[], currentCounts: readonly number[]): number {
+  if (referenceCounts.length !== currentCounts.length) throw new Error('PSI needs the same bins on both sides');
+  const refTotal = referenceCounts.reduce((a, b) => a + b, 0);
+  const curTotal = currentCounts.reduce((a, b) => a + b, 0);
+  if (refTotal === 0 || curTotal === 0) throw new Error('PSI of an empty distribution');
+  let psi = 0;
+  for (let i = 0; i < referenceCounts.length; i++) {
+    const r = Math.max(referenceCounts[i] / refTotal, PSI_FLOOR);
+    const c = Math.max(currentCounts[i] / curTotal, PSI_FLOOR);
+    psi += (c - r) * Math.log(c / r);
+  }
+  return psi;
+}

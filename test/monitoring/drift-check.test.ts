@@ -1,0 +1,114 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { MonitoringSpec } from '../../src/core/monitoring-spec';
+import { checkDrift, DriftReport } from '../../src/monitoring/drift-check';
+import type { DataFormat } from '../../src/monitoring/row-reader';
+
+// Figures computed independently by numpy/scipy: test/fixtures/drift/make_fixtures.py.
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'drift');
+interface Expected {
+  numeric: Record<string, { psi: number; edges: number[]; ksStatistic: number; ksPValueKstwobign: number; ksPValueAsymp: number }>;
+  categorical: Record<string, { chiSquare: number; pValue: number; degreesOfFreedom: number }>;
+  meanGap: { gap: number; referenceGap: number; defaultThreshold: number };
+}
+const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'expected.json'), 'utf8')) as Record<string, Expected>;
+
+const SPEC: MonitoringSpec = {
+  features: { numeric: ['trip_distance', 'passengers'], categorical: ['payment_type'] },
+  prediction: 'fare_pred',
+  label: 'fare',
+};
+
+const run = (current: string, format: DataFormat, spec = SPEC): Promise<DriftReport> => checkDrift(
+  spec,
+  { file: path.join(FIXTURES, `reference.${format}`), format },
+  { file: path.join(FIXTURES, `${current}.${format}`), format },
+);
+
+const close = (actual: number, wanted: number, relative = 1e-9) =>
+  expect(Math.abs(actual - wanted)).toBeLessThanOrEqual(relative * Math.max(Math.abs(wanted), 1e-300) + 1e-14);
+
+describe.each(['csv', 'jsonl'] as const)('drift figures against scipy (%s)', (format) => {
+  it.each(['current-same', 'current-drifted'])('%s', async (current) => {
+    const want = expected[current];
+    const report = await run(current, format);
+    expect(report.numeric.map((n) => n.column)).toEqual(['trip_distance', 'passengers']);
+    for (const n of report.numeric) {
+      const w = want.numeric[n.column];
+      expect(n.exact).toBe(true);
+      n.edges.forEach((e, i) => close(e, w.edges[i], 1e-12));
+      close(n.psi, w.psi, 1e-9);
+      close(n.ksStatistic, w.ksStatistic, 1e-12);
+      close(n.ksPValue, w.ksPValueKstwobign, 1e-9);
+      // scipy's default asymptotic method uses the finite-n distribution; ours is its limit.
+      expect(Math.abs(Math.log(n.ksPValue / w.ksPValueAsymp))).toBeLessThan(1);
+    }
+    const c = report.categorical[0];
+    const wc = want.categorical.payment_type;
+    close(c.chiSquare, wc.chiSquare, 1e-12);
+    expect(c.degreesOfFreedom).toBe(wc.degreesOfFreedom);
+    expect(Math.abs(c.pValue - wc.pValue)).toBeLessThan(1e-12);
+    close(report.meanGap!.gap, want.meanGap.gap, 1e-9);
+    close(report.meanGap!.referenceGap, want.meanGap.referenceGap, 1e-9);
+    close(report.meanGap!.threshold, want.meanGap.defaultThreshold, 1e-9);
+    expect(report.meanGap!.basis).toBe('current');
+  });
+});
+
+describe('drift verdicts at the default thresholds', () => {
+  it('same distribution: no drift', async () => {
+    const report = await run('current-same', 'csv');
+    expect(report.drifted).toBe(false);
+  });
+
+  it('shifted distance, payment mix and biased predictions: drift, each by its own test', async () => {
+    const report = await run('current-drifted', 'csv');
+    expect(report.drifted).toBe(true);
+    const distance = report.numeric.find((n) => n.column === 'trip_distance')!;
+    expect(distance.psi).toBeLessThan(0.2);
+    expect(distance.ksPValue).toBeLessThan(0.01);
+    expect(distance.drifted).toBe(true);
+    expect(report.numeric.find((n) => n.column === 'passengers')!.drifted).toBe(false);
+    expect(report.categorical[0].drifted).toBe(true);
+    expect(report.meanGap!.drifted).toBe(true);
+  });
+
+  it('thresholds from the record replace the defaults', async () => {
+    const report = await run('current-drifted', 'csv', { ...SPEC, drift: { psi: 0.1, meanGap: 2 } });
+    const distance = report.numeric.find((n) => n.column === 'trip_distance')!;
+    expect(report.thresholds).toEqual({ psi: 0.1, ksPValue: 0.01, chiSquarePValue: 0.01, meanGap: 2 });
+    expect(distance.psi).toBeGreaterThanOrEqual(0.1);
+    expect(report.meanGap).toMatchObject({ threshold: 2, thresholdFrom: 'record', drifted: false });
+  });
+});
+
+describe('windows larger than the sample', () => {
+  it('same distribution, sampled: still no drift', async () => {
+    const report = await checkDrift(
+      SPEC,
+      { file: path.join(FIXTURES, 'reference.csv'), format: 'csv' },
+      { file: path.join(FIXTURES, 'current-same.csv'), format: 'csv' },
+      500,
+    );
+    expect(report.numeric.every((n) => !n.exact)).toBe(true);
+    expect(report.drifted).toBe(false);
+  });
+
+  it('figures from a sample stay close to the exact ones and say so', async () => {
+    const exact = await run('current-drifted', 'csv');
+    const sampled = await checkDrift(
+      SPEC,
+      { file: path.join(FIXTURES, 'reference.csv'), format: 'csv' },
+      { file: path.join(FIXTURES, 'current-drifted.csv'), format: 'csv' },
+      1000,
+    );
+    for (const [i, n] of sampled.numeric.entries()) {
+      expect(n.exact).toBe(false);
+      // Rows counted exactly whatever the sample size.
+      expect(n.currentValues).toBe(2500);
+      // D from 1,000 of 3,000 and 2,500 values: within about 1.36 * sqrt(2 / 1000) = 0.06 at 95 %.
+      expect(Math.abs(n.ksStatistic - exact.numeric[i].ksStatistic)).toBeLessThan(0.06);
+      expect(Math.abs(n.psi - exact.numeric[i].psi)).toBeLessThan(0.05);
+    }
+  });
+});
