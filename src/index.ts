@@ -1,12 +1,13 @@
 /**
  * `modelship`: the domain behind the CLI (records, semver rules, stages, gates,
- * the deployment plan, tree digest, init script) and the file store. The
+ * the deployment plan, stands and aliases, tree digest, init script) and the file store. The
  * renderers have entry points of their own, so importing the domain never
  * loads cdk8s or cdktf:
  *   modelship/kubernetes   (ModelChart, ModelDeployment, BlueGreenModel, ...; needs cdk8s)
  *   modelship/nomad        (buildModelJob, renderJobHcl, renderJobJson, ...; plain objects)
  *   modelship/nomad/stack  (NomadModelJob, NomadModelStack; needs cdktf)
  */
+export * from './core/aliases';
 export * from './core/champion';
 export * from './core/deployment-plan';
 export * from './core/errors';
@@ -22,6 +23,8 @@ export * from './core/monitoring-spec';
 export * from './core/retraining-contract';
 export * from './core/retraining-spec';
 export * from './core/semver-rules';
+export * from './core/stand-lifecycle';
+export * from './core/stands';
 export * from './core/stages';
 export * from './core/tree-digest';
 export { ModelStore } from './registry/model-store';

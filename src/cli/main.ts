@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCompletion } from './completion';
 import { EXIT_INPUT, isModelshipError } from '../core/errors';
 import { fileProblem, isSystemError } from '../registry/file-errors';
+import { registerAlias } from './alias';
 import { registerBump } from './bump';
 import { registerDrift } from './drift';
 import { registerHistory } from './history';
@@ -52,7 +53,7 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const register of [
     registerInit, registerBump, registerMeasure, registerValidate, registerPromote,
-    registerSwitch, registerRollback, registerPrune, registerStatus, registerHistory, registerReport, registerSynth, registerDrift, registerCompletion,
+    registerSwitch, registerRollback, registerAlias, registerPrune, registerStatus, registerHistory, registerReport, registerSynth, registerDrift, registerCompletion,
   ]) register(program);
   // Subcommands inherit the override, so usage errors reach run() as CommanderError.
   program.commands.forEach((c) => c.exitOverride());

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import { PolicyError } from '../core/errors';
 import { promotionCopy, withPromotedImage } from '../core/image-promotion';
-import { promote } from '../core/lifecycle';
 import { commandResult, JSON_FLAG, printResult } from './command-result';
+import { defaultPromotionStand, isProductionStand, promoteInStand } from '../core/stand-lifecycle';
 import { CommonOptions, MODELS_DIR_FLAG, now, storeOf } from './options';
 import { addRegistryOptions, registryClient, RegistryOptions } from './registry-options';
 
@@ -13,22 +13,26 @@ export function registerPromote(program: Command): void {
       + 'With artifact.candidateImage, the image is first copied to artifact.image by digest')
     .argument('<name>', 'model name')
     .argument('<version>', 'a validated version')
+    .option('--stand <stand>', 'the stand to promote into, after the version has been live in the one before it (default: the next stand it has not been live in; the first for a validated version)')
     .option(...JSON_FLAG)
     .option(...MODELS_DIR_FLAG);
   addRegistryOptions(command)
-    .action(async (name: string, version: string, opts: CommonOptions & RegistryOptions & { json?: boolean }) => {
+    .action(async (name: string, version: string, opts: CommonOptions & RegistryOptions & { json?: boolean; stand?: string }) => {
       const store = storeOf(opts);
       const record = store.load(name);
+      const stand = opts.stand ?? defaultPromotionStand(record, version);
+      const promote = (r: typeof record) => promoteInStand(r, version, stand, now());
       // Refuse an illegal promotion before touching the registry.
-      promote(record, version, now());
-      const copy = promotionCopy(record, version);
+      promote(record);
+      // Stands before the last run the candidate storage's image; production storage is for production.
+      const copy = isProductionStand(record, stand) ? promotionCopy(record, version) : undefined;
       if (copy) {
         const [{ parseRepository }, { copyImage }] = await Promise.all([import('../oci/image-reference'), import('../oci/image-copy')]);
         // A failure here throws before the record is touched.
         await copyImage(await registryClient(opts), parseRepository(copy.fromRepository), parseRepository(copy.toRepository), copy.digest, copy.tag);
       }
       const outcome = store.update(name, (r) => {
-        const o = promote(r, version, now());
+        const o = promote(r);
         if (!copy) return o;
         if (promotionCopy(r, version)?.source !== copy.source) {
           throw new PolicyError(`${name} ${version} was re-pinned while it was copied; run promote again`);

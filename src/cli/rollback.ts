@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { rollback } from '../core/lifecycle';
+import { rollbackInStand } from '../core/stand-lifecycle';
+import { lastStand } from '../core/stands';
 import { commandResult, JSON_FLAG, printResult, wentLive } from './command-result';
 import { CommonOptions, MODELS_DIR_FLAG, now, storeOf } from './options';
 
@@ -8,10 +9,11 @@ export function registerRollback(program: Command): void {
     .command('rollback')
     .description('put the previous production version back in production')
     .argument('<name>', 'model name')
+    .option('--stand <stand>', 'the stand to act in (default: the last, production)')
     .option(...JSON_FLAG)
     .option(...MODELS_DIR_FLAG)
-    .action((name: string, opts: CommonOptions & { json?: boolean }) => {
-      const outcome = storeOf(opts).update(name, (r) => rollback(r, now()));
+    .action((name: string, opts: CommonOptions & { json?: boolean; stand?: string }) => {
+      const outcome = storeOf(opts).update(name, (r) => rollbackInStand(r, opts.stand ?? lastStand(r), now()));
       printResult(opts.json, commandResult('rollback', name, wentLive(outcome), outcome));
     });
 }

@@ -4,7 +4,8 @@ import { isModelshipError } from '../core/errors';
 import { provenanceKind } from '../core/provenance';
 import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
-import { standsOf } from '../core/stands';
+import { deployedVersionsOf } from '../core/deployed-versions';
+import { lastStand, liveByStand, standDeployment, standNames, standView } from '../core/stands';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 import { abbreviateDigest } from './digest-display';
 import { dim, green, red, visibleLength } from './style';
@@ -54,6 +55,9 @@ export interface ModelStatus {
   rows: StatusRow[];
   /** What synth deploys, from the same plan both renderers use. */
   deployments: { role: DeploymentRole; version: string; slot?: string }[];
+  /** The stand shown (`--stand`), and every declared stand's live version. */
+  stand?: string;
+  stands?: Record<string, string | null>;
 }
 
 /** The version a reviewer looks at next: the preview slot, else the candidate synth runs, else the newest not yet live. */
@@ -82,12 +86,23 @@ function rowOf(r: ModelRecord, v: VersionEntry, role: StatusRow['role'], slot: s
 /** The deployed versions (live, preview, candidate) and, when not among them, the next one waiting. */
 function rowsOf(r: ModelRecord, next: ModelStatus['next']): StatusRow[] {
   const entry = (version: string) => r.versions.find((v) => v.version === version) as VersionEntry;
-  const rows = standsOf(r).map((s) => rowOf(r, entry(s.version), s.role, s.slot, s.since ?? null));
+  const rows = deployedVersionsOf(r).map((s) => rowOf(r, entry(s.version), s.role, s.slot, s.since ?? null));
   if (next && !rows.some((x) => x.version === next.version)) rows.push(rowOf(r, entry(next.version), 'next', null, null));
   return rows;
 }
 
-export function statusOf(r: ModelRecord): ModelStatus {
+/** A model's status in one stand (`production`, the last, by default): the stand's view, as synth deploys it. */
+export function statusOf(record: ModelRecord, stand?: string): ModelStatus {
+  // With stands, the default is the last stand as synth deploys it (no candidate there: it runs in the first).
+  const r = stand === undefined && !record.stands ? record : standDeployment(record, stand ?? lastStand(record));
+  if (!record.stands) return statusOfView(r);
+  const shown = stand ?? lastStand(record);
+  // Every version, with its stage as this stand sees it, not only those it deploys.
+  const versions = standView(record, shown).versions.map((v) => ({ version: v.version, stage: v.stage }));
+  return { ...statusOfView(r), versions, ...(stand !== undefined ? { stand } : {}), stands: liveByStand(record) };
+}
+
+function statusOfView(r: ModelRecord): ModelStatus {
   const live = productionVersion(r);
   const plan = planDeployments(r);
   const next = nextVersionOf(r, plan);
@@ -178,8 +193,9 @@ export function registerStatus(program: Command): void {
     .argument('[name]', 'one model')
     .option('--json', 'machine-readable output')
     .option('--wide', 'every column (stage, digest, p50/p99, since), whatever the terminal width')
+    .option('--stand <stand>', 'the stand to show (models that do not declare it are left out)')
     .option(...MODELS_DIR_FLAG)
-    .action((name: string | undefined, opts: StatusFlags) => {
+    .action((name: string | undefined, opts: StatusFlags & { stand?: string }) => {
       const store = storeOf(opts);
       const records: ModelRecord[] = [];
       const broken: Error[] = [];
@@ -192,7 +208,8 @@ export function registerStatus(program: Command): void {
           broken.push(e);
         }
       }
-      const statuses = records.map(statusOf);
+      const shown = opts.stand === undefined ? records : records.filter((r) => name !== undefined || standNames(r).includes(opts.stand as string));
+      const statuses = shown.map((r) => statusOf(r, opts.stand));
       if (opts.json) process.stdout.write(JSON.stringify(name ? statuses[0] : statuses, null, 2) + '\n');
       else process.stdout.write(renderStatus(statuses, { wide: Boolean(opts.wide), width: terminalWidth(process.stdout) }));
       if (broken.length) {

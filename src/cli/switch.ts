@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { switchSlots } from '../core/lifecycle';
+import { switchInStand } from '../core/stand-lifecycle';
+import { lastStand } from '../core/stands';
 import { commandResult, JSON_FLAG, printResult, wentLive } from './command-result';
 import { CommonOptions, MODELS_DIR_FLAG, now, storeOf } from './options';
 
@@ -8,10 +9,11 @@ export function registerSwitch(program: Command): void {
     .command('switch')
     .description('blue-green: make the preview slot live; the old production keeps running idle')
     .argument('<name>', 'model name')
+    .option('--stand <stand>', 'the stand to act in (default: the last, production)')
     .option(...JSON_FLAG)
     .option(...MODELS_DIR_FLAG)
-    .action((name: string, opts: CommonOptions & { json?: boolean }) => {
-      const outcome = storeOf(opts).update(name, (r) => switchSlots(r, now()));
+    .action((name: string, opts: CommonOptions & { json?: boolean; stand?: string }) => {
+      const outcome = storeOf(opts).update(name, (r) => switchInStand(r, opts.stand ?? lastStand(r), now()));
       printResult(opts.json, commandResult('switch', name, wentLive(outcome), outcome));
     });
 }

@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { planDeployments } from '../core/deployment-plan';
 import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
+import { deploymentsForStand, standNames } from '../core/stands';
 import { writeFilesAtomic } from '../registry/atomic-write';
 import { fileProblem } from '../registry/file-errors';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
@@ -15,6 +16,7 @@ interface SynthFlags extends CommonOptions {
   out: string;
   target: Target;
   stdout?: boolean;
+  stand?: string;
 }
 
 export interface SynthResult {
@@ -50,6 +52,33 @@ function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {
   return names.length ? [...new Set(names)].sort().map((n) => store.load(n)) : store.loadAll();
 }
 
+/** Records rendered into one folder: `<out>` for records without stands, `<out>/<stand>` for each declared stand. */
+interface SynthGroup {
+  readonly dir: string;
+  /** @default - records without stands */
+  readonly stand?: string;
+  readonly records: readonly ModelRecord[];
+}
+
+/**
+ * Records without stands render into `<out>/<target>/` as they always did;
+ * a record with stands renders each stand (or only `--stand`) into
+ * `<out>/<stand>/<target>/`, as that stand deploys it.
+ */
+function groupsOf(records: readonly ModelRecord[], out: string, stand?: string): SynthGroup[] {
+  if (stand !== undefined) {
+    const declaring = deploymentsForStand(records.filter((r) => r.stands), stand);
+    if (!declaring.length) throw new InputError(`--stand ${stand}: no model declares that stand`);
+    return [{ dir: path.join(out, stand), stand, records: declaring }];
+  }
+  const groups: SynthGroup[] = [];
+  const plain = records.filter((r) => !r.stands);
+  if (plain.length) groups.push({ dir: out, records: plain });
+  const stands = [...new Set(records.flatMap((r) => (r.stands ? standNames(r) : [])))];
+  for (const s of stands) groups.push({ dir: path.join(out, s), stand: s, records: deploymentsForStand(records.filter((r) => r.stands), s) });
+  return groups;
+}
+
 /**
  * Renders everything in memory first, so a broken record or a failed gate
  * stops synth before a single file changes; then replaces each target folder's
@@ -58,17 +87,30 @@ function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {
  */
 export async function synthesize(opts: SynthFlags, names: readonly string[] = []): Promise<SynthResult> {
   const records = load(opts, names);
-  const notes = records.flatMap((r) => planDeployments(r).notes);
+  const groups = groupsOf(records, opts.out, opts.stand);
+  const notes = [...new Set(groups.flatMap((g) => g.records.flatMap((r) => planDeployments(r).notes)))];
   const files = new Map<string, string>();
   const targets = targetsOf(opts.target);
-  for (const target of targets) {
-    for (const [name, text] of await render(records, target)) files.set(path.join(opts.out, target, name), text);
+  for (const group of groups) {
+    for (const target of targets) {
+      let rendered: Map<string, string>;
+      try {
+        rendered = await render(group.records, target);
+      } catch (e) {
+        // Name the stand: the same version may deploy in one stand and be refused in another.
+        if (e instanceof PolicyError && group.stand) throw new PolicyError(e.message.replace(/^synth refused: /, `synth refused: stand ${group.stand}: `));
+        throw e;
+      }
+      for (const [name, text] of rendered) files.set(path.join(group.dir, target, name), text);
+    }
   }
-  const selected = new Set(records.map((r) => r.name));
   const removed: string[] = [];
   try {
-    for (const target of targets) {
-      const dir = path.join(opts.out, target);
+    for (const group of groups) {
+      // A model that has a folder of its own per stand no longer owns files in the plain one, and the reverse.
+      const selected = new Set((group.dir === opts.out ? records : group.records).map((r) => r.name));
+      for (const target of targets) {
+        const dir = path.join(group.dir, target);
       fs.mkdirSync(dir, { recursive: true });
       for (const name of fs.readdirSync(dir)) {
         const file = path.join(dir, name);
@@ -78,6 +120,7 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
         if (names.length && !selected.has(stem) && !selected.has(stem.replace(/-candidate$/, ''))) continue;
         removed.push(file);
       }
+    }
     }
     // Every new file is written in full before any old one is replaced or removed.
     writeFilesAtomic(files);
@@ -91,7 +134,9 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
 /** `--stdout`: one stream a tool can read, so one target and, for Nomad, one job. */
 export async function synthesizeToStdout(opts: SynthFlags, names: readonly string[]): Promise<string> {
   if (opts.target === 'all') throw new InputError('--stdout: choose --target kubernetes (a YAML stream) or --target nomad (one job\'s HCL)');
-  const records = load(opts, names);
+  // One stream is one stand: --stand, else each model's last stand (production).
+  const records = deploymentsForStand(load(opts, names), opts.stand);
+  if (opts.stand !== undefined && !records.length) throw new InputError(`--stand ${opts.stand}: no model declares that stand`);
   const rendered = await render(records, opts.target);
   if (opts.target === 'kubernetes') {
     return [...rendered.values()].map((text) => (text.endsWith('\n') ? text : `${text}\n`)).join('---\n');
@@ -112,6 +157,7 @@ export function registerSynth(program: Command): void {
     .option('--out <dir>', 'output directory', 'dist')
     .addOption(new Option('--target <t>', 'what to write').choices(TARGETS).default('all'))
     .option('--stdout', 'print instead of writing files (one target)')
+    .option('--stand <stand>', 'only this stand of the models that declare it (default: every stand, each in <out>/<stand>/)')
     .option(...MODELS_DIR_FLAG)
     .action(async (names: string[], opts: SynthFlags) => {
       if (opts.stdout) {

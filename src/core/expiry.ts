@@ -1,6 +1,7 @@
 import type { Outcome } from './lifecycle';
 import { ModelRecord, VersionEntry } from './record';
 import { recordRuleViolations } from './record-rules';
+import { forgetInStands, versionsRunningInStands } from './stands';
 
 export interface ExpiryOptions {
   /** Retired versions kept, newest first (rollback goes to the newest). */
@@ -28,10 +29,13 @@ function ageMs(at: string | undefined, now: Date): number {
  * Which versions expire: rejected ones, retired ones beyond the newest
  * `keep`, and candidates older than `olderThanMs`. Never the production
  * version, a version in a slot (it still runs, or is the instant way back),
- * a validated one, or anything younger than `olderThanMs`.
+ * a validated one, a version running in a stand before production or named
+ * by an alias, or anything younger than `olderThanMs`.
  */
 export function expiryPlan(record: ModelRecord, opts: ExpiryOptions): Expiring[] {
   const inSlot = new Set([record.slots?.blue, record.slots?.green].filter((v): v is string => typeof v === 'string'));
+  // Still running in a stand before production, or named by an alias: kept like a slot's version.
+  for (const v of [...versionsRunningInStands(record), ...Object.values(record.aliases ?? {})]) inSlot.add(v);
   const oldEnough = (at: string | undefined) => opts.olderThanMs === undefined || ageMs(at, opts.now) >= opts.olderThanMs;
   const retired = record.versions
     .filter((v) => v.stage === 'retired')
@@ -54,7 +58,7 @@ export function expiryPlan(record: ModelRecord, opts: ExpiryOptions): Expiring[]
 /** The record without the expired versions; the history keeps every event and gains one per version. */
 export function expire(record: ModelRecord, expired: readonly { version: string; details: Record<string, unknown> }[]): Outcome {
   const gone = new Map(expired.map((e) => [e.version, e.details]));
-  const next: ModelRecord = { ...record, versions: record.versions.filter((v) => !gone.has(v.version)) };
+  const next: ModelRecord = { ...forgetInStands(record, new Set(gone.keys())), versions: record.versions.filter((v) => !gone.has(v.version)) };
   const broken = recordRuleViolations(next);
   if (broken.length) {
     throw new Error(`internal: expiry produced a record that breaks its rules: ${broken.map((b) => `${b.path}: ${b.message}`).join('; ')}`);

@@ -9,6 +9,8 @@ export interface HistoryEvent {
   readonly from: Stage | null;
   readonly to: Stage | null;
   readonly details: Readonly<Record<string, unknown>>;
+  /** The stand the event happened in, for a record that declares stands. @default - production, the one stand */
+  readonly stand?: string;
 }
 
 /** An event before the store stamps it with time and actor. */

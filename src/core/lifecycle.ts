@@ -9,6 +9,7 @@ import {
 } from './record';
 import { recordRuleViolations } from './record-rules';
 import { nextVersion, ReleaseType } from './semver-rules';
+import { withoutStandPreviews } from './stands';
 import { assertTransition, TransitionCause } from './stages';
 
 /**
@@ -228,7 +229,8 @@ export function validate(record: ModelRecord, version: string, opts: ValidateOpt
   if (unsettled.length) {
     throw new PolicyError(`${record.name} ${version} cannot be validated: ${unsettled.map((r) => r.message).join('; ')}; stage unchanged (${entry.stage})\n${lines}`);
   }
-  const draft = new Draft(record, opts.now);
+  // A rejected version leaves the preview slots of the stands before production too.
+  const draft = new Draft(has('fail').length ? withoutStandPreviews(record, version) : record, opts.now);
   const v = draft.get(version);
   const details = {
     gates: { ...record.gates },

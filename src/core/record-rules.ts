@@ -1,5 +1,7 @@
 import { imageRuleViolations } from './model-image';
+import { aliasRuleViolations } from './aliases';
 import type { ModelRecord } from './record';
+import { standRuleViolations } from './stands';
 
 export interface RuleViolation {
   /** Field path as the user sees it, e.g. `versions[2].stage`. */
@@ -37,6 +39,8 @@ export function recordRuleViolations(record: ModelRecord): RuleViolation[] {
   }
 
   out.push(...clusterFitViolations(record));
+  out.push(...standRuleViolations(record, recordRuleViolations));
+  out.push(...aliasRuleViolations(record));
 
   if (record.deploy.strategy !== 'blue-green') {
     if (record.deploy.blueGreen !== undefined) {

@@ -264,6 +264,41 @@ export interface Slots {
   readonly green: string | null;
 }
 
+/**
+ * One environment a version passes through on its way to production, e.g.
+ * `dev`, `int`, `prod`. Its settings override the record's for this stand only.
+ */
+export interface StandSpec {
+  /** DNS label; also the stand's folder under `dist/` and its implicit alias. */
+  readonly name: string;
+  /** Merged over `deploy.kubernetes`, field by field. @default - the record's */
+  readonly kubernetes?: KubernetesDeploySpec;
+  /** Merged over `deploy.nomad`, field by field. @default - the record's */
+  readonly nomad?: NomadDeploySpec;
+  /** @default serving.replicas */
+  readonly replicas?: number;
+  /** @default serving.resources */
+  readonly resources?: ResourceSpec;
+  /** @default serving.autoscaling */
+  readonly autoscaling?: AutoscalingSpec;
+}
+
+export const STAND_STAGES = ['production', 'retired'] as const;
+
+/** A version's place in a stand other than the last: live there now, or live there before. */
+export interface StandVersion {
+  readonly version: string;
+  readonly stage: (typeof STAND_STAGES)[number];
+  readonly promotedAt?: string;
+  readonly retiredAt?: string;
+}
+
+/** The CLI-managed state of a stand other than the last (the last one's is `versions[].stage` and `slots`). */
+export interface StandState {
+  readonly versions: readonly StandVersion[];
+  readonly slots?: Slots;
+}
+
 export interface ModelRecord {
   readonly name: string;
   readonly artifact: ArtifactSpec;
@@ -274,8 +309,18 @@ export interface ModelRecord {
   readonly monitoring?: MonitoringSpec;
   /** A scheduled retraining job rendered next to the serving objects. */
   readonly retraining?: RetrainingSpec;
+  /**
+   * The stands a version goes through, in order; the last is production, whose
+   * state stays in `versions[].stage` and `slots`.
+   * @default - one implicit stand, production
+   */
+  readonly stands?: readonly StandSpec[];
   readonly versions: readonly VersionEntry[];
   readonly slots?: Slots;
+  /** CLI-managed: each stand but the last, by name. */
+  readonly standStates?: Readonly<Record<string, StandState>>;
+  /** CLI-managed: named pointers to versions, e.g. `champion: 1.4.0`. */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 export function otherSlot(slot: SlotName): SlotName {

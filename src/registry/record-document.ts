@@ -86,7 +86,19 @@ export function applyManagedFields(rd: RecordDocument, next: ModelRecord): strin
       doc.set('slots', node);
     }
   }
+  for (const key of ['standStates', 'aliases'] as const) setWhole(doc, key, next[key]);
   return doc.toString({ lineWidth: 0 });
+}
+
+/** Replaces a small CLI-managed mapping when it changed, or removes it when it is gone. */
+function setWhole(doc: Document, key: string, value: object | undefined): void {
+  if (value === undefined || Object.keys(value).length === 0) {
+    if (doc.has(key)) doc.delete(key);
+    return;
+  }
+  const current = doc.get(key, true);
+  const js = isMap(current) ? current.toJS(doc) : undefined;
+  if (JSON.stringify(js) !== JSON.stringify(value)) doc.set(key, doc.createNode(value));
 }
 
 function orderedEntry(v: VersionEntry): Record<string, unknown> {

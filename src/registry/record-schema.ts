@@ -3,7 +3,7 @@ import { InputError } from '../core/errors';
 import { modelNameProblem } from '../core/names';
 import { cpuMillis, memoryMiB } from '../core/quantities';
 import {
-  GPU_VENDORS, ModelRecord, NODE_OPERATORS, NOMAD_AFFINITY_OPERATORS, NOMAD_CONSTRAINT_OPERATORS, SLOT_NAMES, STAGES, STRATEGIES,
+  GPU_VENDORS, ModelRecord, NODE_OPERATORS, NOMAD_AFFINITY_OPERATORS, NOMAD_CONSTRAINT_OPERATORS, SLOT_NAMES, STAGES, STAND_STAGES, STRATEGIES,
   TOLERATION_EFFECTS, TOLERATION_OPERATORS,
 } from '../core/record';
 import { recordRuleViolations } from '../core/record-rules';
@@ -118,6 +118,52 @@ const nomadSpec = v.strictObject({
   }, 'must be a mapping'), 'must be a list')),
 }, 'must be a mapping');
 
+const resourcesSpec = v.strictObject({
+  cpu: v.pipe(
+    str(CPU, 'must be a CPU quantity such as 500m or 2'),
+    v.check((q) => cpuMillis(q) >= 1, (i) => `${JSON.stringify(i.input)} must be at least 1m`),
+    v.check((q) => cpuMillis(q) <= MAX_CPU_MILLIS, (i) => `${JSON.stringify(i.input)} must be at most ${MAX_CPU_MILLIS / 1000} cores`),
+  ),
+  memory: v.pipe(
+    str(MEMORY, 'must be a memory quantity such as 512Mi or 1Gi'),
+    v.check((q) => memoryMiB(q) >= MIN_MEMORY_MIB, (i) => `${JSON.stringify(i.input)} must be at least ${MIN_MEMORY_MIB}Mi (Nomad's minimum)`),
+    v.check((q) => memoryMiB(q) <= MAX_MEMORY_MIB, (i) => `${JSON.stringify(i.input)} must be at most 64Ti`),
+  ),
+  gpu: v.optional(v.strictObject({
+    count: wholeAtLeast(1),
+    vendor: v.optional(picklist(GPU_VENDORS)),
+  }, 'must be a mapping')),
+}, 'must be a mapping');
+
+const autoscalingSpec = v.strictObject({
+  min: wholeBetween(1, INT32_MAX),
+  max: wholeBetween(1, INT32_MAX),
+  // Requests equal limits here, so use above 100% of the request cannot happen.
+  targetCpuPercent: wholeBetween(1, 100),
+}, 'must be a mapping');
+
+const replicasSpec = v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(INT32_MAX, `must be at most ${INT32_MAX}`));
+
+// A stand is its name alone (`- dev`) or a mapping with overrides.
+const standSpec = v.pipe(
+  v.unknown(),
+  v.transform((x) => (typeof x === 'string' ? { name: x } : x)),
+  v.strictObject({
+    name: dnsLabel,
+    kubernetes: v.optional(kubernetesSpec),
+    nomad: v.optional(nomadSpec),
+    replicas: v.optional(replicasSpec),
+    resources: v.optional(resourcesSpec),
+    autoscaling: v.optional(autoscalingSpec),
+  }, 'must be a stand name or a mapping with name and overrides'),
+);
+
+const slotsSpec = v.strictObject({
+  active: v.picklist(SLOT_NAMES, 'must be blue or green'),
+  blue: v.nullable(version),
+  green: v.nullable(version),
+}, 'must be a mapping');
+
 const metricName = str(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'must be a metric name (letters, digits, _ . -)');
 const provenance = v.strictObject({
   kind: v.picklist(['measured', 'declared'], 'must be measured or declared'),
@@ -170,23 +216,8 @@ const recordSchema = v.strictObject({
     image: str(IMAGE_REF, 'must be an image reference, e.g. registry.example.com/apps/api:1.2.3'),
     port,
     modelDir: v.pipe(absPath, v.check(modelDirOk, (i) => `${JSON.stringify(i.input)} must be a directory of its own: not /, and not /tmp, inside it or above it (the server's writable /tmp is mounted there)`)),
-    replicas: v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(INT32_MAX, `must be at most ${INT32_MAX}`)),
-    resources: v.strictObject({
-      cpu: v.pipe(
-        str(CPU, 'must be a CPU quantity such as 500m or 2'),
-        v.check((q) => cpuMillis(q) >= 1, (i) => `${JSON.stringify(i.input)} must be at least 1m`),
-        v.check((q) => cpuMillis(q) <= MAX_CPU_MILLIS, (i) => `${JSON.stringify(i.input)} must be at most ${MAX_CPU_MILLIS / 1000} cores`),
-      ),
-      memory: v.pipe(
-        str(MEMORY, 'must be a memory quantity such as 512Mi or 1Gi'),
-        v.check((q) => memoryMiB(q) >= MIN_MEMORY_MIB, (i) => `${JSON.stringify(i.input)} must be at least ${MIN_MEMORY_MIB}Mi (Nomad's minimum)`),
-        v.check((q) => memoryMiB(q) <= MAX_MEMORY_MIB, (i) => `${JSON.stringify(i.input)} must be at most 64Ti`),
-      ),
-      gpu: v.optional(v.strictObject({
-        count: wholeAtLeast(1),
-        vendor: v.optional(picklist(GPU_VENDORS)),
-      }, 'must be a mapping')),
-    }, 'must be a mapping'),
+    replicas: replicasSpec,
+    resources: resourcesSpec,
     // Probes send it as the request line: no spaces, no control characters.
     health: v.strictObject({ path: str(/^\/[\x21-\x7e]*$/, 'must start with / and hold only visible ASCII (no spaces or newlines)') }, 'must be a mapping'),
     env: v.optional(v.record(
@@ -199,12 +230,7 @@ const recordSchema = v.strictObject({
     command: v.optional(v.pipe(stringList, v.minLength(1, 'must name a program'))),
     args: v.optional(stringList),
     servicePort: v.optional(port),
-    autoscaling: v.optional(v.strictObject({
-      min: wholeBetween(1, INT32_MAX),
-      max: wholeBetween(1, INT32_MAX),
-      // Requests equal limits here, so use above 100% of the request cannot happen.
-      targetCpuPercent: wholeBetween(1, 100),
-    }, 'must be a mapping')),
+    autoscaling: v.optional(autoscalingSpec),
   }, 'must be a mapping'),
   gates: v.strictObject({
     maxSizeMiB: positive,
@@ -224,12 +250,19 @@ const recordSchema = v.strictObject({
   }, 'must be a mapping'),
   monitoring: v.optional(monitoringSchema),
   retraining: v.optional(retrainingSchema),
+  stands: v.optional(v.pipe(v.array(standSpec, 'must be a list of stands, first to last'), v.minLength(1, 'must list at least one stand'))),
   versions: v.optional(v.array(versionEntry, 'must be a list'), []),
-  slots: v.optional(v.strictObject({
-    active: v.picklist(SLOT_NAMES, 'must be blue or green'),
-    blue: v.nullable(version),
-    green: v.nullable(version),
-  }, 'must be a mapping')),
+  slots: v.optional(slotsSpec),
+  standStates: v.optional(v.record(dnsLabel, v.strictObject({
+    versions: v.array(v.strictObject({
+      version,
+      stage: v.picklist(STAND_STAGES, `must be one of ${STAND_STAGES.join(', ')}`),
+      promotedAt: v.optional(timestamp),
+      retiredAt: v.optional(timestamp),
+    }, 'must be a mapping'), 'must be a list'),
+    slots: v.optional(slotsSpec),
+  }, 'must be a mapping'))),
+  aliases: v.optional(v.record(v.string(), version)),
 }, 'must be a mapping');
 
 function modelDirOk(dir: string): boolean {

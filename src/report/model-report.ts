@@ -9,7 +9,7 @@ import { esc, page, verdictCell } from './html';
 import { livePeriods } from './live-periods';
 import { metricGates, metricVerdict } from './metric-gates';
 import { renderSvg } from './render-svg';
-import { standsOf } from '../core/stands';
+import { deployedVersionsOf } from '../core/deployed-versions';
 import { DEFAULT_SUDDEN_CHANGE, suddenChanges, SuddenChange } from './sudden-changes';
 
 export interface ModelReportOptions {
@@ -108,7 +108,7 @@ export async function modelReport(r: ModelRecord, events: readonly HistoryEvent[
   const drift = driftCharts(events);
   const checks = driftChecks(events);
   const gates = metricGates(r);
-  const stands = standsOf(r);
+  const stands = deployedVersionsOf(r);
 
   const charts: string[] = [];
   if (versions.some((v) => v.sizeMiB !== undefined)) charts.push(await chart('size', 'Artifact size against the size gate', sizeChartSpec(versions, r.gates.maxSizeMiB)));

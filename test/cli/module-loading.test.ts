@@ -17,7 +17,7 @@ describe('what commands load', () => {
   it.each([
     ['status'], ['history', 'taxi-fare'], ['bump', 'taxi-fare', 'patch'], ['validate', 'taxi-fare', '1.2.0-rc.1'],
     // A dry-run prune and a promote within one repository need no registry, so not the HTTP client either.
-    ['prune', 'taxi-fare'], ['promote', 'taxi-fare', '1.2.0-rc.1'],
+    ['prune', 'taxi-fare'], ['promote', 'taxi-fare', '1.2.0-rc.1'], ['alias', 'list', 'taxi-fare'],
   ])('`%s` loads neither cdk8s nor cdktf (nor the HTTP client or the statistics library)', (...args) => {
     const loaded = loadedBy([...args, '--models-dir', exampleModelsDir()]);
     expect(loaded.filter((m) => HEAVY.test(m))).toEqual([]);

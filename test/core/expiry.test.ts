@@ -54,3 +54,23 @@ describe('expiry plan', () => {
     ]);
   });
 });
+
+describe('expiry with stands and aliases', () => {
+  const r = record({
+    stands: [{ name: 'dev', kubernetes: { namespace: 'd' }, nomad: { namespace: 'd' } }, { name: 'prod' }],
+    versions: [
+      version('1.0.0', 'retired', { retiredAt: daysAgo(90) }),
+      version('1.1.0', 'retired', { retiredAt: daysAgo(60) }),
+      version('1.2.0', 'production', { promotedAt: daysAgo(10) }),
+      version('1.3.0-rc.0', 'rejected', { createdAt: daysAgo(40) }),
+    ],
+    standStates: { dev: { versions: [{ version: '1.0.0', stage: 'retired' }, { version: '1.1.0', stage: 'production' }] } },
+    aliases: { champion: '1.3.0-rc.0' },
+  });
+
+  it('never a version still live in a stand or named by an alias; a retired one leaves the stand\'s state too', () => {
+    expect(planned(r, { keep: 0 })).toEqual(['1.0.0']);
+    const next = expire(r, [{ version: '1.0.0', details: {} }]).record;
+    expect(next.standStates?.dev.versions).toEqual([{ version: '1.1.0', stage: 'production' }]);
+  });
+});
