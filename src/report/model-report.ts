@@ -10,6 +10,7 @@ import { livePeriods } from './live-periods';
 import { metricGates, metricVerdict } from './metric-gates';
 import { renderSvg } from './render-svg';
 import { deployedVersionsOf } from '../core/deployed-versions';
+import { lastStand, standDeployment, standNames } from '../core/stands';
 import { DEFAULT_SUDDEN_CHANGE, suddenChanges, SuddenChange } from './sudden-changes';
 
 export interface ModelReportOptions {
@@ -108,7 +109,10 @@ export async function modelReport(r: ModelRecord, events: readonly HistoryEvent[
   const drift = driftCharts(events);
   const checks = driftChecks(events);
   const gates = metricGates(r);
-  const stands = deployedVersionsOf(r);
+  // Per stand when the record declares stands (each as synth deploys it), else the one deployment.
+  const standList: (string | undefined)[] = r.stands ? standNames(r) : [undefined];
+  const positions = standList.flatMap((stand) => deployedVersionsOf(stand ? standDeployment(r, stand) : r).map((d) => ({ ...d, stand })));
+  const stands = positions.filter((p) => p.stand === undefined || p.stand === lastStand(r));
 
   const charts: string[] = [];
   if (versions.some((v) => v.sizeMiB !== undefined)) charts.push(await chart('size', 'Artifact size against the size gate', sizeChartSpec(versions, r.gates.maxSizeMiB)));
@@ -122,14 +126,14 @@ export async function modelReport(r: ModelRecord, events: readonly HistoryEvent[
   for (const d of drift) charts.push(await chart(d.id, d.title, driftChartSpec(d)));
   if (periods.length) charts.push(await chart('live-timeline', 'Which version was live when', liveTimelineSpec(periods, opts.now)));
 
-  const standRows = stands.map((s) => `<tr><td>${esc(s.role)}</td><td>${esc(s.slot ?? '–')}</td><td>${esc(s.version)}</td><td>${esc(s.stage)}</td><td><code>${esc(s.image)}</code></td><td><code>${esc(s.digest ?? '–')}</code></td><td>${esc(s.since ?? '–')}</td></tr>`);
+  const standRows = positions.map((s) => `<tr>${r.stands ? `<td>${esc(s.stand ?? '')}</td>` : ''}<td>${esc(s.role)}</td><td>${esc(s.slot ?? '–')}</td><td>${esc(s.version)}</td><td>${esc(s.stage)}</td><td><code>${esc(s.image)}</code></td><td><code>${esc(s.digest ?? '–')}</code></td><td>${esc(s.since ?? '–')}</td></tr>`);
   const timelineRows = events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td><td>${esc(e.version ?? '–')}</td><td>${esc(e.from ?? '–')} → ${esc(e.to ?? '–')}</td><td>${esc(eventDetails(e))}</td></tr>`);
 
   const body = `<p class="meta"><a href="../index.html">← all models</a></p>
 <h1>${esc(r.name)}</h1>
 <p class="meta">${esc(r.deploy.strategy)} · image <code>${esc(r.artifact.image)}</code> · gates: size ≤ ${r.gates.maxSizeMiB} MiB, p95 ≤ ${r.gates.maxLatencyP95Ms} ms${gates.map((g) => `, ${esc(g.metric)}${g.min !== undefined ? ` ≥ ${g.min}` : ''}${g.max !== undefined ? ` ≤ ${g.max}` : ''}`).join('')} · report made ${esc(opts.now)}</p>
 <h2>Where it stands</h2>
-${stands.length ? `<table class="stands"><thead><tr><th>role</th><th>slot</th><th>version</th><th>stage</th><th>image</th><th>digest</th><th>live since</th></tr></thead><tbody>${standRows.join('\n')}</tbody></table>` : '<p>Nothing deployed: no version is in production or waiting in a slot.</p>'}
+${positions.length ? `<table class="stands"><thead><tr>${r.stands ? '<th>stand</th>' : ''}<th>role</th><th>slot</th><th>version</th><th>stage</th><th>image</th><th>digest</th><th>live since</th></tr></thead><tbody>${standRows.join('\n')}</tbody></table>` : '<p>Nothing deployed: no version is in production or waiting in a slot.</p>'}
 <h2>Figures against gates</h2>
 ${versions.length ? figuresTable(r, versions) : '<p>No versions yet.</p>'}
 <h2>Sudden changes</h2>

@@ -204,3 +204,20 @@ describe('stands on the command line', () => {
     expect(run(dir, 'status', 'taxi').stderr).toMatch(new RegExp(`^modelship: ${file}: stands\\[1\\]\\.name: must be a DNS-1123 label, not "Int_1"\n$`));
   });
 });
+
+describe('stands in the report', () => {
+  it('shows where versions stand in every stand, first to last', () => {
+    const dir = stagedModel();
+    const v1 = validatedVersion(dir, 'taxi', 'major');
+    expect(run(dir, 'promote', 'taxi', v1, '--stand', 'dev').code).toBe(0);
+    const v2 = validatedVersion(dir, 'taxi', 'minor');
+    expect(run(dir, 'promote', 'taxi', v2, '--stand', 'dev').code).toBe(0);
+    expect(run(dir, 'promote', 'taxi', v1, '--stand', 'int').code).toBe(0);
+    const out = tempDir('report-');
+    expect(run(dir, 'report', '--out', out).code).toBe(0);
+    const html = fs.readFileSync(path.join(out, 'models', 'taxi.html'), 'utf8');
+    const rows = [...html.matchAll(/<tr><td>(dev|int|prod)<\/td><td>(\w+)<\/td><td>[^<]*<\/td><td>([^<]+)<\/td>/g)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows).toEqual(expect.arrayContaining([['dev', 'live', v2], ['int', 'live', v1]]));
+    expect(rows.some(([stand]) => stand === 'prod')).toBe(false);
+  });
+});
