@@ -7,6 +7,7 @@ import { hashJobsFor, INIT_SCRIPT } from '../core/init-script';
 import { initImage } from '../core/model-image';
 import { provenanceKind } from '../core/provenance';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
+import { hardenedContainer } from './hardened-container';
 import { kubeletLiteral } from './kubelet-literal';
 import { MODEL_UID } from '../core/runtime-user';
 import type { AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
@@ -191,16 +192,7 @@ export class ModelDeployment extends Construct {
     const uid = props.runAsUser ?? MODEL_UID;
     const modelVolume = kplus.Volume.fromEmptyDir(this, 'model', 'model', { sizeLimit: Size.mebibytes(modelVolumeMiB(sizeBytes)) });
     const tmpVolume = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) });
-    const hardened: kplus.ContainerSecurityContextProps = {
-      ensureNonRoot: true,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      privileged: false,
-      user: uid,
-      group: uid,
-      // cdk8s-plus-27 has no ALL member; the API takes the literal.
-      capabilities: { drop: ['ALL' as kplus.Capability] },
-    };
+    const hardened = hardenedContainer(uid);
     const modelDir = `${mountPath.replace(/\/$/, '')}/${MODEL_SUBDIR}`;
     const initCpu = Math.max(100, cpuMillis(props.initResources?.cpu ?? serving.resources.cpu));
     const initMemory = Math.max(64, memoryMiB(props.initResources?.memory ?? serving.resources.memory));

@@ -5,6 +5,7 @@ import { cpuMillis, memoryMiB } from '../core/quantities';
 import type { ModelRecord } from '../core/record';
 import { retrainingJobEnvironment, retrainingResources } from '../core/retraining-contract';
 import { MODEL_UID } from '../core/runtime-user';
+import { hardenedContainer } from './hardened-container';
 import { kubeletLiteral } from './kubelet-literal';
 import { ANNOTATION_RETRAIN_ON_DRIFT, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
 
@@ -77,15 +78,7 @@ export class RetrainingCronJob extends Construct {
         envVariables: Object.fromEntries(Object.entries({ TMPDIR: '/tmp', ...retrainingJobEnvironment(r) })
           .map(([k, v]) => [k, kplus.EnvValue.fromValue(kubeletLiteral(v))])),
         volumeMounts: [{ volume: scratch, path: '/tmp' }],
-        securityContext: {
-          ensureNonRoot: true,
-          readOnlyRootFilesystem: true,
-          allowPrivilegeEscalation: false,
-          privileged: false,
-          user: uid,
-          group: uid,
-          capabilities: { drop: ['ALL' as kplus.Capability] },
-        },
+        securityContext: hardenedContainer(uid),
         resources: { cpu: { request: cpu, limit: cpu }, memory: { request: memory, limit: memory } },
       }],
     });
