@@ -78,7 +78,7 @@ describe('stands on the command line', () => {
       if (['promote', 'retire', 'rollback'].includes(e.action)) expect(['dev', 'int']).toContain(e.stand);
       else expect(e.stand).toBeUndefined();
     }
-    expect(run(dir, 'history', 'taxi').stdout.split('\n')[0]).toMatch(/^AT +ACTOR +ACTION +STAND +VERSION/);
+    expect(run(dir, 'history', 'taxi').stdout.split('\n')[0]).toMatch(/^AT \(UTC\) +ACTOR +ACTION +STAND +VERSION/);
     // The stand's state is in the record, below the hand-written spec.
     const rec = parse(fs.readFileSync(path.join(dir, 'taxi.yaml'), 'utf8'));
     expect(rec.standStates.int.versions.map((v: { version: string; stage: string }) => `${v.version} ${v.stage}`)).toEqual([`${v1} production`, `${v2} retired`]);
