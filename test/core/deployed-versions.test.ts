@@ -1,21 +1,7 @@
-import type { ModelRecord } from '../../src/core/record';
+import { reportRecord } from '../helpers/report-record';
 import { deployedVersionsOf } from '../../src/core/deployed-versions';
 
-const MIB = 1024 * 1024;
-
-function record(over: Partial<ModelRecord> = {}): ModelRecord {
-  return {
-    name: 'm', artifact: { image: 'r/m', path: '/model' },
-    serving: { image: 's:1', port: 8080, modelDir: '/models', replicas: 1, resources: { cpu: '1', memory: '1Gi' }, health: { path: '/h' } },
-    gates: { maxSizeMiB: 100, maxLatencyP95Ms: 50 }, deploy: { strategy: 'rolling' },
-    versions: [
-      { version: '1.10.0', stage: 'validated', createdAt: 't3', sizeBytes: 90 * MIB, latencyP95Ms: 40 },
-      { version: '1.2.0', stage: 'production', createdAt: 't2', sizeBytes: 60 * MIB, latencyP95Ms: 30, promotedAt: '2026-01-02T00:00:00Z' },
-      { version: '1.0.0', stage: 'retired', createdAt: 't1', sizeBytes: 50 * MIB, promotedAt: '2026-01-01T00:00:00Z', retiredAt: '2026-01-02T00:00:00Z' },
-    ],
-    ...over,
-  };
-}
+const record = reportRecord;
 
 describe('deployedVersionsOf', () => {
   it('rolling: the live version and the newest validated one above it as the candidate (with a digest)', () => {

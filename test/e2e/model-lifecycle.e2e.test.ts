@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acceptDeclared, cli, tempDir } from '../helpers/cli';
 import { byKindName, K8sObject, parseManifest, validateAll } from '../helpers/kube';
-import { buildImage, eventually, exec, logs, play, REGISTRY, removePod, setUp, state, tryRun } from './podman';
+import { buildImage, buildServingImage, eventually, exec, logs, play, REGISTRY, removePod, setUp, state, tryRun } from './podman';
 
 /*
  * The whole path for real: artifact -> model image in a registry -> the public
@@ -20,15 +20,6 @@ if (!setup.ok && !process.env.CI) {
 }
 const suite = setup.ok || process.env.CI ? describe : describe.skip;
 
-const SERVE_SH = `#!/bin/sh
-# A stand-in model server: serves $MODEL_DIR read-only over HTTP, with /healthz.
-set -eu
-mkdir -p /tmp/www
-ln -sfn "$MODEL_DIR" /tmp/www/model
-echo ok > /tmp/www/healthz
-echo "serving $MODEL_VERSION from $MODEL_DIR as uid $(id -u)"
-exec httpd -f -v -p 8080 -h /tmp/www
-`;
 const SERVING_IMAGE = `${REGISTRY}/apps/model-httpd:1.0.0`;
 const run = Date.now().toString(36);
 
@@ -77,7 +68,7 @@ function synth(dir: string, name: string): K8sObject[] {
 suite('end to end in podman', () => {
   beforeAll(() => {
     if (!setup.ok) throw new Error(`cannot set up the container runtime: ${setup.reason}`);
-    buildImage(SERVING_IMAGE, { '/serve.sh': { content: SERVE_SH, mode: 0o755 } }, ['/bin/sh', '/serve.sh']);
+    buildServingImage(SERVING_IMAGE);
   });
 
   describe('a rolling model', () => {

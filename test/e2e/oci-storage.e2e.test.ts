@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { acceptDeclared, cli, tempDir } from '../helpers/cli';
 import { byKindName, parseManifest, validateAll } from '../helpers/kube';
-import { buildImage, eventually, exec, play, REGISTRY, removePod, run, setUp, tryRun } from './podman';
+import { buildImage, buildServingImage, eventually, exec, play, REGISTRY, removePod, run, setUp, tryRun } from './podman';
 
 /*
  * Release-candidate and production storage in the real local registry
@@ -17,13 +17,6 @@ import { buildImage, eventually, exec, play, REGISTRY, removePod, run, setUp, tr
 const setup = setUp();
 const suite = setup.ok || process.env.CI ? describe : describe.skip;
 
-const SERVE_SH = `#!/bin/sh
-set -eu
-mkdir -p /tmp/www
-ln -sfn "$MODEL_DIR" /tmp/www/model
-echo ok > /tmp/www/healthz
-exec httpd -f -v -p 8080 -h /tmp/www
-`;
 const REGISTRY_LOG = path.join(process.env.E2E_REGISTRY_DIR ?? '/tmp/modelship-e2e-registry', 'log');
 const SERVING_IMAGE = `${REGISTRY}/apps/model-httpd:1.0.0`;
 const name = `e2e-oci-${Date.now().toString(36)}`;
@@ -66,7 +59,7 @@ suite('release-candidate and production storage in a real registry', () => {
 
   beforeAll(() => {
     if (!setup.ok) throw new Error(`cannot set up the container runtime: ${setup.reason}`);
-    buildImage(SERVING_IMAGE, { '/serve.sh': { content: SERVE_SH, mode: 0o755 } }, ['/bin/sh', '/serve.sh']);
+    buildServingImage(SERVING_IMAGE);
     ok(['init', name, '--image', PRODUCTION, '--candidate-image', CANDIDATES, '--serving-image', SERVING_IMAGE,
       '--port', '8080', '--max-size-mib', '64', '--max-latency-p95-ms', '50'], dir);
     // No server is measured here: the p95 is declared, which these gates accept.

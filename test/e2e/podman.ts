@@ -138,3 +138,21 @@ export async function eventually(check: () => boolean, what: string, timeoutMs =
   }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
+
+/**
+ * The stand-in model server: busybox httpd serving `$MODEL_DIR` (as `/model/...`)
+ * and `/healthz`, as uid 1000 from the busybox base image. Shared by every e2e suite.
+ */
+const SERVE_SH = `#!/bin/sh
+# A stand-in model server: serves $MODEL_DIR read-only over HTTP, with /healthz.
+set -eu
+mkdir -p /tmp/www
+ln -sfn "$MODEL_DIR" /tmp/www/model
+echo ok > /tmp/www/healthz
+echo "serving $MODEL_VERSION from $MODEL_DIR as uid $(id -u)"
+exec httpd -f -v -p 8080 -h /tmp/www
+`;
+
+export function buildServingImage(tag: string): void {
+  buildImage(tag, { '/serve.sh': { content: SERVE_SH, mode: 0o755 } }, ['/bin/sh', '/serve.sh']);
+}

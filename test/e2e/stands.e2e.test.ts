@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { acceptDeclared, cli, tempDir } from '../helpers/cli';
 import { byKindName, K8sObject, parseManifest, validateAll } from '../helpers/kube';
-import { buildImage, eventually, exec, play, REGISTRY, removePod, setUp } from './podman';
+import { buildImage, buildServingImage, eventually, exec, play, REGISTRY, removePod, setUp } from './podman';
 
 /*
  * One model in two stands side by side: dev runs the newer version, prod the
@@ -18,13 +18,6 @@ if (!setup.ok && !process.env.CI) {
 }
 const suite = setup.ok || process.env.CI ? describe : describe.skip;
 
-const SERVE_SH = `#!/bin/sh
-set -eu
-mkdir -p /tmp/www
-ln -sfn "$MODEL_DIR" /tmp/www/model
-echo ok > /tmp/www/healthz
-exec httpd -f -v -p 8080 -h /tmp/www
-`;
 const SERVING_IMAGE = `${REGISTRY}/apps/stand-httpd:1.0.0`;
 const name = `e2e-stands-${Date.now().toString(36)}`;
 
@@ -60,7 +53,7 @@ suite('one model in two stands, side by side in podman', () => {
 
   beforeAll(() => {
     if (!setup.ok) throw new Error(`cannot set up the container runtime: ${setup.reason}`);
-    buildImage(SERVING_IMAGE, { '/serve.sh': { content: SERVE_SH, mode: 0o755 } }, ['/bin/sh', '/serve.sh']);
+    buildServingImage(SERVING_IMAGE);
     ok(['init', name, '--image', `${REGISTRY}/models/${name}`, '--serving-image', SERVING_IMAGE, '--port', '8080',
       '--max-size-mib', '64', '--max-latency-p95-ms', '50'], dir);
     acceptDeclared(dir, name);
