@@ -6,8 +6,9 @@ import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
 import { deploymentsForStand, standNames } from '../core/stands';
 import { applyCommands, PruneCommands } from '../kubernetes/apply-commands';
-import { writeFilesAtomic } from '../registry/atomic-write';
+import { writeFilesAtomicConcurrently } from '../registry/atomic-write';
 import { fileProblem } from '../registry/file-errors';
+import type { RenderTask } from '../synth/render-task';
 import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
 
 const TARGETS = ['kubernetes', 'nomad', 'all'] as const;
@@ -38,16 +39,19 @@ function targetsOf(target: Target): ('kubernetes' | 'nomad')[] {
   return target === 'all' ? ['kubernetes', 'nomad'] : [target];
 }
 
-async function render(records: readonly ModelRecord[], target: 'kubernetes' | 'nomad', stand?: string): Promise<Map<string, string>> {
+/** Files of one folder and target; a refusal reads `synth refused: ...`. */
+function render(rendered: () => Map<string, string>): Map<string, string> {
   try {
-    // Loaded here, not at the top: registry commands must not pay for cdk8s.
-    return target === 'kubernetes'
-      ? (await import('../kubernetes/render-manifests')).renderManifests(records, { stand })
-      : (await import('../nomad/render-jobs')).renderJobs(records);
+    return rendered();
   } catch (e) {
     if (e instanceof PolicyError) throw new PolicyError(`synth refused: ${e.message}`);
     throw e;
   }
+}
+
+async function renderAll(tasks: readonly RenderTask[]): Promise<(() => Map<string, string>)[]> {
+  // Loaded here, not at the top: registry commands must not pay for cdk8s, nor for threads.
+  return (await import('../synth/parallel-render')).renderTasks(tasks);
 }
 
 function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {
@@ -106,11 +110,13 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
   const notes = [...new Set(groups.flatMap((g) => g.records.flatMap((r) => planDeployments(r).notes)))];
   const files = new Map<string, string>();
   const targets = targetsOf(opts.target);
+  // Every folder and target rendered in one pass (on every core), then taken in order: the first refusal is the same.
+  const outputs = await renderAll(groups.flatMap((g) => targets.map((target) => ({ records: g.records, target, stand: g.stand }))));
   for (const group of groups) {
     for (const target of targets) {
       let rendered: Map<string, string>;
       try {
-        rendered = await render(group.records, target, group.stand);
+        rendered = render(outputs.shift()!);
       } catch (e) {
         // Name the stand: the same version may deploy in one stand and be refused in another.
         if (e instanceof PolicyError && group.stand) throw new PolicyError(e.message.replace(/^synth refused: /, `synth refused: stand ${group.stand}: `));
@@ -145,7 +151,7 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
       ? applyCommands(groups.map((g) => ({ dir: path.join(g.dir, 'kubernetes'), stand: g.stand })), files, removed)
       : { apply: [], delete: [] };
     // Every new file is written in full before any old one is replaced or removed.
-    writeFilesAtomic(files);
+    await writeFilesAtomicConcurrently(files);
     for (const file of removed) fs.rmSync(file);
     return { files, removed: removed.sort(), notes, prune };
   } catch (e) {
@@ -159,7 +165,7 @@ export async function synthesizeToStdout(opts: SynthFlags, names: readonly strin
   // One stream is one stand: --stand, else each model's last stand (production).
   const records = deploymentsForStand(load(opts, names), opts.stand);
   if (opts.stand !== undefined && !records.length) throw new InputError(`--stand ${opts.stand}: no model declares that stand`);
-  const rendered = await render(records, opts.target, opts.stand);
+  const rendered = render((await renderAll([{ records, target: opts.target, stand: opts.stand }]))[0]);
   if (opts.target === 'kubernetes') {
     return [...rendered.values()].map((text) => (text.endsWith('\n') ? text : `${text}\n`)).join('---\n');
   }

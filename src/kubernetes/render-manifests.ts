@@ -1,6 +1,7 @@
 import { App, Yaml } from 'cdk8s';
 import { PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
+import type { EmitFile, RecordRender } from '../synth/rendered-file';
 import { applySetHeader } from './apply-set';
 import { ModelChart } from './model-chart';
 
@@ -13,14 +14,22 @@ import { ModelChart } from './model-chart';
  * fail validation (a production version outside its gates).
  */
 export function renderManifests(records: readonly ModelRecord[], options: RenderManifestsOptions = {}): Map<string, string> {
+  return collectManifests(records.map((record) => (emit: EmitFile) => renderRecordManifests(record, emit, options)));
+}
+
+/** The files of each record in record order (some perhaps rendered on another thread); the first that throws stops it. */
+export function collectManifests(perRecord: readonly RecordRender[]): Map<string, string> {
   const out = new Map<string, string>();
-  for (const record of records) {
-    const name = `${record.name}.k8s.yaml`;
-    const text = renderManifest(record);
-    // A model with nothing deployable gets no file rather than an empty one, which kubectl refuses.
-    if (text !== '') out.set(name, `${header(record, options.stand)}${text}`);
-  }
+  const emit: EmitFile = (name, text) => out.set(name, text);
+  for (const render of perRecord) render(emit);
   return out;
+}
+
+/** `<name>.k8s.yaml` of one record, or nothing when it has nothing deployable. */
+export function renderRecordManifests(record: ModelRecord, emit: EmitFile, options: RenderManifestsOptions = {}): void {
+  const text = renderManifest(record);
+  // A model with nothing deployable gets no file rather than an empty one, which kubectl refuses.
+  if (text !== '') emit(`${record.name}.k8s.yaml`, `${header(record, options.stand)}${text}`);
 }
 
 export interface RenderManifestsOptions {

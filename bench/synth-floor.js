@@ -1,0 +1,36 @@
+'use strict';
+// The floor of `modelship synth` (timed by bench/synth.js): a node process that
+// starts, reads the objects synth would serialize (bench/synth-floor-inputs.js),
+// serializes them with the same serializer and options (yaml's stringify as
+// cdk8s' Yaml.stringify calls it; modelship's HCL writer and JSON.stringify for
+// Nomad) and writes the same files the same way (writeFilesAtomic: temp file,
+// fsync, rename). No records parsed, no constructs, no validation.
+// Run: node bench/synth-floor.js INPUTS_FILE TARGET OUT_DIR
+const fs = require('node:fs');
+const path = require('node:path');
+const v8 = require('node:v8');
+const lib = (m) => require(`../lib/src/${m}`);
+
+const [inputs, target, out] = process.argv.slice(2);
+const files = v8.deserialize(fs.readFileSync(inputs));
+const { writeFilesAtomic } = lib('registry/atomic-write');
+const written = new Map();
+const dir = path.join(out, target);
+if (target === 'kubernetes') {
+  const YAML = require('yaml');
+  for (const f of files) {
+    const text = f.objects.map((o) => YAML.stringify(o, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n');
+    written.set(path.join(dir, f.name), f.header + text);
+  }
+} else {
+  const { renderJobHcl } = lib('nomad/job-hcl');
+  const { renderJobJson } = lib('nomad/job-json');
+  const { renderRetrainingJobHcl, renderRetrainingJobJson } = lib('nomad/retraining-job');
+  for (const f of files) {
+    const [hcl, json] = f.writer === 'job' ? [renderJobHcl, renderJobJson] : [renderRetrainingJobHcl, renderRetrainingJobJson];
+    written.set(path.join(dir, `${f.name}.nomad.hcl`), hcl(f.job));
+    written.set(path.join(dir, `${f.name}.nomad.json`), json(f.job));
+  }
+}
+fs.mkdirSync(dir, { recursive: true });
+writeFilesAtomic(written);
