@@ -51,7 +51,7 @@ function render(rendered: () => Map<string, string>): Map<string, string> {
 
 async function renderAll(tasks: readonly RenderTask[]): Promise<(() => Map<string, string>)[]> {
   // Loaded here, not at the top: registry commands must not pay for cdk8s, nor for threads.
-  return (await import('../synth/parallel-render')).renderTasks(tasks);
+  return (await (await import('../synth/parallel-render')).renderTasks(tasks)).outputs;
 }
 
 function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {

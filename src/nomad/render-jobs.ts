@@ -26,7 +26,7 @@ export function collectJobs(perRecord: readonly RecordRender[]): Map<string, str
   const emit: EmitFile = (name, text) => {
     // A job is its .hcl then its .json: an .hcl name already taken is two jobs with one ID.
     if (name.endsWith('.nomad.hcl') && out.has(name)) {
-      throw new PolicyError(`synth refused: two jobs would be named ${name.slice(0, -'.nomad.hcl'.length)} (a model named like another model's candidate or retraining job)`);
+      throw new PolicyError(`two jobs would be named ${name.slice(0, -'.nomad.hcl'.length)} (a model named like another model's candidate or retraining job)`);
     }
     out.set(name, text);
   };

@@ -39,7 +39,14 @@ export function synthJobs(env: NodeJS.ProcessEnv = process.env): number {
  * heavy Kubernetes and light Nomad units evens out) and the outcomes put back
  * in record order; the merge is the one the one-thread path uses, so the bytes are the same.
  */
-export async function renderTasks(tasks: readonly RenderTask[], options: ParallelRenderOptions = {}): Promise<(() => Map<string, string>)[]> {
+export interface RenderedTasks {
+  /** Per task, in task order: its files, or its first error thrown. */
+  readonly outputs: (() => Map<string, string>)[];
+  /** How many threads rendered, this one included: 1 on the one-thread path. */
+  readonly threads: number;
+}
+
+export async function renderTasks(tasks: readonly RenderTask[], options: ParallelRenderOptions = {}): Promise<RenderedTasks> {
   const units = tasks.flatMap((t) => t.records.map((record): RenderUnit => ({ record, target: t.target, stand: t.stand })));
   const jobs = Math.min(options.jobs ?? synthJobs(), Math.ceil(units.length / (PARALLEL_THRESHOLD / 2)));
   const parallel = jobs >= 2 && units.length >= PARALLEL_THRESHOLD && WORKER !== undefined && fs.existsSync(WORKER);
@@ -48,17 +55,21 @@ export async function renderTasks(tasks: readonly RenderTask[], options: Paralle
   const collectors = await loadCollectors(tasks.map((t) => t.target));
   if (!outcomes) {
     const renderers = await loadRenderers(tasks.map((t) => t.target));
-    return tasks.map((t) => () => collectors[t.target]!(t.records.map((record): RecordRender => (emit) => renderers[t.target]!({ record, target: t.target, stand: t.stand }, emit))));
+    return {
+      outputs: tasks.map((t) => () => collectors[t.target]!(t.records.map((record): RecordRender => (emit) => renderers[t.target]!({ record, target: t.target, stand: t.stand }, emit)))),
+      threads: 1,
+    };
   }
   const all = await outcomes;
   let next = 0;
-  return tasks.map((t) => {
+  const outputs = tasks.map((t) => {
     const mine = all.slice(next, (next += t.records.length));
     return () => collectors[t.target]!(mine.map((o): RecordRender => (emit) => {
       for (const [name, text] of o.files) emit(name, text);
       if (o.error !== undefined) throw o.error;
     }));
   });
+  return { outputs, threads: jobs };
 }
 
 type Collector = (perRecord: readonly RecordRender[]) => Map<string, string>;

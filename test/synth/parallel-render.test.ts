@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cli, ROOT, tempDir } from '../helpers/cli';
+
+/**
+ * Parallel synth against the one-thread path, byte for byte. Worker threads run
+ * compiled JS, so these tests drive the built CLI (and lib/ for the thread
+ * count); `npm test` builds lib/ first. MODELSHIP_SYNTH_JOBS=1 is the one-thread path.
+ */
+
+const SHAPES = path.join(__dirname, '..', 'fixtures', 'synth-shapes');
+
+/** `copies` of every shape record, each under its own name, in one models dir. */
+function shapeModels(copies: number, edit: (name: string, text: string) => string = (_, t) => t): string {
+  const dir = path.join(tempDir('synth-parallel-'), 'models');
+  fs.mkdirSync(dir);
+  for (const file of fs.readdirSync(SHAPES)) {
+    const shape = file.replace(/\.yaml$/, '');
+    for (let i = 0; i < copies; i++) {
+      const name = `${shape}-${String(i).padStart(2, '0')}`;
+      const text = fs.readFileSync(path.join(SHAPES, file), 'utf8').replace(/^name: .*$/m, `name: ${name}`);
+      fs.writeFileSync(path.join(dir, `${name}.yaml`), edit(name, text));
+    }
+  }
+  return dir;
+}
+
+/** Every file under `dir`, relative path to bytes. */
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) out.set(path.relative(dir, path.join(entry.parentPath, entry.name)), fs.readFileSync(path.join(entry.parentPath, entry.name)));
+  }
+  return out;
+}
+
+const synth = (models: string, jobs: string, ...args: string[]) =>
+  cli(['synth', '--models-dir', models, ...args], { env: { MODELSHIP_SYNTH_JOBS: jobs } });
+
+describe('parallel synth', () => {
+  // 7 shapes x 10 copies: 70 records, 77 folder-and-record units per target, over the threshold.
+  const models = shapeModels(10);
+
+  it('writes the same bytes and prints the same lines as one thread, for every record shape and both targets', () => {
+    const one = path.join(tempDir(), 'out');
+    const two = path.join(tempDir(), 'out');
+    const a = synth(models, '1', '--out', one);
+    const b = synth(models, '2', '--out', two);
+    expect(a.stderr).toBe('');
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(b.stderr).toBe(a.stderr);
+    expect(b.stdout.split(two).join('OUT')).toBe(a.stdout.split(one).join('OUT'));
+    const [ta, tb] = [tree(one), tree(two)];
+    expect([...tb.keys()].sort()).toEqual([...ta.keys()].sort());
+    for (const [file, bytes] of ta) expect({ file, same: bytes.equals(tb.get(file)!) }).toEqual({ file, same: true });
+    // Every shape rendered what it is about, so the comparison covered it.
+    const names = [...ta.keys()];
+    expect(names).toEqual(expect.arrayContaining([
+      'kubernetes/rolling-00.k8s.yaml', 'kubernetes/blue-green-09.k8s.yaml', 'nomad/candidate-03-candidate.nomad.hcl',
+      'nomad/retraining-05-retrain.nomad.json', 'dev/kubernetes/stands-07.k8s.yaml', 'prod/nomad/stands-07.nomad.hcl',
+    ]));
+    expect(ta.get('kubernetes/autoscaling-02.k8s.yaml')!.toString()).toContain('kind: HorizontalPodAutoscaler');
+    expect(ta.get('kubernetes/gpu-04.k8s.yaml')!.toString()).toContain('nvidia.com/gpu: "1"');
+    expect(ta.get('kubernetes/candidate-06.k8s.yaml')!.toString()).toContain('name: candidate-06-candidate');
+    expect(ta.get('kubernetes/retraining-08.k8s.yaml')!.toString()).toContain('kind: CronJob');
+  });
+
+  it('prints the same stream with --stdout', () => {
+    const a = synth(models, '1', '--stdout', '--target', 'kubernetes', '--stand', 'prod');
+    const b = synth(models, '2', '--stdout', '--target', 'kubernetes', '--stand', 'prod');
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('really renders on two threads, to the same files as the one-thread renderers', async () => {
+    // The compiled modules, as the CLI runs them: from TypeScript source there is no worker to start.
+    const { renderTasks } = await import(path.join(ROOT, 'lib', 'src', 'synth', 'parallel-render.js'));
+    const { ModelStore } = await import(path.join(ROOT, 'lib', 'src', 'registry', 'model-store.js'));
+    const { renderManifests } = await import(path.join(ROOT, 'lib', 'src', 'kubernetes', 'render-manifests.js'));
+    const { renderJobs } = await import(path.join(ROOT, 'lib', 'src', 'nomad', 'render-jobs.js'));
+    const records = new ModelStore(models).loadAll().filter((r: { stands?: unknown }) => !r.stands);
+    const tasks = [{ records, target: 'kubernetes' }, { records, target: 'nomad' }];
+    const two = await renderTasks(tasks, { jobs: 2 });
+    const one = await renderTasks(tasks, { jobs: 1 });
+    expect([two.threads, one.threads]).toEqual([2, 1]);
+    expect([...two.outputs[0]()]).toEqual([...renderManifests(records)]);
+    expect([...two.outputs[1]()]).toEqual([...renderJobs(records)]);
+    expect([...one.outputs[0]()]).toEqual([...renderManifests(records)]);
+  });
+
+  it('reports a refusal inside a worker as one thread does: same message, exit 1, nothing written', () => {
+    // Production over its size gate in two records; the first in record order is the one reported.
+    const refused = shapeModels(10, (name, text) => (['rolling-03', 'rolling-08'].includes(name) ? text.replace('sizeBytes: 400000000', 'sizeBytes: 900000000') : text));
+    const results = ['1', '2'].map((jobs) => {
+      const out = path.join(tempDir(), 'out');
+      return { ...synth(refused, jobs, '--out', out), written: fs.existsSync(out) };
+    });
+    expect(results[0].stderr).toMatch(/^modelship: synth refused: rolling-03 1\.0\.0 cannot be deployed as production: size .* exceeds maxSizeMiB 512/);
+    expect(results[1]).toEqual(results[0]);
+    expect(results[0]).toMatchObject({ code: 1, stdout: '', written: false });
+  });
+
+  it('finds two Nomad jobs with one name across threads, as one thread does', () => {
+    // `candidate-00`'s candidate job is `candidate-00-candidate`: a model of that name clashes with it.
+    const clash = shapeModels(10);
+    fs.writeFileSync(path.join(clash, 'candidate-00-candidate.yaml'), fs.readFileSync(path.join(clash, 'rolling-05.yaml'), 'utf8').replace(/^name: .*$/m, 'name: candidate-00-candidate'));
+    const [a, b] = ['1', '2'].map((jobs) => synth(clash, jobs, '--out', path.join(tempDir(), 'out'), '--target', 'nomad'));
+    expect(a.stderr).toBe("modelship: synth refused: two jobs would be named candidate-00-candidate (a model named like another model's candidate or retraining job)\n");
+    expect(b).toEqual(a);
+    expect(a.code).toBe(1);
+  });
+
+  it('refuses a MODELSHIP_SYNTH_JOBS that is not a whole number of threads', () => {
+    const r = synth(models, 'two', '--out', path.join(tempDir(), 'out'));
+    expect(r).toEqual({ code: 2, stdout: '', stderr: "modelship: MODELSHIP_SYNTH_JOBS: must be a whole number of threads, at least 1 (got 'two')\n" });
+  });
+});
