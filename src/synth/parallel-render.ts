@@ -7,8 +7,9 @@ import type { RecordRender } from './rendered-file';
 import { loadRenderers, receiveError, RenderTask, RenderUnit, renderUnits, SentError, SynthTarget, UnitOutcome } from './render-task';
 
 /**
- * Below this many records a worker costs more than it saves: a thread loads
- * cdk8s-plus again (about 0.15 s here) before it renders anything.
+ * Below this many units (a record rendered for one target in one folder) a
+ * worker costs more than it saves: a thread loads cdk8s-plus again (about
+ * 0.15 s here) before it renders anything. Each thread gets at least half as many.
  */
 export const PARALLEL_THRESHOLD = 64;
 
@@ -31,6 +32,13 @@ export function synthJobs(env: NodeJS.ProcessEnv = process.env): number {
   return Number(raw);
 }
 
+export interface RenderedTasks {
+  /** Per task, in task order: its files, or its first error thrown. */
+  readonly outputs: (() => Map<string, string>)[];
+  /** How many threads rendered, this one included: 1 on the one-thread path. */
+  readonly threads: number;
+}
+
 /**
  * Renders every task and hands back, per task, a function that gives its files
  * or throws its first error, exactly as rendering that task alone would; called
@@ -39,13 +47,6 @@ export function synthJobs(env: NodeJS.ProcessEnv = process.env): number {
  * heavy Kubernetes and light Nomad units evens out) and the outcomes put back
  * in record order; the merge is the one the one-thread path uses, so the bytes are the same.
  */
-export interface RenderedTasks {
-  /** Per task, in task order: its files, or its first error thrown. */
-  readonly outputs: (() => Map<string, string>)[];
-  /** How many threads rendered, this one included: 1 on the one-thread path. */
-  readonly threads: number;
-}
-
 export async function renderTasks(tasks: readonly RenderTask[], options: ParallelRenderOptions = {}): Promise<RenderedTasks> {
   const units = tasks.flatMap((t) => t.records.map((record): RenderUnit => ({ record, target: t.target, stand: t.stand })));
   const jobs = Math.min(options.jobs ?? synthJobs(), Math.ceil(units.length / (PARALLEL_THRESHOLD / 2)));
