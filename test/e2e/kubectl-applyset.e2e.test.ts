@@ -203,6 +203,8 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
     fs.rmSync(path.join(models, 'c.yaml'));
     const { synth, requests } = await synthAndApply();
     expect(synth).toMatch(/^delete: kubectl delete -n other-ns /m);
+    // One namespace left in the folder: applied whole, comment headers and all.
+    expect(synth).toContain(`apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --prune --applyset=modelship-applyset -f ${out}/kubernetes/\n`);
     expect(deletes(requests)).toEqual(['Deployment other-ns/c', 'PodDisruptionBudget other-ns/c', 'Secret other-ns/modelship-applyset', 'Service other-ns/c']);
     expect(api.list().filter((o) => o.metadata.namespace === 'other-ns')).toEqual([]);
   });
@@ -216,24 +218,34 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
       .toEqual(standObjects.filter(stands).map((o) => `${idOf(o)} ${o.metadata.uid}`));
   });
 
-  it('refuses input that already carries applyset.kubernetes.io/part-of, before changing anything', async () => {
+  /** The writes a refused command made: kubectl applies its parent Secret before it reads or checks its input. */
+  function writes(requests: readonly LoggedApiRequest[]): string[] {
+    return requests.filter((q) => q.method !== 'GET').map((q) => `${q.method} ${q.url.split('?')[0]} ${q.status}`);
+  }
+
+  it('refuses input that already carries applyset.kubernetes.io/part-of, with no object changed', async () => {
     const file = path.join(work, 'labelled.k8s.yaml');
     const text = fs.readFileSync(path.join(out, 'kubernetes', 'a.k8s.yaml'), 'utf8');
     fs.writeFileSync(file, text.replace(/^( {2}labels:\n)/m, `$1    applyset.kubernetes.io/part-of: ${applySetId('ml-serving')}\n`));
-    const before = api.list();
+    const before = modelObjects();
+    const parent = api.get('Secret', 'ml-serving', 'modelship-applyset')!;
     const r = await kubectl(`KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --prune --applyset=modelship-applyset -f ${file}`);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/applyset\.kubernetes\.io\/part-of/);
-    expect(r.requests.filter((q) => q.method !== 'GET')).toEqual([]);
-    expect(api.list()).toEqual(before);
+    expect([r.code, r.stderr]).toEqual([1, 'error: ApplySet label "applyset.kubernetes.io/part-of" already set in input data\n']);
+    // Only the parent was written, to what it was: its group kinds are the union of the old and the new.
+    expect(writes(r.requests)).toEqual(['PATCH /api/v1/namespaces/ml-serving/secrets/modelship-applyset 200']);
+    const unversioned = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+    expect(unversioned(api.get('Secret', 'ml-serving', 'modelship-applyset')!)).toEqual(unversioned(parent));
+    expect(modelObjects()).toEqual(before);
   });
 
-  it('refuses -n with a file of another namespace before applying anything', async () => {
-    const before = api.list();
+  it('refuses -n with a file of another namespace, with no object applied (but an empty parent made there)', async () => {
+    const before = modelObjects();
     const r = await kubectl(`KUBECTL_APPLYSET=true kubectl apply -n ml-dev --server-side --prune --applyset=modelship-applyset -f ${out}/kubernetes/a.k8s.yaml`);
-    expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/namespace/);
-    expect(r.requests.filter((q) => q.method !== 'GET')).toEqual([]);
-    expect(api.list()).toEqual(before);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('the namespace from the provided object "ml-serving" does not match the namespace "ml-dev". You must pass \'--namespace=ml-serving\' to perform this operation.');
+    expect(modelObjects()).toEqual(before);
+    // kubectl makes the parent of the set it was told to use before it looks at the objects.
+    expect(writes(r.requests)).toEqual(['PATCH /api/v1/namespaces/ml-dev/secrets/modelship-applyset 201']);
+    expect(api.get('Secret', 'ml-dev', 'modelship-applyset')?.metadata.annotations?.['applyset.kubernetes.io/contains-group-kinds']).toBe('');
   });
 });
