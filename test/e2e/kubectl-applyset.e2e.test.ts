@@ -109,7 +109,7 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
       .map(([, ns, resource, name]) => `${KINDS[resource]} ${ns}/${name}`).sort();
   }
 
-  const modelObjects = (): KubeObject[] => api.list().filter((o) => o.kind !== 'Secret');
+  const modelObjects = (): KubeObject[] => api.list().filter((o) => o.kind !== 'Secret' && o.kind !== 'Namespace');
 
   beforeAll(async () => {
     await api.start();
@@ -140,6 +140,8 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
     const v = validatedVersion(models, 's', 'minor', 's1');
     ok(['promote', 's', v]);
     ok(['promote', 's', v]);
+    // The namespaces exist, as a cluster admin made them (the stand-in refuses objects in others).
+    for (const ns of ['ml-serving', 'other-ns', 'ml-dev']) api.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   });
 
   afterAll(async () => {
@@ -186,6 +188,20 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
     expect(deletes(requests)).toEqual(['Deployment ml-serving/a-candidate', 'Service ml-serving/a-candidate']);
     expect(modelObjects().map(idOf)).toEqual(before.filter((o) => !o.endsWith('/a-candidate')));
     expect(modelObjects().map(idOf).sort()).toEqual(objectsOf(manifests()));
+  });
+
+  it('deletes the HorizontalPodAutoscaler and the CronJob once the record drops autoscaling and retraining', async () => {
+    edit('a', (doc) => {
+      doc.deleteIn(['serving', 'autoscaling']);
+      doc.delete('retraining');
+    });
+    const before = modelObjects().map(idOf);
+    const { requests } = await synthAndApply();
+    // No manifest has these kinds any more: kubectl still lists them, from its parent's group kinds.
+    expect(deletes(requests)).toEqual(['CronJob ml-serving/a-retrain', 'HorizontalPodAutoscaler ml-serving/a']);
+    expect(modelObjects().map(idOf)).toEqual(before.filter((o) => !/^(CronJob|HorizontalPodAutoscaler) /.test(o)));
+    expect(api.get('Secret', 'ml-serving', 'modelship-applyset')?.metadata.annotations?.['applyset.kubernetes.io/contains-group-kinds'])
+      .toBe('Deployment.apps,PodDisruptionBudget.policy,Service');
   });
 
   it("deletes every object of a removed model and keeps the others'", async () => {

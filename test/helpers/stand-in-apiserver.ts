@@ -251,6 +251,8 @@ export class StandInApiServer {
       return [200, { kind: `${r.kind}List`, apiVersion: groupVersion(r), metadata: { resourceVersion: String(this.revision) }, items }];
     }
     if (method === 'POST') {
+      const missing = this.missingNamespace(namespace);
+      if (missing) return missing;
       const object = JSON.parse(body) as KubeObject;
       const key = this.key(r, namespace, object.metadata.name);
       if (this.objects.has(key)) return [409, status(409, 'AlreadyExists', `${r.name} "${object.metadata.name}" already exists`)];
@@ -259,6 +261,12 @@ export class StandInApiServer {
       return [201, created];
     }
     return [405, status(405, 'MethodNotAllowed', `${method} on a collection`)];
+  }
+
+  /** As a real server: nothing is created in a namespace that does not exist. */
+  private missingNamespace(namespace: string | undefined): [number, unknown] | undefined {
+    if (namespace === undefined || this.objects.has(`/namespaces//${namespace}`)) return undefined;
+    return [404, status(404, 'NotFound', `namespaces "${namespace}" not found`)];
   }
 
   private item(method: string, r: Resource, namespace: string | undefined, name: string, contentType: string | undefined, body: string): [number, unknown] {
@@ -272,6 +280,8 @@ export class StandInApiServer {
       return [200, existing];
     }
     if (method === 'PATCH' && contentType?.startsWith('application/apply-patch+yaml')) {
+      const missing = existing ? undefined : this.missingNamespace(namespace);
+      if (missing) return missing;
       const applied = parse(body) as KubeObject;
       if (applied.kind !== r.kind || applied.metadata?.name !== name) {
         return [400, status(400, 'BadRequest', `the body's ${applied.kind} ${applied.metadata?.name} does not match the URL's ${r.kind} ${name}`)];
