@@ -68,7 +68,8 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
   /** A command line through the shell, as a CI job runs it; async, since the stand-in answers from this process. */
   async function kubectl(command: string): Promise<{ code: number; stdout: string; stderr: string; requests: LoggedApiRequest[] }> {
     const from = api.log.length;
-    const child = spawn('sh', ['-c', command], { cwd: work, env: { ...process.env, KUBECONFIG: kubeconfig } });
+    // kubectl caches discovery per server address, by default under ~/.kube: keep it in the temp dir.
+    const child = spawn('sh', ['-c', command], { cwd: work, env: { ...process.env, KUBECONFIG: kubeconfig, KUBECACHEDIR: path.join(work, 'kube-cache') } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
