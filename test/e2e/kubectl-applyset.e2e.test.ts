@@ -46,9 +46,10 @@ function idOf(o: KubeObject): string {
 }
 
 suite('kubectl apply --prune --applyset with the commands synth prints', () => {
-  const work = tempDir('kubectl-applyset-');
-  const models = path.join(work, 'models');
-  const out = path.join(work, 'dist');
+  // Made in beforeAll: jest runs a skipped describe's body too, and nothing would remove them.
+  let work = '';
+  let models = '';
+  let out = '';
   const api = new StandInApiServer();
   let kubeconfig = '';
 
@@ -113,6 +114,9 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
   const modelObjects = (): KubeObject[] => api.list().filter((o) => o.kind !== 'Secret' && o.kind !== 'Namespace');
 
   beforeAll(async () => {
+    work = tempDir('kubectl-applyset-');
+    models = path.join(work, 'models');
+    out = path.join(work, 'dist');
     await api.start();
     kubeconfig = api.writeKubeconfig(work);
     const init = (name: string, strategy: string, namespace: string): void => {
