@@ -5,7 +5,7 @@ import { PolicyError } from '../../src/core/errors';
 import { promote, rollback, switchSlots } from '../../src/core/lifecycle';
 import { INIT_SCRIPT } from '../../src/core/init-script';
 import type { ModelRecord } from '../../src/core/record';
-import { renderManifest } from '../../src/kubernetes/render-manifests';
+import { renderManifest, renderManifests } from '../../src/kubernetes/render-manifests';
 import { ModelStore } from '../../src/registry/model-store';
 import { EXAMPLE_MODELS } from '../helpers/cli';
 import { byKindName, K8sObject, parseManifest, validateAll } from '../helpers/kube';
@@ -265,5 +265,26 @@ describe('Kubernetes manifests', () => {
 
   it('keeps a readable snapshot of one manifest beside the assertions above', () => {
     expect(renderManifest(examples.find((r) => r.name === 'fraud-detector')!)).toMatchSnapshot();
+  });
+});
+
+describe('object names across models', () => {
+  const live = [version('1.0.0', 'production')];
+  it('refuses a model named like another model\'s candidate or slot in the same namespace, whichever comes first', () => {
+    const x = record({ name: 'x', versions: live });
+    for (const [other, what] of [['x-candidate', 'candidate'], ['x-blue', 'blue slot'], ['x-preview', 'preview']]) {
+      const clash = record({ name: other, versions: live });
+      for (const records of [[x, clash], [clash, x]]) {
+        expect(() => renderManifests(records)).toThrow(PolicyError);
+        expect(() => renderManifests(records)).toThrow(`models x and ${other} in namespace ml-serving: x's ${what} objects are named ${other}; rename one of the models or give it another namespace`);
+      }
+    }
+  });
+
+  it('the same names in different namespaces, or a model that deploys nothing, are no clash', () => {
+    const x = record({ name: 'x', versions: [version('1.0.0', 'production')] });
+    const elsewhere = record({ name: 'x-candidate', versions: [version('1.0.0', 'production')], deploy: { strategy: 'rolling', kubernetes: { namespace: 'other' } } });
+    expect([...renderManifests([x, elsewhere]).keys()]).toEqual(['x.k8s.yaml', 'x-candidate.k8s.yaml']);
+    expect([...renderManifests([x, record({ name: 'x-green' })]).keys()]).toEqual(['x.k8s.yaml']);
   });
 });
