@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { CliContext, CommandContext, processContext } from './cli-context';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { planDeployments } from '../core/deployment-plan';
@@ -7,7 +8,7 @@ import type { ModelRecord } from '../core/record';
 import { deploymentsForStand, standNames } from '../core/stands';
 import { writeFilesAtomic } from '../registry/atomic-write';
 import { fileProblem } from '../registry/file-errors';
-import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
+import { CommonOptions, modelsDirFlag, storeOf } from './options';
 
 const TARGETS = ['kubernetes', 'nomad', 'all'] as const;
 type Target = (typeof TARGETS)[number];
@@ -47,8 +48,8 @@ async function render(records: readonly ModelRecord[], target: 'kubernetes' | 'n
   }
 }
 
-function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {
-  const store = storeOf(opts);
+function load(ctx: CliContext, opts: CommonOptions, names: readonly string[]): ModelRecord[] {
+  const store = storeOf(opts, ctx);
   return names.length ? [...new Set(names)].sort().map((n) => store.load(n)) : store.loadAll();
 }
 
@@ -85,8 +86,8 @@ function groupsOf(records: readonly ModelRecord[], out: string, stand?: string):
  * generated files, removing those of models that no longer render (only the
  * named models' when names are given).
  */
-export async function synthesize(opts: SynthFlags, names: readonly string[] = []): Promise<SynthResult> {
-  const records = load(opts, names);
+export async function synthesize(opts: SynthFlags, names: readonly string[] = [], ctx: CliContext = processContext()): Promise<SynthResult> {
+  const records = load(ctx, opts, names);
   const groups = groupsOf(records, opts.out, opts.stand);
   const notes = [...new Set(groups.flatMap((g) => g.records.flatMap((r) => planDeployments(r).notes)))];
   const files = new Map<string, string>();
@@ -132,10 +133,10 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
 }
 
 /** `--stdout`: one stream a tool can read, so one target and, for Nomad, one job. */
-export async function synthesizeToStdout(opts: SynthFlags, names: readonly string[]): Promise<string> {
+export async function synthesizeToStdout(opts: SynthFlags, names: readonly string[], ctx: CliContext = processContext()): Promise<string> {
   if (opts.target === 'all') throw new InputError('--stdout: choose --target kubernetes (a YAML stream) or --target nomad (one job\'s HCL)');
   // One stream is one stand: --stand, else each model's last stand (production).
-  const records = deploymentsForStand(load(opts, names), opts.stand);
+  const records = deploymentsForStand(load(ctx, opts, names), opts.stand);
   if (opts.stand !== undefined && !records.length) throw new InputError(`--stand ${opts.stand}: no model declares that stand`);
   const rendered = await render(records, opts.target);
   if (opts.target === 'kubernetes') {
@@ -149,7 +150,7 @@ export async function synthesizeToStdout(opts: SynthFlags, names: readonly strin
   return jobs[0];
 }
 
-export function registerSynth(program: Command): void {
+export function registerSynth(program: Command, ctx: CommandContext): void {
   program
     .command('synth')
     .description('write Kubernetes manifests and Nomad jobs for every model, or the named ones')
@@ -158,16 +159,16 @@ export function registerSynth(program: Command): void {
     .addOption(new Option('--target <t>', 'what to write').choices(TARGETS).default('all'))
     .option('--stdout', 'print instead of writing files (one target)')
     .option('--stand <stand>', 'only this stand of the models that declare it (default: every stand, each in <out>/<stand>/)')
-    .option(...MODELS_DIR_FLAG)
+    .option(...modelsDirFlag(ctx))
     .action(async (names: string[], opts: SynthFlags) => {
       if (opts.stdout) {
-        process.stdout.write(await synthesizeToStdout(opts, names));
+        ctx.stdout.write(await synthesizeToStdout(opts, names, ctx));
         return;
       }
-      const { files, removed, notes } = await synthesize(opts, names);
+      const { files, removed, notes } = await synthesize(opts, names, ctx);
       // Not an error: the rest is written, and the candidate appears once its figures allow it.
-      for (const note of notes) process.stderr.write(`modelship: ${note}\n`);
-      for (const file of [...files.keys()].sort()) process.stdout.write(`wrote ${file}\n`);
-      for (const file of removed) process.stdout.write(`removed ${file}\n`);
+      for (const note of notes) ctx.stderr.write(`modelship: ${note}\n`);
+      for (const file of [...files.keys()].sort()) ctx.stdout.write(`wrote ${file}\n`);
+      for (const file of removed) ctx.stdout.write(`removed ${file}\n`);
     });
 }
