@@ -11,6 +11,6 @@ const outdir = process.env.CDK8S_OUTDIR ?? 'dist/kubernetes';
 // MODELSHIP_STAND=int renders the stand int of every model declaring it (with
 // its overrides); unset, every model's last stand, production.
 const stand = process.env.MODELSHIP_STAND || undefined;
-const files = renderManifests(deploymentsForStand(new ModelStore(modelsDir).loadAll(), stand));
+const files = renderManifests(deploymentsForStand(new ModelStore(modelsDir).loadAll(), stand), { stand });
 fs.mkdirSync(outdir, { recursive: true });
 for (const [name, text] of files) fs.writeFileSync(path.join(outdir, name), text);

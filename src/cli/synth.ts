@@ -6,6 +6,7 @@ import { planDeployments } from '../core/deployment-plan';
 import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
 import { deploymentsForStand, standNames } from '../core/stands';
+import { applyCommands, PruneCommands } from '../kubernetes/apply-commands';
 import { writeFilesAtomic } from '../registry/atomic-write';
 import { fileProblem } from '../registry/file-errors';
 import { CommonOptions, modelsDirFlag, storeOf } from './options';
@@ -27,6 +28,8 @@ export interface SynthResult {
   readonly removed: string[];
   /** Why versions were left out (a candidate without a digest or over its size gate). */
   readonly notes: readonly string[];
+  /** How to apply each Kubernetes folder so that what synth stopped writing is deleted. */
+  readonly prune: PruneCommands;
 }
 
 /** Files a target owns in its folder; others found there are left alone. */
@@ -36,11 +39,11 @@ function targetsOf(target: Target): ('kubernetes' | 'nomad')[] {
   return target === 'all' ? ['kubernetes', 'nomad'] : [target];
 }
 
-async function render(records: readonly ModelRecord[], target: 'kubernetes' | 'nomad'): Promise<Map<string, string>> {
+async function render(records: readonly ModelRecord[], target: 'kubernetes' | 'nomad', stand?: string): Promise<Map<string, string>> {
   try {
     // Loaded here, not at the top: registry commands must not pay for cdk8s.
     return target === 'kubernetes'
-      ? (await import('../kubernetes/render-manifests')).renderManifests(records)
+      ? (await import('../kubernetes/render-manifests')).renderManifests(records, { stand })
       : (await import('../nomad/render-jobs')).renderJobs(records);
   } catch (e) {
     if (e instanceof PolicyError) throw new PolicyError(`synth refused: ${e.message}`);
@@ -61,6 +64,16 @@ interface SynthGroup {
   readonly records: readonly ModelRecord[];
 }
 
+/** Folders `<out>/<stand>/` from an earlier synth whose stand is no longer declared. */
+function formerStands(out: string, declared: ReadonlySet<string>): string[] {
+  if (!fs.existsSync(out)) return [];
+  return fs.readdirSync(out, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !(e.name in OWNED) && !declared.has(e.name))
+    .filter((e) => (Object.keys(OWNED)).some((t) => fs.existsSync(path.join(out, e.name, t))))
+    .map((e) => e.name)
+    .sort();
+}
+
 /**
  * Records without stands render into `<out>/<target>/` as they always did;
  * a record with stands renders each stand (or only `--stand`) into
@@ -73,10 +86,12 @@ function groupsOf(records: readonly ModelRecord[], out: string, stand?: string):
     return [{ dir: path.join(out, stand), stand, records: declaring }];
   }
   const groups: SynthGroup[] = [];
-  const plain = records.filter((r) => !r.stands);
-  if (plain.length) groups.push({ dir: out, records: plain });
+  // Always the plain folder, even with no record left for it: its files of removed models must go.
+  groups.push({ dir: out, records: records.filter((r) => !r.stands) });
   const stands = [...new Set(records.flatMap((r) => (r.stands ? standNames(r) : [])))];
   for (const s of stands) groups.push({ dir: path.join(out, s), stand: s, records: deploymentsForStand(records.filter((r) => r.stands), s) });
+  // A stand no record declares any more still has its folder of generated files to empty.
+  for (const s of formerStands(out, new Set(stands))) groups.push({ dir: path.join(out, s), stand: s, records: [] });
   return groups;
 }
 
@@ -96,7 +111,7 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
     for (const target of targets) {
       let rendered: Map<string, string>;
       try {
-        rendered = await render(group.records, target);
+        rendered = await render(group.records, target, group.stand);
       } catch (e) {
         // Name the stand: the same version may deploy in one stand and be refused in another.
         if (e instanceof PolicyError && group.stand) throw new PolicyError(e.message.replace(/^synth refused: /, `synth refused: stand ${group.stand}: `));
@@ -112,24 +127,31 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
       const selected = new Set((group.dir === opts.out ? records : group.records).map((r) => r.name));
       for (const target of targets) {
         const dir = path.join(group.dir, target);
-      fs.mkdirSync(dir, { recursive: true });
-      for (const name of fs.readdirSync(dir)) {
-        const file = path.join(dir, name);
-        const stem = OWNED[target].exec(name)?.[1];
-        if (stem === undefined || files.has(file)) continue;
-        // `<name>-candidate.*` belongs to model `<name>`.
-        if (names.length && !selected.has(stem) && !selected.has(stem.replace(/-candidate$/, ''))) continue;
-        removed.push(file);
+        if (!fs.existsSync(dir)) {
+          if ([...files.keys()].some((f) => path.dirname(f) === dir)) fs.mkdirSync(dir, { recursive: true });
+          continue;
+        }
+        for (const name of fs.readdirSync(dir)) {
+          const file = path.join(dir, name);
+          const stem = OWNED[target].exec(name)?.[1];
+          if (stem === undefined || files.has(file)) continue;
+          // `<name>-candidate.*` belongs to model `<name>`.
+          if (names.length && !selected.has(stem) && !selected.has(stem.replace(/-candidate$/, ''))) continue;
+          removed.push(file);
+        }
       }
     }
-    }
+    // Read before anything changes: a namespace whose last manifest goes is pruned by label.
+    const prune = targets.includes('kubernetes')
+      ? applyCommands(groups.map((g) => ({ dir: path.join(g.dir, 'kubernetes'), stand: g.stand })), files, removed)
+      : { apply: [], delete: [] };
     // Every new file is written in full before any old one is replaced or removed.
     writeFilesAtomic(files);
     for (const file of removed) fs.rmSync(file);
+    return { files, removed: removed.sort(), notes, prune };
   } catch (e) {
     throw fileProblem(e, (e as NodeJS.ErrnoException).path?.replace(/\/\.([^/]+)\.tmp-[^/]+$/, '/$1'), '--out');
   }
-  return { files, removed: removed.sort(), notes };
 }
 
 /** `--stdout`: one stream a tool can read, so one target and, for Nomad, one job. */
@@ -138,7 +160,7 @@ export async function synthesizeToStdout(opts: SynthFlags, names: readonly strin
   // One stream is one stand: --stand, else each model's last stand (production).
   const records = deploymentsForStand(load(ctx, opts, names), opts.stand);
   if (opts.stand !== undefined && !records.length) throw new InputError(`--stand ${opts.stand}: no model declares that stand`);
-  const rendered = await render(records, opts.target);
+  const rendered = await render(records, opts.target, opts.stand);
   if (opts.target === 'kubernetes') {
     return [...rendered.values()].map((text) => (text.endsWith('\n') ? text : `${text}\n`)).join('---\n');
   }
@@ -165,10 +187,13 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
         ctx.stdout.write(await synthesizeToStdout(opts, names, ctx));
         return;
       }
-      const { files, removed, notes } = await synthesize(opts, names, ctx);
+      const { files, removed, notes, prune } = await synthesize(opts, names, ctx);
       // Not an error: the rest is written, and the candidate appears once its figures allow it.
       for (const note of notes) ctx.stderr.write(`modelship: ${note}\n`);
       for (const file of [...files.keys()].sort()) ctx.stdout.write(`wrote ${file}\n`);
       for (const file of removed) ctx.stdout.write(`removed ${file}\n`);
+      // One prefix per kind of line, so a CI step can run them: sed -n 's/^apply: //p' | sh
+      for (const command of prune.apply) ctx.stdout.write(`apply: ${command}\n`);
+      for (const command of prune.delete) ctx.stdout.write(`delete: ${command}\n`);
     });
 }

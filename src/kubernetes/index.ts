@@ -1,4 +1,4 @@
-export * from './apply-command';
+export * from './apply-set';
 export * from './blue-green-model';
 export * from './gpu-resource';
 export * from './labels';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { deleteCommand } from '../../src/kubernetes/apply-set';
 import { renderManifests } from '../../src/kubernetes/render-manifests';
 import { renderJobs } from '../../src/nomad/render-jobs';
 import { ModelStore } from '../../src/registry/model-store';
@@ -127,6 +128,8 @@ describe('stands on the command line', () => {
     expect(r.stdout.trim().split('\n')).toEqual([
       `wrote ${out}/dev/kubernetes/taxi.k8s.yaml`, `wrote ${out}/dev/nomad/taxi.nomad.hcl`, `wrote ${out}/dev/nomad/taxi.nomad.json`,
       `wrote ${out}/int/kubernetes/taxi.k8s.yaml`, `wrote ${out}/int/nomad/taxi.nomad.hcl`, `wrote ${out}/int/nomad/taxi.nomad.json`,
+      `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-dev --server-side --prune --applyset=modelship-applyset-dev -f ${out}/dev/kubernetes/`,
+      `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-int --server-side --prune --applyset=modelship-applyset-int -f ${out}/int/kubernetes/`,
     ]);
     const dev = parseManifest(fs.readFileSync(path.join(out, 'dev/kubernetes/taxi.k8s.yaml'), 'utf8'));
     const int = parseManifest(fs.readFileSync(path.join(out, 'int/kubernetes/taxi.k8s.yaml'), 'utf8'));
@@ -153,7 +156,8 @@ describe('stands on the command line', () => {
     expectNomadValid({ 'dev.nomad.hcl': devHcl, 'int.nomad.hcl': intHcl });
     // --stand: one stand only; --stdout prints it.
     const only = tempDir();
-    expect((await run(dir, 'synth', '--out', only, '--stand', 'int')).stdout).toBe(`wrote ${only}/int/kubernetes/taxi.k8s.yaml\nwrote ${only}/int/nomad/taxi.nomad.hcl\nwrote ${only}/int/nomad/taxi.nomad.json\n`);
+    expect((await run(dir, 'synth', '--out', only, '--stand', 'int')).stdout).toBe(`wrote ${only}/int/kubernetes/taxi.k8s.yaml\nwrote ${only}/int/nomad/taxi.nomad.hcl\nwrote ${only}/int/nomad/taxi.nomad.json\n` +
+      `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-int --server-side --prune --applyset=modelship-applyset-int -f ${only}/int/kubernetes/\n`);
     expect((await run(dir, 'synth', '--stdout', '--target', 'nomad', '--stand', 'dev')).stdout).toBe(devHcl);
     expect((await run(dir, 'synth', '--out', only, '--stand', 'qa')).stderr).toBe('modelship: --stand qa: no model declares that stand\n');
     // Gates tightened since: the refusal names the stand, and nothing is written.
@@ -164,6 +168,15 @@ describe('stands on the command line', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^modelship: synth refused: stand dev: taxi \S+ cannot be deployed as /);
     expect(snapshotDir(path.join(out, 'dev', 'kubernetes'))).toEqual(before);
+    // The record removed: every stand's folder is emptied, and each stand's set is deleted by its label.
+    fs.rmSync(file);
+    const gone = await run(dir, 'synth', '--out', out);
+    expect(gone.code).toBe(0);
+    expect(gone.stdout.split('\n').filter((l) => /^(removed .*k8s|delete)/.test(l))).toEqual([
+      `removed ${out}/dev/kubernetes/taxi.k8s.yaml`, `removed ${out}/int/kubernetes/taxi.k8s.yaml`,
+      `delete: ${deleteCommand('taxi-dev', 'dev')}`, `delete: ${deleteCommand('taxi-int', 'int')}`,
+    ]);
+    for (const s of ['dev', 'int']) for (const t of ['kubernetes', 'nomad']) expect(fs.readdirSync(path.join(out, s, t))).toEqual([]);
   });
 
   it('records without stands synthesize exactly as the renderers render them, where they always went', async () => {
@@ -189,7 +202,10 @@ describe('stands on the command line', () => {
     const staged = tempDir();
     expect((await cli(['synth', 'taxi-fare', '--out', staged, '--models-dir', dir])).code).toBe(0);
     for (const f of ['kubernetes/taxi-fare.k8s.yaml', 'nomad/taxi-fare.nomad.hcl', 'nomad/taxi-fare.nomad.json']) {
-      expect(fs.readFileSync(path.join(staged, 'prod', f), 'utf8')).toBe(fs.readFileSync(path.join(plain, f), 'utf8'));
+      // The same bytes but the ApplySet's name: a stand's folder is a set of its own.
+      const text = fs.readFileSync(path.join(staged, 'prod', f), 'utf8');
+      if (f.endsWith('.k8s.yaml')) expect(text).toMatch(/^# ApplySet: modelship-applyset-prod, namespace ml-serving\./m);
+      expect(text.replace('modelship-applyset-prod,', 'modelship-applyset,')).toBe(fs.readFileSync(path.join(plain, f), 'utf8'));
     }
   });
 
