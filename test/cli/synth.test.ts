@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli, exampleModelsDir, initModel, ROOT, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
 import { applySetId } from '../../src/kubernetes/apply-set';
 import { parseManifest, validateAll } from '../helpers/kube';
 import { expectNomadValid } from '../helpers/nomad-validate';
+import { traceConnects } from '../helpers/outbound';
 
 describe('synth', () => {
   it('writes both targets for every model and prints what it wrote', async () => {
@@ -200,8 +200,10 @@ describe('synth', () => {
 
   it('`cdk8s synth` (cdk8s-cli, from cdk8s.yaml) writes the same manifests as modelship synth', async () => {
     const out = tempDir();
-    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['synth', '--output', out], { cwd: ROOT, encoding: 'utf8' });
+    // --no-check-upgrade: otherwise cdk8s-cli asks registry.npmjs.org for its latest version on every run.
+    const { run: r, outbound } = traceConnects(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(0);
+    expect(outbound).toEqual([]);
     const mine = tempDir();
     expect((await cli(['synth', '--target', 'kubernetes', '--out', mine, '--models-dir', path.join(ROOT, 'models')])).code).toBe(0);
     for (const f of ['fraud-detector.k8s.yaml', 'taxi-fare.k8s.yaml']) {
@@ -213,11 +215,13 @@ describe('synth', () => {
 
   it('`cdktf synth` (cdktf-cli, from cdktf.json) works offline and writes one nomad_job per model and per candidate', () => {
     const out = tempDir();
-    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdktf'), ['synth', '--output', out], {
+    // CHECKPOINT_DISABLE: otherwise cdktf-cli reports to HashiCorp's checkpoint service (DNS lookups on every run).
+    const { run: r, outbound } = traceConnects(path.join(ROOT, 'node_modules/.bin/cdktf'), ['synth', '--output', out], {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', NOMAD_ADDR: 'http://nomad.internal:4646' },
     });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(0);
+    expect(outbound).toEqual([]);
     const tf = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'modelship-nomad', 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(tf.resource.nomad_job).sort()).toEqual(['fraud-detector', 'fraud-detector-candidate', 'taxi-fare', 'taxi-fare-candidate']);
     expect(tf.provider.nomad).toHaveLength(1);
