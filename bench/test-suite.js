@@ -29,6 +29,8 @@ const commands = tree(ROOT, 'this tree');
 let baseDir;
 if (ref) {
   baseDir = fs.mkdtempSync(path.join(os.tmpdir(), 'test-suite-base-'));
+  // Readable by all: a test runs the CLI as another user (bad-input's EACCES cases).
+  fs.chmodSync(baseDir, 0o755);
   const archive = spawnSync('sh', ['-c', `git -C "${ROOT}" archive "${ref}" | tar -x -C "${baseDir}"`], { encoding: 'utf8' });
   if (archive.status !== 0) throw new Error(`git archive ${ref}: ${archive.stderr}`);
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(baseDir, 'node_modules'));
