@@ -33,6 +33,13 @@ function agreement(dir) {
 
 const KILL_AT_CALL = path.join(__dirname, 'kill-at-call.js');
 
+async function statusInProcess() {
+  const { run } = require('../lib/src/cli/main.js');
+  let stderr = '';
+  const ctx = { stdout: { write: () => undefined }, stderr: { write: (t) => (stderr += t) }, env, now: () => new Date() };
+  return { status: await run(['node', BIN, 'status', 'x', '--models-dir', dir], ctx), stderr };
+}
+
 function killAfter(ms, atCall) {
   return new Promise((resolve) => {
     const args = atCall ? ['-r', KILL_AT_CALL, BIN] : [BIN];
@@ -71,8 +78,9 @@ async function main() {
     const outcome = await killAfter(atCall ? 60_000 : median * (0.3 + Math.random() * 0.9), atCall);
     if (outcome === 'killed') killed++;
     if (fs.existsSync(path.join(dir, '.x.yaml.intent'))) inWindow++;
-    // Any command settles an interrupted change; status only reads.
-    const st = cli(['status', 'x', '--models-dir', dir]);
+    // Any command settles an interrupted change; status only reads. It runs in this
+    // process (the CLI's run() with its own streams): the same code, without a node start per kill.
+    const st = await statusInProcess();
     if (st.status !== 0) throw new Error(`after kill ${i + 1}: status exit ${st.status}: ${st.stderr}`);
     const problem = agreement(dir);
     if (problem) {

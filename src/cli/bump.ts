@@ -1,10 +1,11 @@
 import { Argument, Command } from 'commander';
+import type { CommandContext } from './cli-context';
 import { InputError } from '../core/errors';
 import { bump } from '../core/lifecycle';
 import { isReleaseType, RELEASE_TYPES } from '../core/semver-rules';
 import { DIGEST_PATTERN } from '../core/tree-digest';
 import { commandResult, JSON_FLAG, printResult } from './command-result';
-import { CommonOptions, MODELS_DIR_FLAG, now, storeOf } from './options';
+import { CommonOptions, modelsDirFlag, now, storeOf } from './options';
 
 interface BumpFlags extends CommonOptions {
   json?: boolean;
@@ -12,7 +13,7 @@ interface BumpFlags extends CommonOptions {
   digest?: string;
 }
 
-export function registerBump(program: Command): void {
+export function registerBump(program: Command, ctx: CommandContext): void {
   program
     .command('bump')
     .description('add the next version as a candidate and print it')
@@ -21,7 +22,7 @@ export function registerBump(program: Command): void {
     .option('--preid <id>', 'prerelease identifier, e.g. rc')
     .option('--digest <digest>', 'tree digest of the artifact (sha256:...)')
     .option(...JSON_FLAG)
-    .option(...MODELS_DIR_FLAG)
+    .option(...modelsDirFlag(ctx))
     .action((name: string, release: string, opts: BumpFlags) => {
       if (!isReleaseType(release)) {
         throw new InputError(`release: "${release}" is not one of ${RELEASE_TYPES.join(', ')}`);
@@ -29,7 +30,7 @@ export function registerBump(program: Command): void {
       if (opts.digest !== undefined && !DIGEST_PATTERN.test(opts.digest)) {
         throw new InputError(`--digest: "${opts.digest}" must be sha256: followed by 64 lower-case hex digits`);
       }
-      const outcome = storeOf(opts).update(name, (r) => bump(r, release, { preid: opts.preid, digest: opts.digest, now: now() }));
-      printResult(opts.json, commandResult('bump', name, outcome.summary, outcome, { release, preid: opts.preid ?? null }));
+      const outcome = storeOf(opts, ctx).update(name, (r) => bump(r, release, { preid: opts.preid, digest: opts.digest, now: now(ctx) }));
+      printResult(ctx, opts.json, commandResult('bump', name, outcome.summary, outcome, { release, preid: opts.preid ?? null }));
     });
 }

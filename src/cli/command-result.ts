@@ -1,4 +1,5 @@
 import type { Outcome } from '../core/lifecycle';
+import type { CliContext } from './cli-context';
 import type { Slots } from '../core/record';
 import type { ModelStore } from '../registry/model-store';
 
@@ -44,8 +45,8 @@ export function commandResult(
 }
 
 /** The summary line, or the whole result as JSON. */
-export function printResult(json: boolean | undefined, result: CommandResult): void {
-  process.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${result.summary}\n`);
+export function printResult(ctx: CliContext, json: boolean | undefined, result: CommandResult): void {
+  ctx.stdout.write(json ? `${JSON.stringify(result, null, 2)}\n` : `${result.summary}\n`);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Argument, Command, Option } from 'commander';
+import type { CommandContext } from './cli-context';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
@@ -128,12 +129,12 @@ export function completionScript(program: Command, shell: Shell): string {
   return { bash, zsh, fish }[shell](shapes);
 }
 
-export function registerCompletion(program: Command): void {
+export function registerCompletion(program: Command, ctx: CommandContext): void {
   program
     .command('completion')
     .description('print a shell completion script: eval "$(modelship completion bash)"')
     .addArgument(new Argument('<shell>', 'shell').choices(SHELLS))
     .action((shell: Shell) => {
-      process.stdout.write(completionScript(program, shell));
+      ctx.stdout.write(completionScript(program, shell));
     });
 }

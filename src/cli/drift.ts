@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
+import type { CommandContext } from './cli-context';
 import { InputError } from '../core/errors';
 import { productionVersion } from '../core/record';
 import type { DriftReport } from '../monitoring/drift-check';
-import { CommonOptions, MODELS_DIR_FLAG, parsePositiveInt, storeOf } from './options';
-import { green, red } from './style';
+import { CommonOptions, modelsDirFlag, parsePositiveInt, storeOf } from './options';
+import { Style, styleFor } from './style';
 import { renderTable } from './table';
 
 const FORMATS = ['csv', 'jsonl'] as const;
@@ -21,8 +22,8 @@ const fig = (x: number): string => (Number.isFinite(x) ? String(Number(x.toPreci
 /** A p-value below double precision's reach of 1 - cdf prints as a bound, not as an impossible 0. */
 const pv = (p: number): string => (p === 0 ? '< 1e-16' : fig(p));
 
-function renderReport(name: string, version: string | null, r: DriftReport): string {
-  const verdict = (drifted: boolean) => (drifted ? red('DRIFT') : green('ok'));
+function renderReport(name: string, version: string | null, r: DriftReport, style: Style): string {
+  const verdict = (drifted: boolean) => (drifted ? style.red('DRIFT') : style.green('ok'));
   const rows: string[][] = [];
   for (const n of r.numeric) {
     const sampled = n.exact ? '' : ' (sampled)';
@@ -43,10 +44,10 @@ function renderReport(name: string, version: string | null, r: DriftReport): str
   const drifted = [...r.numeric, ...r.categorical].filter((x) => x.drifted).map((x) => x.column);
   if (r.meanGap?.drifted) drifted.push('mean gap');
   const tail = drifted.length ? `drift: ${drifted.join(', ')}\n` : 'no drift\n';
-  return head + renderTable(['CHECK', 'COLUMN', 'FIGURE', 'DRIFT WHEN', 'RESULT'], rows) + tail;
+  return head + renderTable(['CHECK', 'COLUMN', 'FIGURE', 'DRIFT WHEN', 'RESULT'], rows, style) + tail;
 }
 
-export function registerDrift(program: Command): void {
+export function registerDrift(program: Command, ctx: CommandContext): void {
   program
     .command('drift')
     .description('compare a current window of inputs and predictions with a reference one: exit 0 no drift, 1 drift')
@@ -56,9 +57,9 @@ export function registerDrift(program: Command): void {
     .addOption(new Option('--format <f>', 'file format (default: from the extension)').choices(FORMATS))
     .option('--sample-size <n>', 'values kept per numeric column; past it quantiles and KS use a uniform sample', parsePositiveInt)
     .option('--json', 'machine-readable output')
-    .option(...MODELS_DIR_FLAG)
+    .option(...modelsDirFlag(ctx))
     .action(async (name: string, opts: DriftFlags) => {
-      const store = storeOf(opts);
+      const store = storeOf(opts, ctx);
       const record = store.load(name);
       const spec = record.monitoring;
       const file = store.recordFile(name);
@@ -86,8 +87,8 @@ export function registerDrift(program: Command): void {
           categorical: report.categorical, meanGap: report.meanGap,
         },
       });
-      if (opts.json) process.stdout.write(JSON.stringify({ model: name, version, at: event.at, ...report }, null, 2) + '\n');
-      else process.stdout.write(renderReport(name, version, report));
-      if (report.drifted) process.exitCode = 1;
+      if (opts.json) ctx.stdout.write(JSON.stringify({ model: name, version, at: event.at, ...report }, null, 2) + '\n');
+      else ctx.stdout.write(renderReport(name, version, report, styleFor(ctx)));
+      if (report.drifted) ctx.setExitCode(1);
     });
 }

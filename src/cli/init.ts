@@ -1,9 +1,10 @@
 import { Command, Option } from 'commander';
+import type { CommandContext } from './cli-context';
 import { InputError } from '../core/errors';
 import { modelNameProblem } from '../core/names';
 import { STRATEGIES, Strategy } from '../core/record';
 import { DEFAULT_GATES, newRecordText } from '../registry/record-template';
-import { CommonOptions, MODELS_DIR_FLAG, parsePositiveInt, parsePositiveNumber, storeOf } from './options';
+import { CommonOptions, modelsDirFlag, parsePositiveInt, parsePositiveNumber, storeOf } from './options';
 
 interface InitOptions extends CommonOptions {
   image: string;
@@ -17,7 +18,7 @@ interface InitOptions extends CommonOptions {
   namespace?: string;
 }
 
-export function registerInit(program: Command): void {
+export function registerInit(program: Command, ctx: CommandContext): void {
   program
     .command('init')
     .description('write models/<name>.yaml for a new model')
@@ -31,7 +32,7 @@ export function registerInit(program: Command): void {
     .option('--max-latency-p95-ms <n>', 'p95 latency gate', parsePositiveNumber, DEFAULT_GATES.maxLatencyP95Ms)
     .option('--artifact-path <path>', 'where the artifact lives inside the model image', '/model')
     .option('--namespace <ns>', 'Kubernetes namespace')
-    .option(...MODELS_DIR_FLAG)
+    .option(...modelsDirFlag(ctx))
     .action((name: string, opts: InitOptions) => {
       const problem = modelNameProblem(name);
       if (problem) throw new InputError(`model name: ${problem}`);
@@ -40,8 +41,8 @@ export function registerInit(program: Command): void {
         maxSizeMiB: opts.maxSizeMib, maxLatencyP95Ms: opts.maxLatencyP95Ms, artifactPath: opts.artifactPath,
         namespace: opts.namespace,
       });
-      const store = storeOf(opts);
+      const store = storeOf(opts, ctx);
       store.create(name, text, { action: 'init', version: null, from: null, to: null, details: { strategy: opts.strategy } });
-      process.stdout.write(`wrote ${store.recordFile(name)}\n`);
+      ctx.stdout.write(`wrote ${store.recordFile(name)}\n`);
     });
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
+import { CliContext, CommandContext, processContext } from './cli-context';
 import { registerCompletion } from './completion';
 import { EXIT_INPUT, isModelshipError } from '../core/errors';
 import { fileProblem, isSystemError } from '../registry/file-errors';
@@ -44,43 +45,58 @@ class ModelshipCommand extends Command {
   }
 }
 
-export function buildProgram(): Command {
+/** A fresh program per run: commander keeps parsed options on the command objects. */
+export function buildProgram(ctx: CommandContext = { ...processContext(), setExitCode: (code) => (process.exitCode = code) }): Command {
   const program = new ModelshipCommand('modelship')
     .description('ship semver-versioned ML models to Kubernetes and Nomad')
     .version(packageVersion(), '-v, --version', 'print the version')
-    .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'modelship: ')) })
+    // Help, version and usage errors go to the run's streams too; subcommands inherit this.
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+      outputError: (text, write) => write(text.replace(/^error: /, 'modelship: ')),
+      // commander's own default returns undefined off a terminal (then 80), though its types say number.
+      getOutHelpWidth: () => (ctx.stdout.isTTY ? ctx.stdout.columns : undefined) as number,
+      getErrHelpWidth: () => (ctx.stderr.isTTY ? ctx.stderr.columns : undefined) as number,
+      getOutHasColors: () => Boolean(ctx.stdout.isTTY) && !ctx.env.NO_COLOR,
+      getErrHasColors: () => Boolean(ctx.stderr.isTTY) && !ctx.env.NO_COLOR,
+    })
     .showSuggestionAfterError()
     .exitOverride();
   for (const register of [
     registerInit, registerBump, registerMeasure, registerValidate, registerPromote,
     registerSwitch, registerRollback, registerAlias, registerPrune, registerStatus, registerHistory, registerReport, registerSynth, registerDrift, registerCompletion,
-  ]) register(program);
+  ]) register(program, ctx);
   // Subcommands inherit the override, so usage errors reach run() as CommanderError.
   program.commands.forEach((c) => c.exitOverride());
   return program;
 }
 
-function fail(message: string, code: number): void {
-  process.stderr.write(`modelship: ${message}\n`);
-  process.exitCode = code;
-}
-
-/** Runs the CLI: exit 0 done, 1 refused by policy, 2 bad input or usage. */
-export async function run(argv: readonly string[]): Promise<void> {
+/**
+ * Runs the CLI and returns its exit code: 0 done, 1 refused by policy, 2 bad
+ * input or usage, 70 internal error. `argv` is node's (program and script
+ * first); `ctx` is the world it runs in, the real process unless a test passes one.
+ */
+export async function run(argv: readonly string[], ctx: CliContext = processContext()): Promise<number> {
+  const fail = (message: string, code: number): number => {
+    ctx.stderr.write(`modelship: ${message}\n`);
+    return code;
+  };
+  let code = 0;
   try {
-    await buildProgram().parseAsync(argv as string[]);
+    await buildProgram({ ...ctx, setExitCode: (c) => (code = c) }).parseAsync(argv as string[]);
+    return code;
   } catch (e) {
     if (e instanceof CommanderError) {
       // commander has printed its message already; help and version are exit 0.
-      process.exitCode = e.exitCode === 0 ? 0 : EXIT_INPUT;
+      return e.exitCode === 0 ? 0 : EXIT_INPUT;
     } else if (isModelshipError(e)) {
-      fail(e.message, e.exitCode);
+      return fail(e.message, e.exitCode);
     } else if (isSystemError(e)) {
       // A failed system call no command anticipated is still one line, not a stack trace.
       const problem = fileProblem(e);
-      fail(problem.message, isModelshipError(problem) ? problem.exitCode : 70);
-    } else {
-      fail(`internal error: ${(e as Error).stack ?? String(e)}`, 70);
+      return fail(problem.message, isModelshipError(problem) ? problem.exitCode : 70);
     }
+    return fail(`internal error: ${(e as Error).stack ?? String(e)}`, 70);
   }
 }

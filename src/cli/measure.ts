@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
+import type { CliContext, CommandContext } from './cli-context';
 import { Command, InvalidArgumentError } from 'commander';
 import { InputError, isModelshipError, renamed } from '../core/errors';
 import { Measurement, recordFigures, requireVersion } from '../core/lifecycle';
 import type { Provenance } from '../core/record';
 import { treeDigest } from '../core/tree-digest';
 import { currentActor } from '../registry/actor';
-import { CommonOptions, MODELS_DIR_FLAG, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
+import { CommonOptions, modelsDirFlag, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
 import { commandResult, JSON_FLAG, printResult } from './command-result';
 import { measureImage } from './measure-image';
 import { progressBar } from './progress-bar';
@@ -59,11 +60,11 @@ const FLAG: Record<(typeof MODES)[number], string> = {
 };
 
 /** What to measure, and the measurement with its provenance. */
-async function measurement(opts: MeasureFlags, at: string): Promise<{ m: Measurement; line: string }> {
-  const actor = currentActor();
+async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Promise<{ m: Measurement; line: string }> {
+  const actor = currentActor(ctx.env);
   const measured = (command: string, method: Provenance['method']): Provenance => ({ kind: 'measured', at, actor, command, method });
   if (opts.artifact) {
-    const bar = progressBar(process.stderr);
+    const bar = progressBar(ctx.stderr);
     // One pass: the size is the sum of the bytes hashed, so size and digest cannot disagree.
     const r = await treeDigest(opts.artifact, { onProgress: bar.update }).finally(() => bar.done());
     return {
@@ -112,7 +113,7 @@ async function measurement(opts: MeasureFlags, at: string): Promise<{ m: Measure
   const { measureLatency } = await import('../measure/endpoint-latency');
   const url = new URL(opts.endpoint as string);
   let errorsSoFar = 0;
-  const bar = progressBar(process.stderr, {
+  const bar = progressBar(ctx.stderr, {
     minTotal: 1,
     amount: (done, total) => `${done}/${total} requests`,
     rate: (perSecond) => `${perSecond.toFixed(0)} req/s`,
@@ -145,7 +146,7 @@ async function measurement(opts: MeasureFlags, at: string): Promise<{ m: Measure
   };
 }
 
-export function registerMeasure(program: Command): void {
+export function registerMeasure(program: Command, ctx: CommandContext): void {
   const command = program
     .command('measure')
     .description('record measured figures: artifact size and digest, endpoint latency, or evaluation metrics; or import a load test as declared')
@@ -167,7 +168,7 @@ export function registerMeasure(program: Command): void {
     .option('--max-error-rate <x>', 'share of failed requests (0..1) that refuses the measurement', parseShare, 0.01)
     .option('--timeout-ms <n>', 'total deadline of one request, headers and body', parsePositiveInt, 10000)
     .option(...JSON_FLAG)
-    .option(...MODELS_DIR_FLAG);
+    .option(...modelsDirFlag(ctx));
   addRegistryOptions(command)
     .action(async (name: string, version: string, opts: MeasureFlags) => {
       const given = MODES.filter((k) => opts[k] !== undefined);
@@ -175,18 +176,18 @@ export function registerMeasure(program: Command): void {
         throw new InputError(`measure: give exactly one of ${MODES.map((k) => FLAG[k]).join(', ')}`);
       }
       if (opts.dataset && !opts.metrics) throw new InputError('measure: --dataset goes with --metrics FILE');
-      const store = storeOf(opts);
+      const store = storeOf(opts, ctx);
       // Before a measurement that may take minutes, not after it.
       requireVersion(store.load(name), version);
       if (opts.image) {
-        const { outcome, image } = await about(name, version, () => measureImage(store, name, version, opts));
-        printResult(opts.json, commandResult('measure', name, version, outcome, { kind: 'image', image }, `${name} ${version}: ${image}`));
+        const { outcome, image } = await about(name, version, () => measureImage(ctx, store, name, version, opts));
+        printResult(ctx, opts.json, commandResult('measure', name, version, outcome, { kind: 'image', image }, `${name} ${version}: ${image}`));
         return;
       }
-      const at = now();
-      const { m, line } = await about(name, version, () => measurement(opts, at));
+      const at = now(ctx);
+      const { m, line } = await about(name, version, () => measurement(ctx, opts, at));
       const outcome = store.update(name, (r) => recordFigures(r, version, m, at));
-      printResult(opts.json, commandResult('measure', name, version, outcome,
+      printResult(ctx, opts.json, commandResult('measure', name, version, outcome,
         { kind: given[0], ...m.figures, provenance: m.provenance }, `${name} ${version}: ${line}`));
     });
 }

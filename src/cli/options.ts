@@ -1,5 +1,8 @@
 import { InvalidArgumentError } from 'commander';
+import { currentActor } from '../registry/actor';
 import { ModelStore } from '../registry/model-store';
+import { lockTimeoutMs } from '../registry/record-lock';
+import type { CliContext } from './cli-context';
 
 /** Options every command takes. */
 export interface CommonOptions {
@@ -7,12 +10,18 @@ export interface CommonOptions {
 }
 
 /** The records' directory: the flag, else $MODELSHIP_MODELS_DIR (as the cdk8s and cdktf apps read it), else ./models. */
-export const MODELS_DIR_FLAG = [
-  '--models-dir <dir>', 'directory of model records; $MODELSHIP_MODELS_DIR sets the default', process.env.MODELSHIP_MODELS_DIR || './models',
-] as const;
+export function modelsDirFlag(ctx: CliContext): readonly [string, string, string] {
+  return ['--models-dir <dir>', 'directory of model records; $MODELSHIP_MODELS_DIR sets the default', ctx.env.MODELSHIP_MODELS_DIR || './models'];
+}
 
-export function storeOf(opts: CommonOptions): ModelStore {
-  return new ModelStore(opts.modelsDir);
+/** The store, with the run's actor, clock, lock timeout and message stream. */
+export function storeOf(opts: CommonOptions, ctx: CliContext): ModelStore {
+  return new ModelStore(opts.modelsDir, {
+    actor: () => currentActor(ctx.env),
+    now: () => ctx.now(),
+    lockTimeoutMs: lockTimeoutMs(ctx.env),
+    notify: (line) => ctx.stderr.write(`modelship: ${line}\n`),
+  });
 }
 
 export function parseWholeNumber(value: string): number {
@@ -45,6 +54,7 @@ export function parsePositiveNumber(value: string): number {
   return n;
 }
 
-export function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** The run's clock to the second, as records store times. */
+export function now(ctx: CliContext): string {
+  return ctx.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

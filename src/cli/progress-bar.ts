@@ -1,3 +1,5 @@
+import type { CliOutput } from './cli-context';
+
 export interface ProgressBar {
   update(done: number, total: number): void;
   /** Clears the bar: the result line that follows stands alone. */
@@ -35,7 +37,7 @@ function duration(seconds: number): string {
  * A one-line bar with percent, rate and ETA on a terminal, redrawn at most ten
  * times a second and erased at the end; silent when the stream is not a terminal.
  */
-export function progressBar(stream: NodeJS.WriteStream, unit: ProgressUnit = BYTES, clock: () => number = Date.now): ProgressBar {
+export function progressBar(stream: CliOutput, unit: ProgressUnit = BYTES, clock: () => number = Date.now): ProgressBar {
   if (!stream.isTTY) return { update: () => undefined, done: () => undefined };
   const started = clock();
   let last = 0;

@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
+import type { CommandContext } from './cli-context';
 import ms from 'ms';
 import { PolicyError } from '../core/errors';
 import { expire, expiryPlan } from '../core/expiry';
 import { splitPinned } from '../core/model-image';
-import { CommonOptions, MODELS_DIR_FLAG, parseWholeNumber, storeOf } from './options';
+import { CommonOptions, modelsDirFlag, parseWholeNumber, storeOf } from './options';
 import { addRegistryOptions, registryClient, RegistryOptions } from './registry-options';
 
 interface PruneFlags extends CommonOptions, RegistryOptions {
@@ -27,7 +28,7 @@ interface TagResult {
   readonly detail?: string;
 }
 
-export function registerPrune(program: Command): void {
+export function registerPrune(program: Command, ctx: CommandContext): void {
   const command = program
     .command('prune')
     .description('expire rejected versions, retired ones beyond the newest --keep, and (with --older-than) stale candidates: '
@@ -36,28 +37,28 @@ export function registerPrune(program: Command): void {
     .option('--keep <n>', 'retired versions to keep, newest first', parseWholeNumber, 3)
     .option('--older-than <age>', 'only versions at least this old (30d, 12h); candidates expire only with it', parseAge)
     .option('--yes', 'do it (without: print the plan and change nothing)')
-    .option(...MODELS_DIR_FLAG);
+    .option(...modelsDirFlag(ctx));
   addRegistryOptions(command)
     .action(async (name: string, opts: PruneFlags) => {
-      const store = storeOf(opts);
+      const store = storeOf(opts, ctx);
       const record = store.load(name);
       const plan = expiryPlan(record, { keep: opts.keep, olderThanMs: opts.olderThan, now: new Date() });
       const repositories = [...new Set([record.artifact.candidateImage, record.artifact.image].filter((r): r is string => !!r))];
       if (plan.length === 0) {
-        process.stdout.write(`${name}: nothing expires\n`);
+        ctx.stdout.write(`${name}: nothing expires\n`);
         return;
       }
       for (const e of plan) {
-        process.stdout.write(`${e.version.version}\t${e.reason}\t${repositories.map((r) => `${r}:${e.version.version}`).join(' ')}\n`);
+        ctx.stdout.write(`${e.version.version}\t${e.reason}\t${repositories.map((r) => `${r}:${e.version.version}`).join(' ')}\n`);
       }
       if (!opts.yes) {
-        process.stdout.write(`dry run: ${plan.length} version(s) would expire; nothing changed (--yes to expire them)\n`);
+        ctx.stdout.write(`dry run: ${plan.length} version(s) would expire; nothing changed (--yes to expire them)\n`);
         return;
       }
 
       const { parseRepository } = await import('../oci/image-reference');
       const { RegistryRefusal } = await import('../oci/registry-error');
-      const client = await registryClient(opts);
+      const client = await registryClient(opts, ctx.env);
       const expiring = new Set(plan.map((e) => e.version.version));
       const results = new Map<string, TagResult[]>();
       for (const repository of repositories) {
@@ -94,7 +95,7 @@ export function registerPrune(program: Command): void {
       const done = plan.filter((e) => !refused.includes(e));
       for (const e of plan) {
         for (const t of results.get(e.version.version) ?? []) {
-          process.stdout.write(`${t.ref}: ${t.outcome}${t.detail && t.outcome !== 'refused' ? ` (${t.detail})` : ''}\n`);
+          ctx.stdout.write(`${t.ref}: ${t.outcome}${t.detail && t.outcome !== 'refused' ? ` (${t.detail})` : ''}\n`);
         }
       }
       if (done.length) {
@@ -108,7 +109,7 @@ export function registerPrune(program: Command): void {
             details: { reason: e.reason, tags: (results.get(e.version.version) ?? []).map((t) => ({ ref: t.ref, outcome: t.outcome, ...(t.detail ? { detail: t.detail } : {}) })) },
           })));
         });
-        process.stdout.write(`${name}: expired ${done.map((e) => e.version.version).join(', ')}\n`);
+        ctx.stdout.write(`${name}: expired ${done.map((e) => e.version.version).join(', ')}\n`);
       }
       if (refused.length) {
         const first = results.get(refused[0].version.version)?.find((t) => t.outcome === 'refused');

@@ -16,7 +16,8 @@ export function addRegistryOptions(command: Command): Command {
 }
 
 /** The registry client, loaded only by the commands that need one (undici is not free to load). */
-export async function registryClient(opts: RegistryOptions): Promise<RegistryClient> {
+export async function registryClient(opts: RegistryOptions, env: NodeJS.ProcessEnv): Promise<RegistryClient> {
   const { RegistryClient } = await import('../oci/registry-client');
-  return new RegistryClient({ insecureRegistries: opts.insecureRegistry });
+  const { DockerCredentials, dockerConfigPath } = await import('../oci/docker-config');
+  return new RegistryClient({ insecureRegistries: opts.insecureRegistry, credentials: new DockerCredentials(dockerConfigPath(env), env) });
 }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { CommandContext } from './cli-context';
 import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } from '../core/deployment-plan';
 import { isModelshipError } from '../core/errors';
 import { provenanceKind } from '../core/provenance';
@@ -6,9 +7,9 @@ import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
 import { deployedVersionsOf } from '../core/deployed-versions';
 import { lastStand, liveByStand, standDeployment, standNames, standView } from '../core/stands';
-import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
+import { CommonOptions, modelsDirFlag, storeOf } from './options';
 import { abbreviateDigest } from './digest-display';
-import { dim, green, red, visibleLength } from './style';
+import { PLAIN, Style, styleFor, visibleLength } from './style';
 import { renderTable } from './table';
 import { terminalWidth } from './terminal-width';
 
@@ -131,13 +132,13 @@ function statusOfView(r: ModelRecord): ModelStatus {
 const num = (n: number) => (n >= 100 || Number.isInteger(n) ? n.toFixed(0) : n.toFixed(1));
 
 /** `figure/gate` and a verdict symbol, coloured too on a terminal: ✔ within, ✘ outside. */
-function against(actual: number | null, limit: number, within: boolean | null): string {
-  if (actual === null || within === null) return dim(`-/${num(limit)}`);
+function against(st: Style, actual: number | null, limit: number, within: boolean | null): string {
+  if (actual === null || within === null) return st.dim(`-/${num(limit)}`);
   const text = `${num(actual)}/${num(limit)} ${within ? '✔' : '✘'}`;
-  return within ? green(text) : red(text);
+  return within ? st.green(text) : st.red(text);
 }
 
-const opt = (n: number | null) => (n === null ? dim('-') : num(n));
+const opt = (st: Style, n: number | null) => (n === null ? st.dim('-') : num(n));
 const roleOf = (row: StatusRow) => (row.slot ? `${row.role} (${row.slot})` : row.role);
 
 const DECLARED_MARK = ' *';
@@ -146,14 +147,24 @@ const DECLARED_NOTE = '* declared: typed or imported, not measured by modelship\
 const NARROW = ['MODEL', 'VERSION', 'ROLE', 'SIZE MiB', 'P95 ms'];
 const WIDE = ['MODEL', 'STRATEGY', 'VERSION', 'ROLE', 'STAGE', 'DIGEST', 'SIZE MiB', 'P50 ms', 'P95 ms', 'P95 95% CI', 'P99 ms', 'LIVE SINCE'];
 
-function cellsOf(s: ModelStatus, row: StatusRow, wide: boolean, first = true): string[] {
-  const size = against(row.sizeMiB, s.size.maxMiB, row.withinGates.size);
+function cellsOf(st: Style, s: ModelStatus, row: StatusRow, wide: boolean, first = true): string[] {
+  const size = against(st, row.sizeMiB, s.size.maxMiB, row.withinGates.size);
   // A typed figure says so (a footnote explains the mark): it is weighed differently from a measured one.
-  const p95 = against(row.latencyP95Ms, s.latencyP95.maxMs, row.withinGates.latencyP95) + (row.latencyP95Source === 'declared' ? DECLARED_MARK : '');
-  const ci = row.latencyP95Ci ? `${num(row.latencyP95Ci[0])}-${num(row.latencyP95Ci[1])}` : dim('-');
+  const p95 = against(st, row.latencyP95Ms, s.latencyP95.maxMs, row.withinGates.latencyP95) + (row.latencyP95Source === 'declared' ? DECLARED_MARK : '');
+  const ci = row.latencyP95Ci ? `${num(row.latencyP95Ci[0])}-${num(row.latencyP95Ci[1])}` : st.dim('-');
   return wide
-    ? [first ? s.strategy : '', row.version, roleOf(row), row.stage, row.digest ? abbreviateDigest(row.digest) : dim('-'), size, opt(row.latencyP50Ms), p95, ci, opt(row.latencyP99Ms), row.since ?? dim('-')]
+    ? [first ? s.strategy : '', row.version, roleOf(row), row.stage, row.digest ? abbreviateDigest(row.digest) : st.dim('-'), size, opt(st, row.latencyP50Ms), p95, ci, opt(st, row.latencyP99Ms), row.since ?? st.dim('-')]
     : [row.version, roleOf(row), size, p95];
+}
+
+/** How status lays its table out. */
+export interface StatusLayout {
+  /** Every column, whatever the width. */
+  readonly wide: boolean;
+  /** Columns to fit the narrow table into before stacking it. */
+  readonly width: number;
+  /** @default PLAIN */
+  readonly style?: Style;
 }
 
 /**
@@ -161,21 +172,22 @@ function cellsOf(s: ModelStatus, row: StatusRow, wide: boolean, first = true): s
  * When even that is wider than the terminal (long model names), each model
  * gets a heading line and its versions are indented under it.
  */
-export function renderStatus(statuses: readonly ModelStatus[], opts: { wide: boolean; width: number }): string {
+export function renderStatus(statuses: readonly ModelStatus[], opts: StatusLayout): string {
   const declared = statuses.some((s) => s.rows.some((r) => r.latencyP95Source === 'declared'));
   return layout(statuses, opts) + (declared ? DECLARED_NOTE : '');
 }
 
-function layout(statuses: readonly ModelStatus[], opts: { wide: boolean; width: number }): string {
+function layout(statuses: readonly ModelStatus[], opts: StatusLayout): string {
+  const st = opts.style ?? PLAIN;
   const header = opts.wide ? WIDE : NARROW;
   // A model with nothing deployed or waiting still gets its line, dashes for the rest.
-  const nothing = (s: ModelStatus) => [s.name, ...(opts.wide ? [s.strategy] : []), ...header.slice(opts.wide ? 2 : 1).map(() => dim('-'))];
+  const nothing = (s: ModelStatus) => [s.name, ...(opts.wide ? [s.strategy] : []), ...header.slice(opts.wide ? 2 : 1).map(() => st.dim('-'))];
   const rows = statuses.flatMap((s) => (s.rows.length
-    ? s.rows.map((row, i) => [i === 0 ? s.name : '', ...cellsOf(s, row, opts.wide, i === 0)])
+    ? s.rows.map((row, i) => [i === 0 ? s.name : '', ...cellsOf(st, s, row, opts.wide, i === 0)])
     : [nothing(s)]));
-  const table = renderTable(header, rows);
+  const table = renderTable(header, rows, st);
   if (opts.wide || Math.max(...table.split('\n').map(visibleLength)) <= opts.width) return table;
-  const stacked = renderTable(header.slice(1), statuses.flatMap((s) => s.rows.map((row) => cellsOf(s, row, false))));
+  const stacked = renderTable(header.slice(1), statuses.flatMap((s) => s.rows.map((row) => cellsOf(st, s, row, false))), st);
   const [head, ...lines] = stacked.trimEnd().split('\n');
   let at = 0;
   const out = [`  ${head}`];
@@ -186,7 +198,7 @@ function layout(statuses: readonly ModelStatus[], opts: { wide: boolean; width: 
   return out.join('\n') + '\n';
 }
 
-export function registerStatus(program: Command): void {
+export function registerStatus(program: Command, ctx: CommandContext): void {
   program
     .command('status')
     .description('where every model (or one) stands: each deployed or waiting version with its figures against the gates')
@@ -194,9 +206,9 @@ export function registerStatus(program: Command): void {
     .option('--json', 'machine-readable output')
     .option('--wide', 'every column (stage, digest, p50/p99, since), whatever the terminal width')
     .option('--stand <stand>', 'the stand to show (models that do not declare it are left out)')
-    .option(...MODELS_DIR_FLAG)
+    .option(...modelsDirFlag(ctx))
     .action((name: string | undefined, opts: StatusFlags & { stand?: string }) => {
-      const store = storeOf(opts);
+      const store = storeOf(opts, ctx);
       const records: ModelRecord[] = [];
       const broken: Error[] = [];
       // One broken record must not hide the others: show them, then name it and exit 2.
@@ -210,10 +222,10 @@ export function registerStatus(program: Command): void {
       }
       const shown = opts.stand === undefined ? records : records.filter((r) => name !== undefined || standNames(r).includes(opts.stand as string));
       const statuses = shown.map((r) => statusOf(r, opts.stand));
-      if (opts.json) process.stdout.write(JSON.stringify(name ? statuses[0] : statuses, null, 2) + '\n');
-      else process.stdout.write(renderStatus(statuses, { wide: Boolean(opts.wide), width: terminalWidth(process.stdout) }));
+      if (opts.json) ctx.stdout.write(JSON.stringify(name ? statuses[0] : statuses, null, 2) + '\n');
+      else ctx.stdout.write(renderStatus(statuses, { wide: Boolean(opts.wide), width: terminalWidth(ctx.stdout, ctx.env), style: styleFor(ctx) }));
       if (broken.length) {
-        for (const e of broken.slice(0, -1)) process.stderr.write(`modelship: ${e.message}\n`);
+        for (const e of broken.slice(0, -1)) ctx.stderr.write(`modelship: ${e.message}\n`);
         throw broken[broken.length - 1];
       }
     });

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { CliContext, CommandContext, processContext } from './cli-context';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { planDeployments } from '../core/deployment-plan';
@@ -9,7 +10,7 @@ import { applyCommands, PruneCommands } from '../kubernetes/apply-commands';
 import { writeFilesAtomicConcurrently } from '../registry/atomic-write';
 import { fileProblem } from '../registry/file-errors';
 import type { RenderTask } from '../synth/render-task';
-import { CommonOptions, MODELS_DIR_FLAG, storeOf } from './options';
+import { CommonOptions, modelsDirFlag, storeOf } from './options';
 
 const TARGETS = ['kubernetes', 'nomad', 'all'] as const;
 type Target = (typeof TARGETS)[number];
@@ -49,13 +50,14 @@ function render(rendered: () => Map<string, string>): Map<string, string> {
   }
 }
 
-async function renderAll(tasks: readonly RenderTask[]): Promise<(() => Map<string, string>)[]> {
+async function renderAll(tasks: readonly RenderTask[], ctx: CliContext): Promise<(() => Map<string, string>)[]> {
   // Loaded here, not at the top: registry commands must not pay for cdk8s, nor for threads.
-  return (await (await import('../synth/parallel-render')).renderTasks(tasks)).outputs;
+  const { renderTasks, synthJobs } = await import('../synth/parallel-render');
+  return (await renderTasks(tasks, { jobs: synthJobs(ctx.env) })).outputs;
 }
 
-function load(opts: CommonOptions, names: readonly string[]): ModelRecord[] {
-  const store = storeOf(opts);
+function load(ctx: CliContext, opts: CommonOptions, names: readonly string[]): ModelRecord[] {
+  const store = storeOf(opts, ctx);
   return names.length ? [...new Set(names)].sort().map((n) => store.load(n)) : store.loadAll();
 }
 
@@ -104,14 +106,14 @@ function groupsOf(records: readonly ModelRecord[], out: string, stand?: string):
  * generated files, removing those of models that no longer render (only the
  * named models' when names are given).
  */
-export async function synthesize(opts: SynthFlags, names: readonly string[] = []): Promise<SynthResult> {
-  const records = load(opts, names);
+export async function synthesize(opts: SynthFlags, names: readonly string[] = [], ctx: CliContext = processContext()): Promise<SynthResult> {
+  const records = load(ctx, opts, names);
   const groups = groupsOf(records, opts.out, opts.stand);
   const notes = [...new Set(groups.flatMap((g) => g.records.flatMap((r) => planDeployments(r).notes)))];
   const files = new Map<string, string>();
   const targets = targetsOf(opts.target);
   // Every folder and target rendered in one pass (on every core), then taken in order: the first refusal is the same.
-  const outputs = await renderAll(groups.flatMap((g) => targets.map((target) => ({ records: g.records, target, stand: g.stand }))));
+  const outputs = await renderAll(groups.flatMap((g) => targets.map((target) => ({ records: g.records, target, stand: g.stand }))), ctx);
   for (const group of groups) {
     for (const target of targets) {
       let rendered: Map<string, string>;
@@ -160,12 +162,12 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
 }
 
 /** `--stdout`: one stream a tool can read, so one target and, for Nomad, one job. */
-export async function synthesizeToStdout(opts: SynthFlags, names: readonly string[]): Promise<string> {
+export async function synthesizeToStdout(opts: SynthFlags, names: readonly string[], ctx: CliContext = processContext()): Promise<string> {
   if (opts.target === 'all') throw new InputError('--stdout: choose --target kubernetes (a YAML stream) or --target nomad (one job\'s HCL)');
   // One stream is one stand: --stand, else each model's last stand (production).
-  const records = deploymentsForStand(load(opts, names), opts.stand);
+  const records = deploymentsForStand(load(ctx, opts, names), opts.stand);
   if (opts.stand !== undefined && !records.length) throw new InputError(`--stand ${opts.stand}: no model declares that stand`);
-  const rendered = render((await renderAll([{ records, target: opts.target, stand: opts.stand }]))[0]);
+  const rendered = render((await renderAll([{ records, target: opts.target, stand: opts.stand }], ctx))[0]);
   if (opts.target === 'kubernetes') {
     return [...rendered.values()].map((text) => (text.endsWith('\n') ? text : `${text}\n`)).join('---\n');
   }
@@ -177,7 +179,7 @@ export async function synthesizeToStdout(opts: SynthFlags, names: readonly strin
   return jobs[0];
 }
 
-export function registerSynth(program: Command): void {
+export function registerSynth(program: Command, ctx: CommandContext): void {
   program
     .command('synth')
     .description('write Kubernetes manifests and Nomad jobs for every model, or the named ones')
@@ -186,19 +188,19 @@ export function registerSynth(program: Command): void {
     .addOption(new Option('--target <t>', 'what to write').choices(TARGETS).default('all'))
     .option('--stdout', 'print instead of writing files (one target)')
     .option('--stand <stand>', 'only this stand of the models that declare it (default: every stand, each in <out>/<stand>/)')
-    .option(...MODELS_DIR_FLAG)
+    .option(...modelsDirFlag(ctx))
     .action(async (names: string[], opts: SynthFlags) => {
       if (opts.stdout) {
-        process.stdout.write(await synthesizeToStdout(opts, names));
+        ctx.stdout.write(await synthesizeToStdout(opts, names, ctx));
         return;
       }
-      const { files, removed, notes, prune } = await synthesize(opts, names);
+      const { files, removed, notes, prune } = await synthesize(opts, names, ctx);
       // Not an error: the rest is written, and the candidate appears once its figures allow it.
-      for (const note of notes) process.stderr.write(`modelship: ${note}\n`);
-      for (const file of [...files.keys()].sort()) process.stdout.write(`wrote ${file}\n`);
-      for (const file of removed) process.stdout.write(`removed ${file}\n`);
+      for (const note of notes) ctx.stderr.write(`modelship: ${note}\n`);
+      for (const file of [...files.keys()].sort()) ctx.stdout.write(`wrote ${file}\n`);
+      for (const file of removed) ctx.stdout.write(`removed ${file}\n`);
       // One prefix per kind of line, so a CI step can run them: sed -n 's/^apply: //p' | sh
-      for (const command of prune.apply) process.stdout.write(`apply: ${command}\n`);
-      for (const command of prune.delete) process.stdout.write(`delete: ${command}\n`);
+      for (const command of prune.apply) ctx.stdout.write(`apply: ${command}\n`);
+      for (const command of prune.delete) ctx.stdout.write(`delete: ${command}\n`);
     });
 }

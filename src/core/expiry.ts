@@ -1,6 +1,7 @@
 import type { Outcome } from './lifecycle';
 import { ModelRecord, VersionEntry } from './record';
 import { recordRuleViolations } from './record-rules';
+import { newestRetiredFirst } from './retired-order';
 import { forgetInStands, versionsRunningInStands } from './stands';
 
 export interface ExpiryOptions {
@@ -37,9 +38,7 @@ export function expiryPlan(record: ModelRecord, opts: ExpiryOptions): Expiring[]
   // Still running in a stand before production, or named by an alias: kept like a slot's version.
   for (const v of [...versionsRunningInStands(record), ...Object.values(record.aliases ?? {})]) inSlot.add(v);
   const oldEnough = (at: string | undefined) => opts.olderThanMs === undefined || ageMs(at, opts.now) >= opts.olderThanMs;
-  const retired = record.versions
-    .filter((v) => v.stage === 'retired')
-    .sort((a, b) => (b.retiredAt ?? '').localeCompare(a.retiredAt ?? ''));
+  const retired = newestRetiredFirst(record.versions);
   const surplus = new Set(retired.slice(opts.keep).map((v) => v.version));
   const out: Expiring[] = [];
   for (const v of record.versions) {

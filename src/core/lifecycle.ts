@@ -8,6 +8,7 @@ import {
   FigureProvenance, findVersion, ModelRecord, otherSlot, productionVersion, Provenance, SlotName, Slots, Stage, VersionEntry,
 } from './record';
 import { recordRuleViolations } from './record-rules';
+import { newestRetiredFirst } from './retired-order';
 import { nextVersion, ReleaseType } from './semver-rules';
 import { withoutStandPreviews } from './stands';
 import { assertTransition, TransitionCause } from './stages';
@@ -333,9 +334,7 @@ export function switchSlots(record: ModelRecord, now: string): Outcome {
  */
 export function rollback(record: ModelRecord, now: string): Outcome {
   const live = productionVersion(record);
-  const previous = record.versions
-    .filter((v) => v.stage === 'retired')
-    .sort((a, b) => (b.retiredAt ?? '').localeCompare(a.retiredAt ?? ''))[0];
+  const previous = newestRetiredFirst(record.versions)[0];
   if (!previous) {
     throw new PolicyError(`${record.name}: no retired version to roll back to`);
   }

@@ -44,7 +44,8 @@ const HUB_KEYS = ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io',
 export class DockerCredentials {
   private readonly config: DockerConfigFile;
 
-  constructor(readonly file: string = dockerConfigPath()) {
+  /** `env` is the environment credential helpers run with (and are found on the PATH of). */
+  constructor(readonly file: string = dockerConfigPath(), private readonly env: NodeJS.ProcessEnv = process.env) {
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
@@ -104,7 +105,7 @@ export class DockerCredentials {
 
   private fromHelper(helper: string, server: string): Credentials | undefined {
     const program = `docker-credential-${helper}`;
-    const r = spawnSync(program, ['get'], { input: server, encoding: 'utf8', timeout: 30000, env: process.env });
+    const r = spawnSync(program, ['get'], { input: server, encoding: 'utf8', timeout: 30000, env: this.env });
     if (r.error) throw new InputError(`${this.file}: credential helper ${program}: ${r.error.message}`);
     // Helpers say "credentials not found in native keychain" with exit 1 for an unknown server.
     if (r.status !== 0) return undefined;

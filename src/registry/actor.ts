@@ -1,17 +1,25 @@
 import { execFileSync } from 'node:child_process';
 
-let cached: string | undefined;
+// Per environment, so runs in one process with different environments (tests) do not share an actor.
+const cache = new WeakMap<NodeJS.ProcessEnv, string>();
 
 /** Who did it, for history: $MODELSHIP_ACTOR, else the git user, else $USER. */
-export function currentActor(): string {
-  if (cached !== undefined) return cached;
-  const fromEnv = process.env.MODELSHIP_ACTOR?.trim();
-  if (fromEnv) return (cached = fromEnv);
+export function currentActor(env: NodeJS.ProcessEnv = process.env): string {
+  const known = cache.get(env);
+  if (known !== undefined) return known;
+  const actor = findActor(env);
+  cache.set(env, actor);
+  return actor;
+}
+
+function findActor(env: NodeJS.ProcessEnv): string {
+  const fromEnv = env.MODELSHIP_ACTOR?.trim();
+  if (fromEnv) return fromEnv;
   try {
     const git = execFileSync('git', ['config', 'user.name'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 2000 }).trim();
-    if (git) return (cached = git);
+    if (git) return git;
   } catch {
     /* no git, or no user configured */
   }
-  return (cached = process.env.USER || process.env.LOGNAME || 'unknown');
+  return env.USER || env.LOGNAME || 'unknown';
 }

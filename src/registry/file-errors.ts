@@ -1,4 +1,13 @@
+import { types } from 'node:util';
 import { InputError, IoError } from '../core/errors';
+
+/**
+ * An Error from any realm: node's own fs errors are not `instanceof` the
+ * Error of a vm context (jest runs the CLI in one), yet they are the same errors.
+ */
+function isError(e: unknown): e is Error {
+  return e instanceof Error || types.isNativeError(e);
+}
 
 const WHY: Record<string, string> = {
   EACCES: 'permission denied',
@@ -21,7 +30,7 @@ const IO_FAILURES = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG', 'EMFILE', 'ENFI
 
 /** An error from a system call (it carries `code` and `syscall`), or one of ours shaped like it. */
 export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
-  if (!(e instanceof Error)) return false;
+  if (!isError(e)) return false;
   const { code, syscall } = e as NodeJS.ErrnoException;
   return typeof code === 'string' && (typeof syscall === 'string' || IO_FAILURES.has(code));
 }
@@ -33,7 +42,7 @@ export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
  * error is the machine's (exit 74).
  */
 export function fileProblem(e: unknown, file?: string, what?: string): Error {
-  if (!(e instanceof Error) || typeof (e as NodeJS.ErrnoException).code !== 'string') return e as Error;
+  if (!isError(e) || typeof (e as NodeJS.ErrnoException).code !== 'string') return e as Error;
   const err = e as NodeJS.ErrnoException;
   const code = err.code as string;
   const where = file ?? err.path ?? '(unknown file)';

@@ -10,7 +10,7 @@ import { removeTempFiles } from './atomic-write';
 import { fileProblem } from './file-errors';
 import { appendHistory, readHistory } from './history-log';
 import { applyManagedFields, parseRecordText, RecordDocument } from './record-document';
-import { removeLockDebris, withLock } from './record-lock';
+import { LockOptions, removeLockDebris, withLock } from './record-lock';
 import { commitChange, hasIntent, intentFile, recoverIntent } from './write-intent';
 
 const RECORD_SUFFIX = '.yaml';
@@ -20,8 +20,20 @@ const RECORD_SUFFIX = '.yaml';
  * `<name>.history.jsonl`. Every change runs under the record's lock on a fresh
  * read, so concurrent commands serialize instead of overwriting each other.
  */
+/** What a store takes from its caller instead of reading the process's environment. */
+export interface ModelStoreOptions {
+  /** Who makes the changes, for history. @default currentActor() ($MODELSHIP_ACTOR, git user, $USER) */
+  readonly actor?: () => string;
+  /** The clock that stamps history events. @default the system clock */
+  readonly now?: () => Date;
+  /** How long a change waits for another process's lock. @default $MODELSHIP_LOCK_TIMEOUT_MS, else 15000 ms */
+  readonly lockTimeoutMs?: number;
+  /** Where a line about a recovered interrupted change goes. @default `modelship: LINE` on stderr */
+  readonly notify?: (line: string) => void;
+}
+
 export class ModelStore {
-  constructor(readonly dir: string) {}
+  constructor(readonly dir: string, private readonly opts: ModelStoreOptions = {}) {}
 
   recordFile(name: string): string {
     return path.join(this.dir, `${name}${RECORD_SUFFIX}`);
@@ -77,13 +89,13 @@ export class ModelStore {
     removeTempFiles(intentFile(file));
     removeLockDebris(file);
     const done = recoverIntent(file, this.historyFile(name));
-    if (done) process.stderr.write(`modelship: ${done}\n`);
+    if (done) (this.opts.notify ?? ((line: string) => process.stderr.write(`modelship: ${line}\n`)))(done);
   }
 
   /** Readers settle an interrupted change first (it is rare: a file's existence is the whole cost). */
   private settle(name: string): void {
     const file = this.recordFile(name);
-    if (modelNameProblem(name) === undefined && hasIntent(file)) withLock(file, () => this.recover(name));
+    if (modelNameProblem(name) === undefined && hasIntent(file)) withLock(file, () => this.recover(name), this.lockOptions());
   }
 
   load(name: string): ModelRecord {
@@ -118,7 +130,7 @@ export class ModelStore {
       if (fs.existsSync(file)) throw new PolicyError(`${file} already exists; modelship init never overwrites a record`);
       parseRecordText(text, file, name);
       this.commit(file, this.historyFile(name), text, [this.stamp(event)]);
-    });
+    }, this.lockOptions());
   }
 
   /**
@@ -138,7 +150,7 @@ export class ModelStore {
       const text = applyAndCheck(rd, result.record);
       this.commit(file, this.historyFile(name), text, result.events.map((e) => this.stamp(e)));
       return result;
-    });
+    }, this.lockOptions());
     if (outcome.refusal) throw outcome.refusal;
     return outcome;
   }
@@ -161,7 +173,7 @@ export class ModelStore {
         throw fileProblem(e, this.historyFile(name));
       }
       return stamped;
-    });
+    }, this.lockOptions());
   }
 
   private commit(file: string, historyFile: string, text: string, events: HistoryEvent[]): void {
@@ -173,7 +185,11 @@ export class ModelStore {
   }
 
   private stamp(e: Omit<HistoryEvent, 'at' | 'actor'>): HistoryEvent {
-    return { at: new Date().toISOString(), actor: currentActor(), ...e };
+    return { at: (this.opts.now?.() ?? new Date()).toISOString(), actor: (this.opts.actor ?? currentActor)(), ...e };
+  }
+
+  private lockOptions(): LockOptions {
+    return this.opts.lockTimeoutMs === undefined ? {} : { timeoutMs: this.opts.lockTimeoutMs };
   }
 }
 

@@ -212,9 +212,14 @@ export function removeLockDebris(recordFile: string): void {
  * is taken over after a short grace. Waiting longer than the timeout is a
  * refusal (exit 1) naming the holder.
  */
+/** The wait for a lock: $MODELSHIP_LOCK_TIMEOUT_MS, else 15 s. */
+export function lockTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env.MODELSHIP_LOCK_TIMEOUT_MS) || 15000;
+}
+
 export function withLock<T>(recordFile: string, fn: () => T, opts: LockOptions = {}): T {
   const lockFile = `${recordFile}.lock`;
-  const timeoutMs = opts.timeoutMs ?? (Number(process.env.MODELSHIP_LOCK_TIMEOUT_MS) || 15000);
+  const timeoutMs = opts.timeoutMs ?? lockTimeoutMs();
   const graceMs = opts.ownerlessGraceMs ?? 2000;
   const deadline = Date.now() + timeoutMs;
   const me = newOwner();

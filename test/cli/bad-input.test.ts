@@ -34,12 +34,12 @@ function expectOneLine(r: CliResult, code: number, message: RegExp): void {
 }
 
 describe('bad input: exit 2 with one line, never a stack trace', () => {
-  it('a YAML alias bomb', () => {
+  it('a YAML alias bomb', async () => {
     const dir = exampleModelsDir();
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 9; i++) bomb.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
     fs.writeFileSync(path.join(dir, 'taxi-fare.yaml'), `${bomb.join('\n')}\n`);
-    expectOneLine(cli(['status', 'taxi-fare', '--models-dir', dir]), 2, /^modelship: .*taxi-fare\.yaml: not usable YAML: .*alias/i);
+    expectOneLine(await cli(['status', 'taxi-fare', '--models-dir', dir]), 2, /^modelship: .*taxi-fare\.yaml: not usable YAML: .*alias/i);
   });
 
   it('an unreadable record (EACCES)', () => {
@@ -49,13 +49,13 @@ describe('bad input: exit 2 with one line, never a stack trace', () => {
       /^modelship: .*taxi-fare\.yaml: record: cannot open: permission denied \(EACCES\)\n$/);
   });
 
-  it('an unreadable artifact file (EACCES), and the record untouched', () => {
+  it('an unreadable artifact file (EACCES), and the record untouched', async () => {
     const dir = openModelsDir();
     const art = makeArtifact(path.join(tempDir(), 'artifact'));
     fs.chmodSync(path.dirname(art), 0o755);
     fs.chmodSync(path.join(art, 'weights', 'model.bin'), isRoot ? 0o600 : 0o000);
     const before = snapshotDir(dir);
-    const version = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]).stdout.trim();
+    const version = (await cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir])).stdout.trim();
     const after = snapshotDir(dir);
     expectOneLine(cliAsOther(['measure', 'taxi-fare', version, '--artifact', art, '--models-dir', dir]), 2,
       /^modelship: .*weights\/model\.bin: cannot open: permission denied \(EACCES\)\n$/);
@@ -63,43 +63,43 @@ describe('bad input: exit 2 with one line, never a stack trace', () => {
     expect(after).not.toEqual(before);
   });
 
-  it('a record path that is a directory', () => {
+  it('a record path that is a directory', async () => {
     const dir = exampleModelsDir();
     fs.rmSync(path.join(dir, 'taxi-fare.yaml'));
     fs.mkdirSync(path.join(dir, 'taxi-fare.yaml'));
-    expectOneLine(cli(['status', '--models-dir', dir]), 2, /^modelship: .*taxi-fare\.yaml: record: cannot read: is a directory, not a file \(EISDIR\)\n$/);
-    expectOneLine(cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]), 2, /taxi-fare\.yaml: record: cannot read: is a directory/);
+    expectOneLine(await cli(['status', '--models-dir', dir]), 2, /^modelship: .*taxi-fare\.yaml: record: cannot read: is a directory, not a file \(EISDIR\)\n$/);
+    expectOneLine(await cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]), 2, /taxi-fare\.yaml: record: cannot read: is a directory/);
   });
 
-  (tmpfsSkipReason ? it.skip : it)('a read-only models directory, everything left as it was', () => {
+  (tmpfsSkipReason ? it.skip : it)('a read-only models directory, everything left as it was', async () => {
     const mount = mountTmpfs(1024);
     const dir = path.join(mount, 'models');
     fs.cpSync(exampleModelsDir(), dir, { recursive: true });
     expect(spawnSync('mount', ['-o', 'remount,ro', mount]).status).toBe(0);
     const before = snapshotDir(dir);
-    expectOneLine(cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]), 2,
+    expectOneLine(await cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]), 2,
       /^modelship: .*taxi-fare\.yaml\.lock: lock: cannot open: the file system is read-only \(EROFS\)\n$/);
     expect(snapshotDir(dir)).toEqual(before);
     spawnSync('mount', ['-o', 'remount,rw', mount]);
   });
 
-  it('a cpu value too large for a Nomad job, before anything is rendered', () => {
+  it('a cpu value too large for a Nomad job, before anything is rendered', async () => {
     const dir = exampleModelsDir();
     const out = path.join(tempDir(), 'dist');
     const file = path.join(dir, 'taxi-fare.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('cpu: 500m', 'cpu: "1e400"'));
-    expectOneLine(cli(['synth', '--out', out, '--models-dir', dir]), 2, /^modelship: .*taxi-fare\.yaml: serving\.resources\.cpu: must be a CPU quantity/);
+    expectOneLine(await cli(['synth', '--out', out, '--models-dir', dir]), 2, /^modelship: .*taxi-fare\.yaml: serving\.resources\.cpu: must be a CPU quantity/);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('cpu: "1e400"', 'cpu: "999999999999999999999999"'));
-    expectOneLine(cli(['synth', '--out', out, '--models-dir', dir]), 2, /^modelship: .*taxi-fare\.yaml: serving\.resources\.cpu: "999999999999999999999999" must be at most 4096 cores\n$/);
+    expectOneLine(await cli(['synth', '--out', out, '--models-dir', dir]), 2, /^modelship: .*taxi-fare\.yaml: serving\.resources\.cpu: "999999999999999999999999" must be at most 4096 cores\n$/);
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  it('artifact file names that are not valid UTF-8', () => {
+  it('artifact file names that are not valid UTF-8', async () => {
     const dir = exampleModelsDir();
     const art = makeArtifact(path.join(tempDir(), 'artifact'));
     fs.writeFileSync(Buffer.concat([Buffer.from(`${art}/w-`), Buffer.from([0xc3, 0x28])]), 'x');
-    const version = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]).stdout.trim();
-    expectOneLine(cli(['measure', 'taxi-fare', version, '--artifact', art, '--models-dir', dir]), 2,
+    const version = (await cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir])).stdout.trim();
+    expectOneLine(await cli(['measure', 'taxi-fare', version, '--artifact', art, '--models-dir', dir]), 2,
       /^modelship: taxi-fare [^ :]+: --artifact: \.\/w-.*: file name is not valid UTF-8; rename it\n$/);
   });
 });

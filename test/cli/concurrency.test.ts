@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { cliAsync, initModel, tempDir } from '../helpers/cli';
+import { cliProcessAsync, initModel, tempDir } from '../helpers/cli';
 
 describe('concurrent commands on one record', () => {
   it('16 parallel `bump x patch` give 16 distinct versions, a record that parses and 16 history lines', async () => {
     const dir = path.join(tempDir(), 'models');
-    initModel(dir, 'x', 'rolling');
-    const results = await Promise.all(Array.from({ length: 16 }, () => cliAsync(['bump', 'x', 'patch', '--models-dir', dir])));
+    await initModel(dir, 'x', 'rolling');
+    const results = await Promise.all(Array.from({ length: 16 }, () => cliProcessAsync(['bump', 'x', 'patch', '--models-dir', dir])));
     for (const r of results) expect(r).toMatchObject({ code: 0, stderr: '' });
     const printed = results.map((r) => r.stdout.trim()).sort();
     expect(new Set(printed).size).toBe(16);
@@ -23,9 +23,9 @@ describe('concurrent commands on one record', () => {
 
   it('8 commands racing to take over one dead owner\'s lock still serialize: 8 distinct versions', async () => {
     const dir = path.join(tempDir(), 'models');
-    initModel(dir, 'x', 'rolling');
+    await initModel(dir, 'x', 'rolling');
     fs.writeFileSync(path.join(dir, 'x.yaml.lock'), JSON.stringify({ pid: 2 ** 22 + 99, host: require('node:os').hostname(), since: 'long ago' }));
-    const results = await Promise.all(Array.from({ length: 8 }, () => cliAsync(['bump', 'x', 'patch', '--models-dir', dir])));
+    const results = await Promise.all(Array.from({ length: 8 }, () => cliProcessAsync(['bump', 'x', 'patch', '--models-dir', dir])));
     for (const r of results) expect(r).toMatchObject({ code: 0, stderr: '' });
     expect(new Set(results.map((r) => r.stdout.trim())).size).toBe(8);
     const record = parse(fs.readFileSync(path.join(dir, 'x.yaml'), 'utf8'));

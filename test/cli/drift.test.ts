@@ -16,9 +16,9 @@ monitoring:
   label: fare
 `;
 
-function modelsDir(monitoring = MONITORING): string {
+async function modelsDir(monitoring = MONITORING): Promise<string> {
   const dir = path.join(tempDir(), 'models');
-  initModel(dir, 'taxi-fare', 'rolling');
+  await initModel(dir, 'taxi-fare', 'rolling');
   fs.appendFileSync(path.join(dir, 'taxi-fare.yaml'), monitoring);
   return dir;
 }
@@ -32,11 +32,11 @@ function write(dir: string, name: string, text: string): string {
 const history = (dir: string) => fs.readFileSync(path.join(dir, 'taxi-fare.history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 describe('modelship drift', () => {
-  it('exit 0 and a table when nothing drifted; the run is in the history against the production version', () => {
-    const dir = modelsDir();
-    const v = validatedVersion(dir, 'taxi-fare');
-    expect(cli(['promote', 'taxi-fare', v, '--models-dir', dir]).code).toBe(0);
-    const r = cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', SAME, '--models-dir', dir]);
+  it('exit 0 and a table when nothing drifted; the run is in the history against the production version', async () => {
+    const dir = await modelsDir();
+    const v = await validatedVersion(dir, 'taxi-fare');
+    expect((await cli(['promote', 'taxi-fare', v, '--models-dir', dir])).code).toBe(0);
+    const r = await cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', SAME, '--models-dir', dir]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`taxi-fare ${v}: ${REFERENCE} (3000 rows) -> ${SAME} (2500 rows)`);
@@ -49,9 +49,9 @@ describe('modelship drift', () => {
     expect(last.details.meanGap).toMatchObject({ basis: 'current', drifted: false });
   });
 
-  it('exit 1 on drift, --json for machines; no production version is recorded as null', () => {
-    const dir = modelsDir();
-    const r = cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', DRIFTED, '--json', '--models-dir', dir]);
+  it('exit 1 on drift, --json for machines; no production version is recorded as null', async () => {
+    const dir = await modelsDir();
+    const r = await cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', DRIFTED, '--json', '--models-dir', dir]);
     expect(r.code).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ model: 'taxi-fare', version: null, drifted: true });
@@ -59,14 +59,14 @@ describe('modelship drift', () => {
     expect(history(dir).pop()).toMatchObject({ action: 'drift', version: null, details: { drifted: true } });
   });
 
-  it('JSON Lines by extension, or --format for any name', () => {
-    const dir = modelsDir();
+  it('JSON Lines by extension, or --format for any name', async () => {
+    const dir = await modelsDir();
     const jsonl = path.join(tempDir(), 'current.log');
     fs.copyFileSync(path.join(FIXTURES, 'current-same.jsonl'), jsonl);
-    const noFormat = cli(['drift', 'taxi-fare', '--reference', path.join(FIXTURES, 'reference.jsonl'), '--current', jsonl, '--models-dir', dir]);
+    const noFormat = await cli(['drift', 'taxi-fare', '--reference', path.join(FIXTURES, 'reference.jsonl'), '--current', jsonl, '--models-dir', dir]);
     expect(noFormat.code).toBe(2);
     expect(noFormat.stderr).toBe(`modelship: ${jsonl}: cannot tell CSV from JSON Lines by the name; pass --format csv or --format jsonl\n`);
-    const r = cli(['drift', 'taxi-fare', '--reference', path.join(FIXTURES, 'reference.jsonl'), '--current', jsonl, '--format', 'jsonl', '--models-dir', dir]);
+    const r = await cli(['drift', 'taxi-fare', '--reference', path.join(FIXTURES, 'reference.jsonl'), '--current', jsonl, '--format', 'jsonl', '--models-dir', dir]);
     expect(r.code).toBe(0);
   });
 
@@ -86,34 +86,34 @@ describe('modelship drift', () => {
       ['a JSON line that is not JSON', (d) => write(d, 'c.jsonl', '{"trip_distance":1,\n'), (f) => `${f}: line 1: not valid JSON`],
       ['a missing file', (d) => path.join(d, 'nope.csv'), (f) => `${f}: cannot read: ENOENT`],
     ];
-    it.each(cases)('%s', (_what, make, message) => {
-      const dir = modelsDir();
+    it.each(cases)('%s', async (_what, make, message) => {
+      const dir = await modelsDir();
       const current = make(tempDir());
       const before = snapshotDir(dir);
-      const r = cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', current, '--models-dir', dir]);
+      const r = await cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', current, '--models-dir', dir]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`modelship: ${message(current)}\n`);
       expect(snapshotDir(dir)).toEqual(before);
     });
 
-    it('a CSV row with too many fields: csv-parse says which line', () => {
-      const dir = modelsDir();
+    it('a CSV row with too many fields: csv-parse says which line', async () => {
+      const dir = await modelsDir();
       const current = write(tempDir(), 'c.csv', 'trip_distance,passengers,payment_type,fare,fare_pred\n1,1,card,2,2\n1,1,card,2,2,9\n');
-      const r = cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', current, '--models-dir', dir]);
+      const r = await cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', current, '--models-dir', dir]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^modelship: ${current}: .*line 3.*\\n$`));
     });
 
-    it('a record without a monitoring block', () => {
-      const dir = modelsDir('');
-      const r = cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', SAME, '--models-dir', dir]);
+    it('a record without a monitoring block', async () => {
+      const dir = await modelsDir('');
+      const r = await cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', SAME, '--models-dir', dir]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`modelship: ${path.join(dir, 'taxi-fare.yaml')}: monitoring: is required for drift (features, prediction, label)\n`);
     });
 
-    it('a monitoring block that breaks a rule', () => {
-      const dir = modelsDir(`${MONITORING}  drift: { ksPValue: 5 }\n`);
-      const r = cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', SAME, '--models-dir', dir]);
+    it('a monitoring block that breaks a rule', async () => {
+      const dir = await modelsDir(`${MONITORING}  drift: { ksPValue: 5 }\n`);
+      const r = await cli(['drift', 'taxi-fare', '--reference', REFERENCE, '--current', SAME, '--models-dir', dir]);
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(`modelship: ${path.join(dir, 'taxi-fare.yaml')}: monitoring.drift.ksPValue: must be between 0 and 1, not 5\n`);
     });

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bump } from '../../src/core/lifecycle';
 import { ModelStore } from '../../src/registry/model-store';
-import { cli, EXAMPLE_MODELS } from '../helpers/cli';
+import { cli, cliProcess, EXAMPLE_MODELS } from '../helpers/cli';
 import { fillDisk, mountTmpfs, tmpfsSkipReason, unmountAll } from '../helpers/tmpfs';
 
 const maybe = tmpfsSkipReason ? describe.skip : describe;
@@ -26,11 +26,11 @@ function leftovers(dir: string): string[] {
 }
 
 maybe('a full disk (a real small tmpfs)', () => {
-  it.each([0, 1, 2, 3])('bump with %i free page(s): exits 74 with one line, record and history untouched, no temp files', (freePages) => {
+  it.each([0, 1, 2, 3])('bump with %i free page(s): exits 74 with one line, record and history untouched, no temp files', async (freePages) => {
     const { dir, record, history } = bigRecordOnTmpfs();
     const before = { record: fs.readFileSync(record), history: fs.readFileSync(history) };
     const disk = fillDisk(dir, freePages);
-    const r = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
+    const r = cliProcess(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
     disk.release();
     expect(r.stderr).toMatch(/^modelship: .*taxi-fare\.(yaml|yaml\.lock|history\.jsonl): (lock: )?cannot write: no space left on the device \(ENOSPC\)\n$/);
     expect(r.code).toBe(74);
@@ -38,20 +38,21 @@ maybe('a full disk (a real small tmpfs)', () => {
     expect(fs.readFileSync(history)).toEqual(before.history);
     expect(leftovers(dir)).toEqual([]);
     // With space again, the next bump works and both files agree.
-    const next = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
+    // The failure above is the bin's (a real process); the recovery can run in-process.
+    const next = await cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
     expect(next).toMatchObject({ code: 0, stderr: '' });
     expect(fs.readFileSync(history, 'utf8').trim().split('\n').map((l) => JSON.parse(l).version).pop()).toBe(next.stdout.trim());
   });
 
-  it('synth on a full disk: exit 74, every old output whole, no temp files in dist', () => {
+  it('synth on a full disk: exit 74, every old output whole, no temp files in dist', async () => {
     const out = path.join(mountTmpfs(256), 'dist');
-    expect(cli(['synth', '--out', out, '--models-dir', EXAMPLE_MODELS]).code).toBe(0);
+    expect((await cli(['synth', '--out', out, '--models-dir', EXAMPLE_MODELS])).code).toBe(0);
     const files = ['kubernetes/taxi-fare.k8s.yaml', 'kubernetes/fraud-detector.k8s.yaml', 'nomad/taxi-fare.nomad.hcl', 'nomad/taxi-fare.nomad.json'];
     // Old outputs that differ from what synth writes now, so a half-done synth would show.
     for (const f of files) fs.appendFileSync(path.join(out, f), '# old\n');
     const before = files.map((f) => fs.readFileSync(path.join(out, f), 'utf8'));
     const disk = fillDisk(out, 1);
-    const r = cli(['synth', '--out', out, '--models-dir', EXAMPLE_MODELS]);
+    const r = cliProcess(['synth', '--out', out, '--models-dir', EXAMPLE_MODELS]);
     disk.release();
     expect(r.stderr).toMatch(/^modelship: .*: --out: cannot write: no space left on the device \(ENOSPC\)\n$/);
     expect(r.code).toBe(74);

@@ -12,49 +12,49 @@ function newDir(): string {
 }
 
 describe('lifecycle commands', () => {
-  it('init writes a record that loads, with default gates, and never overwrites', () => {
+  it('init writes a record that loads, with default gates, and never overwrites', async () => {
     const dir = newDir();
-    const r = cli(['init', 'churn', '--image', 'registry.example.com/models/churn', '--serving-image', 'registry.example.com/apps/churn:1.0.0', '--models-dir', dir]);
+    const r = await cli(['init', 'churn', '--image', 'registry.example.com/models/churn', '--serving-image', 'registry.example.com/apps/churn:1.0.0', '--models-dir', dir]);
     expect(r.code).toBe(0);
     const rec = parse(fs.readFileSync(path.join(dir, 'churn.yaml'), 'utf8'));
     expect(rec.gates).toEqual({ maxSizeMiB: 1024, maxLatencyP95Ms: 100 });
     expect(rec.deploy.strategy).toBe('rolling');
     const before = snapshotDir(dir);
-    const again = cli(['init', 'churn', '--image', 'registry.example.com/models/x', '--serving-image', 'x:1', '--models-dir', dir]);
+    const again = await cli(['init', 'churn', '--image', 'registry.example.com/models/x', '--serving-image', 'x:1', '--models-dir', dir]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
     expect(snapshotDir(dir)).toEqual(before);
   });
 
-  it('rolling: bump, validate, promote, rollback with exit codes and history', () => {
+  it('rolling: bump, validate, promote, rollback with exit codes and history', async () => {
     const dir = newDir();
-    initModel(dir, 'taxi', 'rolling');
-    expect(cli(['bump', 'taxi', 'premajor', '--preid', 'rc', '--models-dir', dir]).stdout).toBe('1.0.0-rc.0\n');
-    const v1 = validatedVersion(dir, 'taxi', 'major');
+    await initModel(dir, 'taxi', 'rolling');
+    expect((await cli(['bump', 'taxi', 'premajor', '--preid', 'rc', '--models-dir', dir])).stdout).toBe('1.0.0-rc.0\n');
+    const v1 = await validatedVersion(dir, 'taxi', 'major');
     expect(v1).toBe('1.0.0');
-    expect(cli(['promote', 'taxi', v1, '--models-dir', dir]).code).toBe(0);
-    const v2 = validatedVersion(dir, 'taxi', 'minor', 'b');
-    expect(cli(['promote', 'taxi', v2, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['promote', 'taxi', v1, '--models-dir', dir])).code).toBe(0);
+    const v2 = await validatedVersion(dir, 'taxi', 'minor', 'b');
+    expect((await cli(['promote', 'taxi', v2, '--models-dir', dir])).code).toBe(0);
     expect(stageOf(dir, 'taxi', v1)).toBe('retired');
     expect(stageOf(dir, 'taxi', v2)).toBe('production');
-    expect(cli(['rollback', 'taxi', '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['rollback', 'taxi', '--models-dir', dir])).code).toBe(0);
     expect(stageOf(dir, 'taxi', v1)).toBe('production');
     expect(stageOf(dir, 'taxi', v2)).toBe('retired');
-    const history = JSON.parse(cli(['history', 'taxi', '--json', '--models-dir', dir]).stdout);
+    const history = JSON.parse((await cli(['history', 'taxi', '--json', '--models-dir', dir])).stdout);
     expect(history.map((e: { action: string }) => e.action)).toEqual([
       'init', 'bump', 'bump', 'measure', 'declare', 'validate', 'promote', 'bump', 'measure', 'declare', 'validate', 'retire', 'promote', 'retire', 'rollback',
     ]);
     expect(history.every((e: { actor: string }) => e.actor === 'test-suite')).toBe(true);
   });
 
-  it('validate rejects outside the gates: exit 1, says which gate and by how much, records the rejection', () => {
+  it('validate rejects outside the gates: exit 1, says which gate and by how much, records the rejection', async () => {
     const dir = newDir();
-    initModel(dir, 'taxi', 'rolling');
-    cli(['bump', 'taxi', 'major', '--models-dir', dir]);
+    await initModel(dir, 'taxi', 'rolling');
+    await cli(['bump', 'taxi', 'major', '--models-dir', dir]);
     const art = smallArtifact('big');
     fs.truncateSync(path.join(art, 'weights.bin'), 150 * 1024 * 1024 - 3); // + the 3-byte SEED file
-    expect(cli(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir]).code).toBe(0);
-    const r = cli(['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '20', '--models-dir', dir]);
+    expect((await cli(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir])).code).toBe(0);
+    const r = await cli(['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '20', '--models-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe([
       'modelship: taxi 1.0.0 rejected: size 150 MiB exceeds maxSizeMiB 100 by 50 MiB (50.0%)',
@@ -62,27 +62,27 @@ describe('lifecycle commands', () => {
       '  maxLatencyP95Ms: pass: p95 latency (declared) 20 ms within maxLatencyP95Ms 50', '',
     ].join('\n'));
     expect(stageOf(dir, 'taxi', '1.0.0')).toBe('rejected');
-    const p = cli(['promote', 'taxi', '1.0.0', '--models-dir', dir]);
+    const p = await cli(['promote', 'taxi', '1.0.0', '--models-dir', dir]);
     expect(p.code).toBe(1);
     expect(p.stderr).toMatch(/rejected version never reaches production/);
   });
 
   it.each([
-    ['a candidate', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['promote', 'taxi', '1.0.0']; }, 1, /1\.0\.0 is candidate/],
-    ['a rejected version', (dir: string) => {
-      cli(['bump', 'taxi', 'major', '--models-dir', dir]);
-      cli(['measure', 'taxi', '1.0.0', '--artifact', smallArtifact('r'), '--models-dir', dir]);
-      cli(['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '999', '--models-dir', dir]);
+    ['a candidate', async (dir: string) => { await cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['promote', 'taxi', '1.0.0']; }, 1, /1\.0\.0 is candidate/],
+    ['a rejected version', async (dir: string) => {
+      await cli(['bump', 'taxi', 'major', '--models-dir', dir]);
+      await cli(['measure', 'taxi', '1.0.0', '--artifact', smallArtifact('r'), '--models-dir', dir]);
+      await cli(['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '999', '--models-dir', dir]);
       return ['promote', 'taxi', '1.0.0'];
     }, 1, /rejected/],
-    ['validate without any latency figure', (dir: string) => {
-      cli(['bump', 'taxi', 'major', '--models-dir', dir]);
-      cli(['measure', 'taxi', '1.0.0', '--artifact', smallArtifact('l'), '--models-dir', dir]);
+    ['validate without any latency figure', async (dir: string) => {
+      await cli(['bump', 'taxi', 'major', '--models-dir', dir]);
+      await cli(['measure', 'taxi', '1.0.0', '--artifact', smallArtifact('l'), '--models-dir', dir]);
       return ['validate', 'taxi', '1.0.0'];
     }, 1, /no p95 latency recorded/],
-    ['validate --size-bytes, which no longer exists', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--size-bytes', '10']; }, 2, /--size-bytes is gone: size and digest come only from `modelship measure taxi 1\.0\.0 --artifact DIR`/],
-    ['a declared latency over a measured one', (dir: string) => {
-      cli(['bump', 'taxi', 'major', '--models-dir', dir]);
+    ['validate --size-bytes, which no longer exists', async (dir: string) => { await cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--size-bytes', '10']; }, 2, /--size-bytes is gone: size and digest come only from `modelship measure taxi 1\.0\.0 --artifact DIR`/],
+    ['a declared latency over a measured one', async (dir: string) => {
+      await cli(['bump', 'taxi', 'major', '--models-dir', dir]);
       const file = path.join(dir, 'taxi.yaml');
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('stage: candidate', `stage: candidate
     latencyP95Ms: 30
@@ -96,65 +96,65 @@ describe('lifecycle commands', () => {
     ['an unknown model', () => ['bump', 'nope', 'patch'], 2, /unknown model "nope"/],
     ['an unknown version', () => ['promote', 'taxi', '9.9.9'], 2, /no version 9\.9\.9/],
     ['an invalid name', () => ['bump', 'Bad_Name', 'patch'], 2, /"Bad_Name" is not a DNS-1123 label/],
-    ['a non-numeric --declared-latency-p95-ms', (dir: string) => { cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '12abc']; }, 2, /--declared-latency-p95-ms.*"12abc" is not a non-negative number/],
+    ['a non-numeric --declared-latency-p95-ms', async (dir: string) => { await cli(['bump', 'taxi', 'major', '--models-dir', dir]); return ['validate', 'taxi', '1.0.0', '--declared-latency-p95-ms', '12abc']; }, 2, /--declared-latency-p95-ms.*"12abc" is not a non-negative number/],
     ['an unknown release type', () => ['bump', 'taxi', 'huge'], 2, /^modelship: .*'huge' is invalid for argument 'release'\. Allowed choices are major, minor, patch, premajor/],
     ['a missing release type', () => ['bump', 'taxi'], 2, /^modelship: bump: missing required argument 'release': one of major, minor, patch, premajor, preminor, prepatch, prerelease\n$/],
     ['a malformed digest', () => ['bump', 'taxi', 'patch', '--digest', 'md5:abc'], 2, /--digest: "md5:abc"/],
     ['an unknown flag', () => ['bump', 'taxi', 'patch', '--frobnicate'], 2, /unknown option '--frobnicate'/],
-  ])('%s: exit %s, a message naming the culprit, every file unchanged', (_what, arrange, code, message) => {
+  ])('%s: exit %s, a message naming the culprit, every file unchanged', async (_what, arrange, code, message) => {
     const dir = newDir();
-    initModel(dir, 'taxi', 'rolling');
-    const args = arrange(dir);
+    await initModel(dir, 'taxi', 'rolling');
+    const args = await arrange(dir);
     const before = snapshotDir(dir);
-    const r = cli([...args, '--models-dir', dir]);
+    const r = await cli([...args, '--models-dir', dir]);
     expect(r.stderr).toMatch(message);
     expect(r.code).toBe(code);
     expect(r.stdout).toBe('');
     expect(snapshotDir(dir)).toEqual(before);
   });
 
-  it('a record that is not YAML or breaks a rule: exit 2 naming file and field, nothing written', () => {
+  it('a record that is not YAML or breaks a rule: exit 2 naming file and field, nothing written', async () => {
     const dir = exampleModelsDir();
     const file = path.join(dir, 'taxi-fare.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('version: 1.2.0-rc.1', 'version: "1.5"'));
     const before = snapshotDir(dir);
-    const r = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
+    const r = await cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`modelship: ${file}: versions[3].version: "1.5" is not a semver version\n`);
     fs.writeFileSync(file, 'name: taxi-fare\nartifact: [\n');
     const before2 = snapshotDir(dir);
-    const r2 = cli(['status', '--models-dir', dir]);
+    const r2 = await cli(['status', '--models-dir', dir]);
     expect(r2.code).toBe(2);
     expect(r2.stderr).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: line \\d+, column \\d+: not valid YAML`));
     expect(snapshotDir(dir)).toEqual(before2);
     expect(before).not.toEqual(before2);
   });
 
-  it('blue-green through the CLI: preview, switch, rollback', () => {
+  it('blue-green through the CLI: preview, switch, rollback', async () => {
     const dir = newDir();
-    initModel(dir, 'fraud', 'blue-green');
-    const v1 = validatedVersion(dir, 'fraud', 'major');
-    expect(cli(['promote', 'fraud', v1, '--models-dir', dir]).stdout).toMatch(/1\.0\.0 is in production in slot blue/);
-    const v2 = validatedVersion(dir, 'fraud', 'minor', 'b');
-    expect(cli(['promote', 'fraud', v2, '--models-dir', dir]).stdout).toMatch(/preview in slot green/);
-    const status = JSON.parse(cli(['status', 'fraud', '--json', '--models-dir', dir]).stdout);
+    await initModel(dir, 'fraud', 'blue-green');
+    const v1 = await validatedVersion(dir, 'fraud', 'major');
+    expect((await cli(['promote', 'fraud', v1, '--models-dir', dir])).stdout).toMatch(/1\.0\.0 is in production in slot blue/);
+    const v2 = await validatedVersion(dir, 'fraud', 'minor', 'b');
+    expect((await cli(['promote', 'fraud', v2, '--models-dir', dir])).stdout).toMatch(/preview in slot green/);
+    const status = JSON.parse((await cli(['status', 'fraud', '--json', '--models-dir', dir])).stdout);
     expect(status).toMatchObject({ production: '1.0.0', next: { version: '1.1.0', role: 'preview' }, activeSlot: 'blue' });
     // The same plan synth renders: which version runs where, in which role.
     expect(status.deployments).toEqual([{ role: 'live', version: '1.0.0', slot: 'blue' }, { role: 'preview', version: '1.1.0', slot: 'green' }]);
-    expect(cli(['switch', 'fraud', '--models-dir', dir]).code).toBe(0);
-    const switched = JSON.parse(cli(['status', 'fraud', '--json', '--models-dir', dir]).stdout);
+    expect((await cli(['switch', 'fraud', '--models-dir', dir])).code).toBe(0);
+    const switched = JSON.parse((await cli(['status', 'fraud', '--json', '--models-dir', dir])).stdout);
     expect(switched).toMatchObject({ production: '1.1.0', activeSlot: 'green' });
     expect(switched.deployments).toEqual([{ role: 'live', version: '1.1.0', slot: 'green' }, { role: 'idle', version: '1.0.0', slot: 'blue' }]);
-    const sw = cli(['switch', 'fraud', '--models-dir', dir]);
+    const sw = await cli(['switch', 'fraud', '--models-dir', dir]);
     expect(sw.code).toBe(1);
     expect(sw.stderr).toMatch(/modelship rollback fraud/);
-    expect(cli(['rollback', 'fraud', '--models-dir', dir]).code).toBe(0);
-    expect(JSON.parse(cli(['status', 'fraud', '--json', '--models-dir', dir]).stdout)).toMatchObject({ production: '1.0.0', activeSlot: 'blue' });
+    expect((await cli(['rollback', 'fraud', '--models-dir', dir])).code).toBe(0);
+    expect(JSON.parse((await cli(['status', 'fraud', '--json', '--models-dir', dir])).stdout)).toMatchObject({ production: '1.0.0', activeSlot: 'blue' });
   });
 
-  it('status prints a table of figures against gates; history a table', () => {
+  it('status prints a table of figures against gates; history a table', async () => {
     const dir = exampleModelsDir();
-    const s = cli(['status', '--models-dir', dir]);
+    const s = await cli(['status', '--models-dir', dir]);
     expect(s.code).toBe(0);
     const lines = s.stdout.trim().split('\n');
     expect(lines).toEqual([
@@ -167,12 +167,12 @@ describe('lifecycle commands', () => {
       '* declared: typed or imported, not measured by modelship',
     ]);
     expect(s.stdout).not.toMatch(/\u001b\[/); // no colours off a terminal
-    const h = cli(['history', 'taxi-fare', '--models-dir', dir]);
+    const h = await cli(['history', 'taxi-fare', '--models-dir', dir]);
     expect(h.stdout.split('\n')[0]).toMatch(/^AT \(UTC\)\s+ACTOR\s+ACTION\s+VERSION\s+FROM\s+TO\s+DETAILS$/);
     // Digests abbreviated like git's, in full with --json.
     expect(h.stdout).toContain('digest=sha256:39aa9e01bc2c\n');
     expect(h.stdout).not.toMatch(/sha256:[0-9a-f]{13}/);
-    expect(cli(['history', 'taxi-fare', '--json', '--models-dir', dir]).stdout).toContain('"digest": "sha256:39aa9e01bc2cba7ed12b713004b7f3851ee85aa5bab44728da09bfd3651f3712"');
+    expect((await cli(['history', 'taxi-fare', '--json', '--models-dir', dir])).stdout).toContain('"digest": "sha256:39aa9e01bc2cba7ed12b713004b7f3851ee85aa5bab44728da09bfd3651f3712"');
   });
 });
 

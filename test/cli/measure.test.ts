@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { makeArtifact, shellTreeDigest } from '../helpers/artifact';
-import { cliAsync, initModel, snapshotDir, tempDir } from '../helpers/cli';
+import { cli, initModel, snapshotDir, tempDir } from '../helpers/cli';
 
 function entry(dir: string, name: string, version: string): Record<string, unknown> {
   return parse(fs.readFileSync(path.join(dir, `${name}.yaml`), 'utf8')).versions.find((v: { version: string }) => v.version === version);
@@ -21,20 +21,20 @@ describe('measure', () => {
   let dir: string;
   beforeEach(async () => {
     dir = path.join(tempDir(), 'models');
-    initModel(dir, 'taxi', 'rolling');
-    await cliAsync(['bump', 'taxi', 'major', '--models-dir', dir]);
+    await initModel(dir, 'taxi', 'rolling');
+    await cli(['bump', 'taxi', 'major', '--models-dir', dir]);
   });
 
   it('--artifact records the size and the digest the shell and the init script compute', async () => {
     const art = makeArtifact(path.join(tempDir(), 'artifact'));
-    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir]);
+    const r = await cli(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const e = entry(dir, 'taxi', '1.0.0');
     expect(e.digest).toBe(shellTreeDigest(art));
     expect(e.sizeBytes).toBeGreaterThan(300000);
     // validate then uses the recorded size; the latency gate still has no figure.
-    const v = await cliAsync(['validate', 'taxi', '1.0.0', '--models-dir', dir]);
+    const v = await cli(['validate', 'taxi', '1.0.0', '--models-dir', dir]);
     expect(v.code).toBe(1);
     expect(v.stderr).toMatch(/no p95 latency recorded/);
   });
@@ -43,7 +43,7 @@ describe('measure', () => {
     const art = makeArtifact(path.join(tempDir(), 'artifact'));
     fs.symlinkSync('/etc', path.join(art, 'etc'));
     const before = snapshotDir(dir);
-    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir]);
+    const r = await cli(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/\.\/etc is a symlink \(to \/etc\)/);
     expect(snapshotDir(dir)).toEqual(before);
@@ -58,7 +58,7 @@ describe('measure', () => {
     try {
       const bodyFile = path.join(tempDir(), 'request.json');
       fs.writeFileSync(bodyFile, '{"distance_km": 4.2}');
-      const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '60', '--concurrency', '4',
+      const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '60', '--concurrency', '4',
         '--warmup', '4', '--body', bodyFile, '--header', 'x-team: pricing', '--models-dir', dir]);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
@@ -79,7 +79,7 @@ describe('measure', () => {
     const srv = await serve((_req, res) => res.end('ok'));
     try {
       for (const n of ['100', '120']) {
-        const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', `${srv.url}?token=secret`, '--requests', n, '--concurrency', '2',
+        const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', `${srv.url}?token=secret`, '--requests', n, '--concurrency', '2',
           '--warmup', '3', '--models-dir', dir]);
         expect(r.stderr).toBe('');
         expect(r.stdout).toMatch(/p95 [\d.]+ ms \(95% CI [\d.]+-[\d.]+ ms\)/);
@@ -105,7 +105,7 @@ describe('measure', () => {
 
   it('--artifact measures size and digest in one pass, with their provenance', async () => {
     const art = makeArtifact(path.join(tempDir(), 'artifact'));
-    expect((await cliAsync(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir])).code).toBe(0);
+    expect((await cli(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir])).code).toBe(0);
     const e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
     expect(e.provenance.size).toEqual({
       kind: 'measured', at: expect.any(String), actor: 'test-suite', command: 'measure --artifact', method: { digest: e.digest, files: expect.any(Number) },
@@ -125,7 +125,7 @@ describe('measure', () => {
       const csv = path.join(tempDir(), 'rows.csv');
       fs.writeFileSync(csv, 'a,b\n1,2\n');
       for (const args of [['--body', json], ['--body', csv], ['--body', json, '--content-type', 'application/vnd.model+json']]) {
-        const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '2', '--warmup', '0', ...args, '--models-dir', dir]);
+        const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '2', '--warmup', '0', ...args, '--models-dir', dir]);
         expect(r.code).toBe(0);
       }
       expect([...new Set(types)]).toEqual(['application/json', 'text/csv', 'application/vnd.model+json']);
@@ -143,7 +143,7 @@ describe('measure', () => {
       });
       try {
         const before = snapshotDir(dir);
-        const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--header', header, '--models-dir', dir]);
+        const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--header', header, '--models-dir', dir]);
         expect(r.code).toBe(2);
         expect(r.stderr).toMatch(/--header/);
         expect(requests).toBe(0);
@@ -162,7 +162,7 @@ describe('measure', () => {
     });
     try {
       const before = snapshotDir(dir);
-      const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '3', '--warmup', '0', '--timeout-ms', '500', '--models-dir', dir]);
+      const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '3', '--warmup', '0', '--timeout-ms', '500', '--models-dir', dir]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/3 of 3 requests .* failed .*first: timed out after 500 ms/);
       expect(snapshotDir(dir)).toEqual(before);
@@ -179,7 +179,7 @@ describe('measure', () => {
       setTimeout(() => res.socket?.destroy(), 20);
     });
     try {
-      const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '4', '--warmup', '0', '--models-dir', dir]);
+      const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '4', '--warmup', '0', '--models-dir', dir]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/4 of 4 requests .* failed/);
     } finally {
@@ -192,7 +192,7 @@ describe('measure', () => {
     fs.writeFileSync(metrics, JSON.stringify({ auc: 0.912, rmse: 3.87 }));
     const data = path.join(tempDir(), 'holdout.csv');
     fs.writeFileSync(data, 'x,y\n1,2\n');
-    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', data, '--models-dir', dir]);
+    const r = await cli(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', data, '--models-dir', dir]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
@@ -202,7 +202,7 @@ describe('measure', () => {
     expect(e.provenance.metrics).toMatchObject({ kind: 'measured', command: 'measure --metrics', method: { file: metrics, dataset: `sha256:${sha}` } });
     // A tree dataset gets the tree digest.
     const tree = makeArtifact(path.join(tempDir(), 'holdout'));
-    expect((await cliAsync(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', tree, '--models-dir', dir])).code).toBe(0);
+    expect((await cli(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', tree, '--models-dir', dir])).code).toBe(0);
     expect((entry(dir, 'taxi', '1.0.0') as Record<string, any>).datasetDigest).toBe(shellTreeDigest(tree));
   });
 
@@ -214,14 +214,14 @@ describe('measure', () => {
     const metrics = path.join(tempDir(), 'metrics.json');
     fs.writeFileSync(metrics, text);
     const before = snapshotDir(dir);
-    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', metrics, '--models-dir', dir]);
+    const r = await cli(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', metrics, '--models-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(snapshotDir(dir)).toEqual(before);
   });
 
   it('--metrics without --dataset is bad input', async () => {
-    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--metrics', '/dev/null', '--models-dir', dir]);
+    const r = await cli(['measure', 'taxi', '1.0.0', '--metrics', '/dev/null', '--models-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--dataset PATH is required/);
   });
@@ -234,7 +234,7 @@ describe('measure', () => {
         http_reqs: { count: 5000, rate: 83.3 }, http_req_failed: { passes: 3, fails: 4997, value: 0.0006 },
       },
     }));
-    expect((await cliAsync(['measure', 'taxi', '1.0.0', '--k6-summary', k6, '--models-dir', dir])).code).toBe(0);
+    expect((await cli(['measure', 'taxi', '1.0.0', '--k6-summary', k6, '--models-dir', dir])).code).toBe(0);
     let e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
     expect(e).toMatchObject({ latencyP50Ms: 12, latencyP95Ms: 27.9, latencyRequests: 5000, latencyErrors: 3 });
     expect(e.latencyP95HighMs).toBeUndefined();
@@ -245,7 +245,7 @@ describe('measure', () => {
       latencies: { total: 1, mean: 9e6, '50th': 8_500_000, '90th': 15e6, '95th': 19_250_000, '99th': 31e6, max: 5e7, min: 1e6 },
       requests: 1000, success: 0.998, status_codes: { 200: 998, 500: 2 },
     }));
-    expect((await cliAsync(['measure', 'taxi', '1.0.0', '--vegeta-report', vegeta, '--models-dir', dir])).code).toBe(0);
+    expect((await cli(['measure', 'taxi', '1.0.0', '--vegeta-report', vegeta, '--models-dir', dir])).code).toBe(0);
     e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
     expect(e).toMatchObject({ latencyP50Ms: 8.5, latencyP95Ms: 19.25, latencyP99Ms: 31, latencyRequests: 1000, latencyErrors: 2 });
     expect(e.provenance.latency.source).toBe(`vegeta report ${vegeta}`);
@@ -256,7 +256,7 @@ describe('measure', () => {
   it('a k6 file without p(95) is bad input naming the field', async () => {
     const k6 = path.join(tempDir(), 'k6.json');
     fs.writeFileSync(k6, JSON.stringify({ metrics: {} }));
-    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--k6-summary', k6, '--models-dir', dir]);
+    const r = await cli(['measure', 'taxi', '1.0.0', '--k6-summary', k6, '--models-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${k6}: metrics.http_req_duration.p(95): is required`);
   });
@@ -274,7 +274,7 @@ describe('measure', () => {
     try {
       const bodyFile = path.join(tempDir(), 'request.json');
       fs.writeFileSync(bodyFile, '{"x":1}');
-      const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '5', '--warmup', '0',
+      const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '5', '--warmup', '0',
         '--body', bodyFile, '--header', 'x-team: pricing', '--models-dir', dir]);
       expect(r.code).toBe(0);
       expect(seen).toHaveLength(5);
@@ -291,7 +291,7 @@ describe('measure', () => {
     });
     try {
       const before = snapshotDir(dir);
-      const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '20', '--models-dir', dir]);
+      const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '20', '--models-dir', dir]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/20 of 20 requests .* failed .*first: HTTP 500.*no latency recorded/);
       expect(snapshotDir(dir)).toEqual(before);
@@ -305,7 +305,7 @@ describe('measure', () => {
     const url = srv.url;
     await srv.close();
     const before = snapshotDir(dir);
-    const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', url, '--models-dir', dir]);
+    const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', url, '--models-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`cannot reach ${url}`);
     expect(snapshotDir(dir)).toEqual(before);
@@ -314,7 +314,7 @@ describe('measure', () => {
   it('a server too slow to answer: "timed out after N ms", the model and version named', async () => {
     const srv = await serve(() => undefined); // never answers
     try {
-      const r = await cliAsync(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '2', '--warmup', '0', '--timeout-ms', '150', '--models-dir', dir]);
+      const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '2', '--warmup', '0', '--timeout-ms', '150', '--models-dir', dir]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/^modelship: taxi 1\.0\.0: --endpoint: 2 of 2 requests .* failed .*first: timed out after 150 ms\); no latency recorded\n$/);
     } finally {

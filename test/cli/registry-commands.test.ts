@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { acceptDeclared, cliAsync, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
+import { acceptDeclared, cli, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
 import { expectNomadValid } from '../helpers/nomad-validate';
 import { StandInRegistry } from '../helpers/stand-in-registry';
 
@@ -22,7 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => registry.stop());
 
-const run = (...args: string[]) => cliAsync([...args, '--models-dir', dir], { env });
+const run = async (...args: string[]) => await cli([...args, '--models-dir', dir], { env });
 const versionsOf = () => parse(fs.readFileSync(path.join(dir, 'demo.yaml'), 'utf8')).versions as { version: string; stage: string; image?: string }[];
 const entry = (v: string) => versionsOf().find((e) => e.version === v);
 

@@ -4,9 +4,9 @@ import { cli, exampleModelsDir, snapshotDir, tempDir } from '../helpers/cli';
 import { richModelsDir } from '../helpers/report-fixture';
 
 describe('modelship report', () => {
-  it('writes an index and one page per model, verdicts in words and symbols', () => {
+  it('writes an index and one page per model, verdicts in words and symbols', async () => {
     const out = tempDir('report-');
-    const r = cli(['report', '--out', out, '--models-dir', exampleModelsDir()]);
+    const r = await cli(['report', '--out', out, '--models-dir', exampleModelsDir()]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter(Boolean)).toEqual([
       `wrote ${path.join(out, 'models', 'fraud-detector.html')}`,
@@ -23,46 +23,46 @@ describe('modelship report', () => {
     expect(index).toContain('<a href="models/taxi-fare.html">taxi-fare</a>');
   });
 
-  it('escapes what it shows: an actor or reason cannot inject markup', () => {
+  it('escapes what it shows: an actor or reason cannot inject markup', async () => {
     const dir = exampleModelsDir();
     fs.appendFileSync(path.join(dir, 'taxi-fare.history.jsonl'),
       JSON.stringify({ at: '2026-11-24T00:00:00Z', actor: '<img src=x onerror=alert(1)>', action: 'note', version: null, from: null, to: null, details: { reason: '</td><script>x</script>' } }) + '\n');
     const out = tempDir('report-');
-    expect(cli(['report', 'taxi-fare', '--out', out, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['report', 'taxi-fare', '--out', out, '--models-dir', dir])).code).toBe(0);
     const html = fs.readFileSync(path.join(out, 'models', 'taxi-fare.html'), 'utf8');
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toContain('<script>');
   });
 
-  it('a broken record stops it before any file changes, naming the file (exit 2)', () => {
+  it('a broken record stops it before any file changes, naming the file (exit 2)', async () => {
     const dir = exampleModelsDir();
     const out = tempDir('report-');
-    expect(cli(['report', '--out', out, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['report', '--out', out, '--models-dir', dir])).code).toBe(0);
     const before = { top: snapshotDir(out), models: snapshotDir(path.join(out, 'models')) };
     fs.writeFileSync(path.join(dir, 'taxi-fare.yaml'), 'name: taxi-fare\nversions: [\n');
-    const r = cli(['report', '--out', out, '--models-dir', dir]);
+    const r = await cli(['report', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^modelship: .*taxi-fare\.yaml/);
     expect({ top: snapshotDir(out), models: snapshotDir(path.join(out, 'models')) }).toEqual(before);
   });
 
-  it('an unknown model is bad input', () => {
-    const r = cli(['report', 'nope', '--out', tempDir(), '--models-dir', exampleModelsDir()]);
+  it('an unknown model is bad input', async () => {
+    const r = await cli(['report', 'nope', '--out', tempDir(), '--models-dir', exampleModelsDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^modelship: unknown model "nope"/);
   });
 
-  it('an --out that is a file is bad input, named, without a stack trace', () => {
+  it('an --out that is a file is bad input, named, without a stack trace', async () => {
     const file = path.join(tempDir(), 'not-a-dir');
     fs.writeFileSync(file, 'x');
-    const r = cli(['report', '--out', file, '--models-dir', exampleModelsDir()]);
+    const r = await cli(['report', '--out', file, '--models-dir', exampleModelsDir()]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`modelship: --out: cannot write ${file} (ENOTDIR)\n`);
   });
 
-  it('quality metrics against the gates the record states, and declared figures marked', () => {
+  it('quality metrics against the gates the record states, and declared figures marked', async () => {
     const out = tempDir('report-');
-    expect(cli(['report', 'taxi-fare', '--out', out, '--models-dir', richModelsDir()]).code).toBe(0);
+    expect((await cli(['report', 'taxi-fare', '--out', out, '--models-dir', richModelsDir()])).code).toBe(0);
     const html = fs.readFileSync(path.join(out, 'models', 'taxi-fare.html'), 'utf8');
     expect(html).toContain('<th>rmse, max 4.5</th>');
     // 1.2.0-rc.1 has rmse 4.9 over its 4.5 ceiling and r2 0.79 under its 0.8 floor.

@@ -24,106 +24,106 @@ const STANDS = `stands:
 `;
 
 /** A model with three stands, declared above `versions` as a user would. */
-function stagedModel(strategy: 'rolling' | 'blue-green' = 'rolling'): string {
+async function stagedModel(strategy: 'rolling' | 'blue-green' = 'rolling'): Promise<string> {
   const dir = path.join(tempDir(), 'models');
-  initModel(dir, 'taxi', strategy);
+  await initModel(dir, 'taxi', strategy);
   const file = path.join(dir, 'taxi.yaml');
   fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^versions:/m, `${STANDS}versions:`));
   return dir;
 }
 
-const run = (dir: string, ...args: string[]) => cli([...args, '--models-dir', dir]);
-const json = (dir: string, ...args: string[]) => JSON.parse(run(dir, ...args, '--json').stdout);
+const run = async (dir: string, ...args: string[]) => await cli([...args, '--models-dir', dir]);
+const json = async (dir: string, ...args: string[]) => JSON.parse((await run(dir, ...args, '--json')).stdout);
 
 describe('stands on the command line', () => {
-  it('promote goes stand by stand; a skipped stand is refused and leaves every file whole', () => {
-    const dir = stagedModel();
-    const v1 = validatedVersion(dir, 'taxi', 'major');
+  it('promote goes stand by stand; a skipped stand is refused and leaves every file whole', async () => {
+    const dir = await stagedModel();
+    const v1 = await validatedVersion(dir, 'taxi', 'major');
     const before = snapshotDir(dir);
-    const skip = run(dir, 'promote', 'taxi', v1, '--stand', 'prod');
+    const skip = await run(dir, 'promote', 'taxi', v1, '--stand', 'prod');
     expect(skip.code).toBe(1);
     expect(skip.stderr).toBe(`modelship: taxi ${v1} cannot reach stand prod: it has not been live in int yet (promote it there first: \`modelship promote taxi ${v1} --stand int\`)\n`);
     expect(snapshotDir(dir)).toEqual(before);
-    expect(run(dir, 'promote', 'taxi', v1).stdout).toBe(`[dev] taxi ${v1} is live in dev\n`);
-    expect(run(dir, 'promote', 'taxi', v1).stdout).toBe(`[int] taxi ${v1} is live in int\n`);
-    expect(run(dir, 'promote', 'taxi', v1).stdout).toBe(`[prod] taxi ${v1} is in production\n`);
-    const unknown = run(dir, 'promote', 'taxi', v1, '--stand', 'qa');
+    expect((await run(dir, 'promote', 'taxi', v1)).stdout).toBe(`[dev] taxi ${v1} is live in dev\n`);
+    expect((await run(dir, 'promote', 'taxi', v1)).stdout).toBe(`[int] taxi ${v1} is live in int\n`);
+    expect((await run(dir, 'promote', 'taxi', v1)).stdout).toBe(`[prod] taxi ${v1} is in production\n`);
+    const unknown = await run(dir, 'promote', 'taxi', v1, '--stand', 'qa');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('modelship: taxi: no stand qa (stands: dev, int, prod)\n');
-    expect(json(dir, 'status', 'taxi').stands).toEqual({ dev: v1, int: v1, prod: v1 });
+    expect((await json(dir, 'status', 'taxi')).stands).toEqual({ dev: v1, int: v1, prod: v1 });
   });
 
-  it('rollback per stand; history records the stand of every event', () => {
-    const dir = stagedModel();
-    const v1 = validatedVersion(dir, 'taxi', 'major');
-    for (const s of ['dev', 'int']) expect(run(dir, 'promote', 'taxi', v1, '--stand', s).code).toBe(0);
-    const v2 = validatedVersion(dir, 'taxi', 'minor', 'b');
-    for (const s of ['dev', 'int']) expect(run(dir, 'promote', 'taxi', v2, '--stand', s).code).toBe(0);
-    expect(run(dir, 'rollback', 'taxi', '--stand', 'int').stdout).toBe(`[int] taxi: rolled back to ${v1}; ${v2} retired\n`);
-    expect(json(dir, 'status', 'taxi').stands).toEqual({ dev: v2, int: v1, prod: null });
-    expect(json(dir, 'status', 'taxi', '--stand', 'int')).toMatchObject({
+  it('rollback per stand; history records the stand of every event', async () => {
+    const dir = await stagedModel();
+    const v1 = await validatedVersion(dir, 'taxi', 'major');
+    for (const s of ['dev', 'int']) expect((await run(dir, 'promote', 'taxi', v1, '--stand', s)).code).toBe(0);
+    const v2 = await validatedVersion(dir, 'taxi', 'minor', 'b');
+    for (const s of ['dev', 'int']) expect((await run(dir, 'promote', 'taxi', v2, '--stand', s)).code).toBe(0);
+    expect((await run(dir, 'rollback', 'taxi', '--stand', 'int')).stdout).toBe(`[int] taxi: rolled back to ${v1}; ${v2} retired\n`);
+    expect((await json(dir, 'status', 'taxi')).stands).toEqual({ dev: v2, int: v1, prod: null });
+    expect(await json(dir, 'status', 'taxi', '--stand', 'int')).toMatchObject({
       stand: 'int', production: v1, versions: [{ version: v1, stage: 'production' }, { version: v2, stage: 'retired' }],
     });
     // Without --stand: the last stand, as synth deploys it (its candidate runs in dev, not here).
-    expect(json(dir, 'status', 'taxi')).toMatchObject({
+    expect(await json(dir, 'status', 'taxi')).toMatchObject({
       production: null, deployments: [], versions: [{ version: v1, stage: 'validated' }, { version: v2, stage: 'validated' }],
     });
     // Production has nothing to roll back to; the stands before it are untouched by that refusal.
-    expect(run(dir, 'rollback', 'taxi').stderr).toBe('modelship: taxi: no retired version to roll back to\n');
-    const inInt = json(dir, 'history', 'taxi', '--stand', 'int');
+    expect((await run(dir, 'rollback', 'taxi')).stderr).toBe('modelship: taxi: no retired version to roll back to\n');
+    const inInt = await json(dir, 'history', 'taxi', '--stand', 'int');
     expect(inInt.map((e: { action: string; version: string }) => `${e.action} ${e.version}`)).toEqual([
       `promote ${v1}`, `retire ${v1}`, `promote ${v2}`, `retire ${v2}`, `rollback ${v1}`,
     ]);
-    const all = json(dir, 'history', 'taxi');
+    const all = await json(dir, 'history', 'taxi');
     for (const e of all) {
       if (['promote', 'retire', 'rollback'].includes(e.action)) expect(['dev', 'int']).toContain(e.stand);
       else expect(e.stand).toBeUndefined();
     }
-    expect(run(dir, 'history', 'taxi').stdout.split('\n')[0]).toMatch(/^AT \(UTC\) +ACTOR +ACTION +STAND +VERSION/);
+    expect((await run(dir, 'history', 'taxi')).stdout.split('\n')[0]).toMatch(/^AT \(UTC\) +ACTOR +ACTION +STAND +VERSION/);
     // The stand's state is in the record, below the hand-written spec.
     const rec = parse(fs.readFileSync(path.join(dir, 'taxi.yaml'), 'utf8'));
     expect(rec.standStates.int.versions.map((v: { version: string; stage: string }) => `${v.version} ${v.stage}`)).toEqual([`${v1} production`, `${v2} retired`]);
     expect(rec.stands[2]).toEqual({ name: 'prod', kubernetes: { namespace: 'taxi-prod' } });
   });
 
-  it('aliases: set, move, list with the stands, history --alias and --at', () => {
-    const dir = stagedModel();
-    const v1 = validatedVersion(dir, 'taxi', 'major');
-    const v2 = validatedVersion(dir, 'taxi', 'minor', 'b');
-    expect(run(dir, 'promote', 'taxi', v1).code).toBe(0);
-    expect(run(dir, 'alias', 'set', 'taxi', 'champion', v1).stdout).toBe(`taxi@champion -> ${v1}\n`);
+  it('aliases: set, move, list with the stands, history --alias and --at', async () => {
+    const dir = await stagedModel();
+    const v1 = await validatedVersion(dir, 'taxi', 'major');
+    const v2 = await validatedVersion(dir, 'taxi', 'minor', 'b');
+    expect((await run(dir, 'promote', 'taxi', v1)).code).toBe(0);
+    expect((await run(dir, 'alias', 'set', 'taxi', 'champion', v1)).stdout).toBe(`taxi@champion -> ${v1}\n`);
     const between = new Date().toISOString();
-    expect(run(dir, 'alias', 'set', 'taxi', 'champion', v2).stdout).toBe(`taxi@champion -> ${v2} (was ${v1})\n`);
+    expect((await run(dir, 'alias', 'set', 'taxi', 'champion', v2)).stdout).toBe(`taxi@champion -> ${v2} (was ${v1})\n`);
     for (const [name, code, message] of [['latest', 2, 'reserved'], ['v3', 2, 'looks like a version'], ['int', 2, 'is a stand'], ['a/b', 2, 'letters, digits']] as const) {
-      const r = run(dir, 'alias', 'set', 'taxi', name, v1);
+      const r = await run(dir, 'alias', 'set', 'taxi', name, v1);
       expect(r.code).toBe(code);
       expect(r.stderr).toContain(message);
     }
-    expect(json(dir, 'alias', 'list', 'taxi')).toEqual([
+    expect(await json(dir, 'alias', 'list', 'taxi')).toEqual([
       { alias: 'dev', version: v1, kind: 'stand' },
       { alias: 'int', version: null, kind: 'stand' },
       { alias: 'prod', version: null, kind: 'stand' },
       { alias: 'champion', version: v2, kind: 'alias' },
     ]);
-    expect(run(dir, 'history', 'taxi', '--alias', 'champion', '--at', between).stdout).toBe(`${v1}\n`);
-    expect(run(dir, 'history', 'taxi', '--alias', 'champion', '--at', new Date().toISOString()).stdout).toBe(`${v2}\n`);
-    expect(run(dir, 'history', 'taxi', '--alias', 'champion', '--at', '2020-01-01').stdout).toBe('-\n');
-    expect(run(dir, 'history', 'taxi', '--alias', 'dev', '--at', new Date().toISOString()).stdout).toBe(`${v1}\n`);
-    expect(json(dir, 'history', 'taxi', '--alias', 'champion').map((p: { version: string }) => p.version)).toEqual([v1, v2]);
-    expect(run(dir, 'alias', 'rm', 'taxi', 'champion').stdout).toBe(`taxi@champion removed (was ${v2})\n`);
+    expect((await run(dir, 'history', 'taxi', '--alias', 'champion', '--at', between)).stdout).toBe(`${v1}\n`);
+    expect((await run(dir, 'history', 'taxi', '--alias', 'champion', '--at', new Date().toISOString())).stdout).toBe(`${v2}\n`);
+    expect((await run(dir, 'history', 'taxi', '--alias', 'champion', '--at', '2020-01-01')).stdout).toBe('-\n');
+    expect((await run(dir, 'history', 'taxi', '--alias', 'dev', '--at', new Date().toISOString())).stdout).toBe(`${v1}\n`);
+    expect((await json(dir, 'history', 'taxi', '--alias', 'champion')).map((p: { version: string }) => p.version)).toEqual([v1, v2]);
+    expect((await run(dir, 'alias', 'rm', 'taxi', 'champion')).stdout).toBe(`taxi@champion removed (was ${v2})\n`);
     expect(parse(fs.readFileSync(path.join(dir, 'taxi.yaml'), 'utf8')).aliases).toBeUndefined();
-    expect(run(dir, 'history', 'taxi', '--at', '2020-01-01').code).toBe(2);
+    expect((await run(dir, 'history', 'taxi', '--at', '2020-01-01')).code).toBe(2);
   });
 
-  it('synth writes each stand to its own folder with its overrides, valid on both targets', () => {
-    const dir = stagedModel('blue-green');
-    const v1 = validatedVersion(dir, 'taxi', 'major');
-    const v2 = validatedVersion(dir, 'taxi', 'minor', 'b');
-    for (const s of ['dev', 'int']) expect(run(dir, 'promote', 'taxi', v1, '--stand', s).code).toBe(0);
-    expect(run(dir, 'promote', 'taxi', v2, '--stand', 'dev').code).toBe(0);
-    expect(run(dir, 'switch', 'taxi', '--stand', 'dev').code).toBe(0);
+  it('synth writes each stand to its own folder with its overrides, valid on both targets', async () => {
+    const dir = await stagedModel('blue-green');
+    const v1 = await validatedVersion(dir, 'taxi', 'major');
+    const v2 = await validatedVersion(dir, 'taxi', 'minor', 'b');
+    for (const s of ['dev', 'int']) expect((await run(dir, 'promote', 'taxi', v1, '--stand', s)).code).toBe(0);
+    expect((await run(dir, 'promote', 'taxi', v2, '--stand', 'dev')).code).toBe(0);
+    expect((await run(dir, 'switch', 'taxi', '--stand', 'dev')).code).toBe(0);
     const out = tempDir();
-    const r = run(dir, 'synth', '--out', out);
+    const r = await run(dir, 'synth', '--out', out);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
       `wrote ${out}/dev/kubernetes/taxi.k8s.yaml`, `wrote ${out}/dev/nomad/taxi.nomad.hcl`, `wrote ${out}/dev/nomad/taxi.nomad.json`,
@@ -156,21 +156,21 @@ describe('stands on the command line', () => {
     expectNomadValid({ 'dev.nomad.hcl': devHcl, 'int.nomad.hcl': intHcl });
     // --stand: one stand only; --stdout prints it.
     const only = tempDir();
-    expect(run(dir, 'synth', '--out', only, '--stand', 'int').stdout).toBe(`wrote ${only}/int/kubernetes/taxi.k8s.yaml\nwrote ${only}/int/nomad/taxi.nomad.hcl\nwrote ${only}/int/nomad/taxi.nomad.json\n` +
+    expect((await run(dir, 'synth', '--out', only, '--stand', 'int')).stdout).toBe(`wrote ${only}/int/kubernetes/taxi.k8s.yaml\nwrote ${only}/int/nomad/taxi.nomad.hcl\nwrote ${only}/int/nomad/taxi.nomad.json\n` +
       `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-int --server-side --prune --applyset=modelship-applyset-int -f ${only}/int/kubernetes/\n`);
-    expect(run(dir, 'synth', '--stdout', '--target', 'nomad', '--stand', 'dev').stdout).toBe(devHcl);
-    expect(run(dir, 'synth', '--out', only, '--stand', 'qa').stderr).toBe('modelship: --stand qa: no model declares that stand\n');
+    expect((await run(dir, 'synth', '--stdout', '--target', 'nomad', '--stand', 'dev')).stdout).toBe(devHcl);
+    expect((await run(dir, 'synth', '--out', only, '--stand', 'qa')).stderr).toBe('modelship: --stand qa: no model declares that stand\n');
     // Gates tightened since: the refusal names the stand, and nothing is written.
     const file = path.join(dir, 'taxi.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxSizeMiB: 100', 'maxSizeMiB: 0.0001'));
     const before = snapshotDir(path.join(out, 'dev', 'kubernetes'));
-    const refused = run(dir, 'synth', '--out', out);
+    const refused = await run(dir, 'synth', '--out', out);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/^modelship: synth refused: stand dev: taxi \S+ cannot be deployed as /);
     expect(snapshotDir(path.join(out, 'dev', 'kubernetes'))).toEqual(before);
     // The record removed: every stand's folder is emptied, and each stand's set is deleted by its label.
     fs.rmSync(file);
-    const gone = run(dir, 'synth', '--out', out);
+    const gone = await run(dir, 'synth', '--out', out);
     expect(gone.code).toBe(0);
     expect(gone.stdout.split('\n').filter((l) => /^(removed .*k8s|delete)/.test(l))).toEqual([
       `removed ${out}/dev/kubernetes/taxi.k8s.yaml`, `removed ${out}/int/kubernetes/taxi.k8s.yaml`,
@@ -179,10 +179,10 @@ describe('stands on the command line', () => {
     for (const s of ['dev', 'int']) for (const t of ['kubernetes', 'nomad']) expect(fs.readdirSync(path.join(out, s, t))).toEqual([]);
   });
 
-  it('records without stands synthesize exactly as the renderers render them, where they always went', () => {
+  it('records without stands synthesize exactly as the renderers render them, where they always went', async () => {
     const dir = exampleModelsDir();
     const out = tempDir();
-    expect(cli(['synth', '--out', out, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['synth', '--out', out, '--models-dir', dir])).code).toBe(0);
     const records = new ModelStore(dir).loadAll();
     expect(records.every((r) => r.stands === undefined)).toBe(true);
     const expected = new Map([
@@ -193,14 +193,14 @@ describe('stands on the command line', () => {
     expect(written).toEqual(expected);
   });
 
-  it('one declared stand renders the same objects as no stands, in its own folder', () => {
+  it('one declared stand renders the same objects as no stands, in its own folder', async () => {
     const dir = exampleModelsDir();
     const plain = tempDir();
-    expect(cli(['synth', 'taxi-fare', '--out', plain, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['synth', 'taxi-fare', '--out', plain, '--models-dir', dir])).code).toBe(0);
     const file = path.join(dir, 'taxi-fare.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^versions:/m, 'stands: [prod]\nversions:'));
     const staged = tempDir();
-    expect(cli(['synth', 'taxi-fare', '--out', staged, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['synth', 'taxi-fare', '--out', staged, '--models-dir', dir])).code).toBe(0);
     for (const f of ['kubernetes/taxi-fare.k8s.yaml', 'nomad/taxi-fare.nomad.hcl', 'nomad/taxi-fare.nomad.json']) {
       // The same bytes but the ApplySet's name: a stand's folder is a set of its own.
       const text = fs.readFileSync(path.join(staged, 'prod', f), 'utf8');
@@ -209,28 +209,28 @@ describe('stands on the command line', () => {
     }
   });
 
-  it('bad stands: one line naming the file, the field and the rule, exit 2', () => {
-    const dir = stagedModel();
+  it('bad stands: one line naming the file, the field and the rule, exit 2', async () => {
+    const dir = await stagedModel();
     const file = path.join(dir, 'taxi.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('kubernetes: { namespace: taxi-int }', 'kubernetes: { namespace: taxi-dev }'));
-    const r = run(dir, 'status', 'taxi');
+    const r = await run(dir, 'status', 'taxi');
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`modelship: ${file}: stands[1].kubernetes.namespace: stands dev and int share the Kubernetes namespace taxi-dev; give each stand its own\n`);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('- name: int', '- name: Int_1'));
-    expect(run(dir, 'status', 'taxi').stderr).toMatch(new RegExp(`^modelship: ${file}: stands\\[1\\]\\.name: must be a DNS-1123 label, not "Int_1"\n$`));
+    expect((await run(dir, 'status', 'taxi')).stderr).toMatch(new RegExp(`^modelship: ${file}: stands\\[1\\]\\.name: must be a DNS-1123 label, not "Int_1"\n$`));
   });
 });
 
 describe('stands in the report', () => {
-  it('shows where versions stand in every stand, first to last', () => {
-    const dir = stagedModel();
-    const v1 = validatedVersion(dir, 'taxi', 'major');
-    expect(run(dir, 'promote', 'taxi', v1, '--stand', 'dev').code).toBe(0);
-    const v2 = validatedVersion(dir, 'taxi', 'minor');
-    expect(run(dir, 'promote', 'taxi', v2, '--stand', 'dev').code).toBe(0);
-    expect(run(dir, 'promote', 'taxi', v1, '--stand', 'int').code).toBe(0);
+  it('shows where versions stand in every stand, first to last', async () => {
+    const dir = await stagedModel();
+    const v1 = await validatedVersion(dir, 'taxi', 'major');
+    expect((await run(dir, 'promote', 'taxi', v1, '--stand', 'dev')).code).toBe(0);
+    const v2 = await validatedVersion(dir, 'taxi', 'minor');
+    expect((await run(dir, 'promote', 'taxi', v2, '--stand', 'dev')).code).toBe(0);
+    expect((await run(dir, 'promote', 'taxi', v1, '--stand', 'int')).code).toBe(0);
     const out = tempDir('report-');
-    expect(run(dir, 'report', '--out', out).code).toBe(0);
+    expect((await run(dir, 'report', '--out', out)).code).toBe(0);
     const html = fs.readFileSync(path.join(out, 'models', 'taxi.html'), 'utf8');
     const rows = [...html.matchAll(/<tr><td>(dev|int|prod)<\/td><td>(\w+)<\/td><td>[^<]*<\/td><td>([^<]+)<\/td>/g)].map((m) => [m[1], m[2], m[3]]);
     expect(rows).toEqual(expect.arrayContaining([['dev', 'live', v2], ['int', 'live', v1]]));

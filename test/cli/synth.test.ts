@@ -1,15 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cli, exampleModelsDir, initModel, ROOT, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
 import { applySetId } from '../../src/kubernetes/apply-set';
 import { parseManifest, validateAll } from '../helpers/kube';
 import { expectNomadValid } from '../helpers/nomad-validate';
+import { traceConnects } from '../helpers/outbound';
 
 describe('synth', () => {
-  it('writes both targets for every model and prints what it wrote', () => {
+  it('writes both targets for every model and prints what it wrote', async () => {
     const out = tempDir();
-    const r = cli(['synth', '--out', out, '--models-dir', exampleModelsDir()]);
+    const r = await cli(['synth', '--out', out, '--models-dir', exampleModelsDir()]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n')).toEqual([
       `wrote ${out}/kubernetes/fraud-detector.k8s.yaml`, `wrote ${out}/kubernetes/taxi-fare.k8s.yaml`,
@@ -23,14 +23,14 @@ describe('synth', () => {
     expect(fs.readdirSync(path.join(out, 'kubernetes'))).toEqual(['fraud-detector.k8s.yaml', 'taxi-fare.k8s.yaml']);
   });
 
-  it('a candidate without a digest or over its size gate: synth says why on stderr, writes the rest, exit 0', () => {
+  it('a candidate without a digest or over its size gate: synth says why on stderr, writes the rest, exit 0', async () => {
     const out = tempDir();
     const dir = exampleModelsDir();
     const file = path.join(dir, 'fraud-detector.yaml');
     // 1.3.0-rc.0 is measured at 1325.6 MiB; a tighter gate leaves no candidate to run.
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxSizeMiB: 2048', 'maxSizeMiB: 1310'));
-    expect(cli(['bump', 'taxi-fare', 'minor', '--models-dir', dir]).code).toBe(0);
-    const r = cli(['synth', '--out', out, '--models-dir', dir]);
+    expect((await cli(['bump', 'taxi-fare', 'minor', '--models-dir', dir])).code).toBe(0);
+    const r = await cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stderr.trim().split('\n')).toEqual([
       'modelship: fraud-detector 1.3.0-rc.0 is not deployed as the candidate: size 1325.6 MiB exceeds maxSizeMiB 1310 by 15.6 MiB (1.2%)',
@@ -42,44 +42,44 @@ describe('synth', () => {
     expect(fs.readFileSync(path.join(out, 'kubernetes', 'fraud-detector.k8s.yaml'), 'utf8')).not.toContain('fraud-detector-candidate');
   });
 
-  it('--target kubernetes writes only manifests, and removes those of models that are gone', () => {
+  it('--target kubernetes writes only manifests, and removes those of models that are gone', async () => {
     const out = tempDir();
     const dir = exampleModelsDir();
     fs.mkdirSync(path.join(out, 'kubernetes'), { recursive: true });
     fs.writeFileSync(path.join(out, 'kubernetes', 'old-model.k8s.yaml'), 'stale');
     fs.writeFileSync(path.join(out, 'kubernetes', 'README'), 'not ours');
-    expect(cli(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', dir])).code).toBe(0);
     expect(fs.readdirSync(out)).toEqual(['kubernetes']);
     expect(fs.readdirSync(path.join(out, 'kubernetes')).sort()).toEqual(['README', 'fraud-detector.k8s.yaml', 'taxi-fare.k8s.yaml']);
   });
 
-  it('synth NAME writes only that model and leaves the others\' files alone; an unknown name is exit 2', () => {
+  it('synth NAME writes only that model and leaves the others\' files alone; an unknown name is exit 2', async () => {
     const out = tempDir();
     const dir = exampleModelsDir();
-    expect(cli(['synth', '--out', out, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['synth', '--out', out, '--models-dir', dir])).code).toBe(0);
     const before = snapshotDir(path.join(out, 'kubernetes'));
     fs.rmSync(path.join(out, 'kubernetes', 'taxi-fare.k8s.yaml'));
-    const r = cli(['synth', 'taxi-fare', '--target', 'kubernetes', '--out', out, '--models-dir', dir]);
+    const r = await cli(['synth', 'taxi-fare', '--target', 'kubernetes', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(0);
     // The apply still covers the whole folder: applied alone with --prune, one file would prune the others.
     expect(r.stdout).toBe(`wrote ${out}/kubernetes/taxi-fare.k8s.yaml\n` +
       `apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --prune --applyset=modelship-applyset -f ${out}/kubernetes/\n`);
     expect(snapshotDir(path.join(out, 'kubernetes'))).toEqual(before);
-    const unknown = cli(['synth', 'no-such-model', '--out', out, '--models-dir', dir]);
+    const unknown = await cli(['synth', 'no-such-model', '--out', out, '--models-dir', dir]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^modelship: unknown model "no-such-model": .*no-such-model\.yaml does not exist/);
   });
 
-  it('prints what it removed, and writes no file (not an empty one) for a model with nothing deployable', () => {
+  it('prints what it removed, and writes no file (not an empty one) for a model with nothing deployable', async () => {
     const out = tempDir();
     const dir = exampleModelsDir();
-    expect(cli(['synth', '--out', out, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['synth', '--out', out, '--models-dir', dir])).code).toBe(0);
     fs.rmSync(path.join(dir, 'taxi-fare.yaml'));
     fs.rmSync(path.join(dir, 'taxi-fare.history.jsonl'), { force: true });
-    initModel(dir, 'fresh-model', 'rolling');
+    await initModel(dir, 'fresh-model', 'rolling');
     // A candidate without a digest cannot run even as the candidate.
-    expect(cli(['bump', 'fresh-model', 'minor', '--models-dir', dir]).code).toBe(0);
-    const r = cli(['synth', '--out', out, '--models-dir', dir]);
+    expect((await cli(['bump', 'fresh-model', 'minor', '--models-dir', dir])).code).toBe(0);
+    const r = await cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter((l) => l.startsWith('removed'))).toEqual([
       `removed ${out}/kubernetes/taxi-fare.k8s.yaml`,
@@ -92,10 +92,10 @@ describe('synth', () => {
     expect(fs.readdirSync(path.join(out, 'nomad')).filter((f) => f.startsWith('fresh-model'))).toEqual([]);
   });
 
-  it('each manifest names its ApplySet and namespace; synth prints the apply that prunes what it stopped writing', () => {
+  it('each manifest names its ApplySet and namespace; synth prints the apply that prunes what it stopped writing', async () => {
     const out = tempDir();
     const dir = exampleModelsDir();
-    const r = cli(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', dir]);
+    const r = await cli(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(0);
     const text = fs.readFileSync(path.join(out, 'kubernetes', 'taxi-fare.k8s.yaml'), 'utf8');
     expect(text.split('\n').slice(0, 3)).toEqual([
@@ -109,64 +109,64 @@ describe('synth', () => {
     expect(r.stdout.split('\n').filter((l) => /^(apply|delete): /.test(l))).toEqual([apply]);
     // A removed model: its file goes, and the same apply of the folder prunes its objects.
     fs.rmSync(path.join(dir, 'taxi-fare.yaml'));
-    const again = cli(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', dir]);
+    const again = await cli(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', dir]);
     expect(again.stdout.split('\n').filter((l) => /^(removed|apply|delete)/.test(l))).toEqual([`removed ${out}/kubernetes/taxi-fare.k8s.yaml`, apply]);
     // The last model of the namespace: nothing left to apply, so the set is deleted by its label.
     fs.rmSync(path.join(dir, 'fraud-detector.yaml'));
-    const last = cli(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', dir]);
+    const last = await cli(['synth', '--target', 'kubernetes', '--out', out, '--models-dir', dir]);
     expect(last.stdout.split('\n').filter((l) => /^(apply|delete)/.test(l))).toEqual([
       `delete: kubectl delete -n ml-serving deployments,services,poddisruptionbudgets,horizontalpodautoscalers,cronjobs -l applyset.kubernetes.io/part-of=${applySetId('ml-serving')} && kubectl delete -n ml-serving secret modelship-applyset`,
     ]);
     // Nomad only: no kubectl lines.
-    expect(cli(['synth', '--target', 'nomad', '--out', out, '--models-dir', exampleModelsDir()]).stdout).not.toMatch(/^(apply|delete):/m);
+    expect((await cli(['synth', '--target', 'nomad', '--out', out, '--models-dir', exampleModelsDir()])).stdout).not.toMatch(/^(apply|delete):/m);
   });
 
-  it('--stdout prints a YAML stream for kubectl, or one Nomad job, and writes nothing', () => {
+  it('--stdout prints a YAML stream for kubectl, or one Nomad job, and writes nothing', async () => {
     const out = path.join(tempDir(), 'dist');
     const dir = exampleModelsDir();
-    const k = cli(['synth', '--stdout', '--target', 'kubernetes', '--out', out, '--models-dir', dir]);
+    const k = await cli(['synth', '--stdout', '--target', 'kubernetes', '--out', out, '--models-dir', dir]);
     expect(k.code).toBe(0);
     const objects = parseManifest(k.stdout);
     validateAll(objects);
     expect(new Set(objects.map((o) => o.metadata.labels['app.kubernetes.io/name']))).toEqual(new Set(['fraud-detector', 'taxi-fare']));
-    const n = cli(['synth', 'taxi-fare', '--stdout', '--target', 'nomad', '--models-dir', dir]);
+    const n = await cli(['synth', 'taxi-fare', '--stdout', '--target', 'nomad', '--models-dir', dir]);
     expect(n.code).toBe(0);
     expect(n.stdout).toMatch(/^# Generated by modelship[^\n]*\njob "taxi-fare" \{/);
     expectNomadValid({ 'taxi-fare.nomad.hcl': n.stdout });
     expect(fs.existsSync(out)).toBe(false);
-    const both = cli(['synth', '--stdout', '--models-dir', dir]);
+    const both = await cli(['synth', '--stdout', '--models-dir', dir]);
     expect([both.code, both.stderr]).toEqual([2, 'modelship: --stdout: choose --target kubernetes (a YAML stream) or --target nomad (one job\'s HCL)\n']);
-    const many = cli(['synth', '--stdout', '--target', 'nomad', '--models-dir', dir]);
+    const many = await cli(['synth', '--stdout', '--target', 'nomad', '--models-dir', dir]);
     expect([many.code, many.stderr]).toEqual([2, 'modelship: --stdout --target nomad prints one job; name one model (2 have jobs)\n']);
     // The model's own job, not its candidate's: that one is a file of plain synth.
     expect(n.stdout).not.toMatch(/job "taxi-fare-candidate"/);
   });
 
-  it('a version outside its gates stops synth with exit 1 and the reason; no file changes', () => {
+  it('a version outside its gates stops synth with exit 1 and the reason; no file changes', async () => {
     const out = tempDir();
     const dir = exampleModelsDir();
-    expect(cli(['synth', '--out', out, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['synth', '--out', out, '--models-dir', dir])).code).toBe(0);
     const before = { k: snapshotDir(path.join(out, 'kubernetes')), n: snapshotDir(path.join(out, 'nomad')) };
     // Gates tightened by hand after the production version passed them.
     const file = path.join(dir, 'taxi-fare.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxLatencyP95Ms: 50', 'maxLatencyP95Ms: 20'));
-    const r = cli(['synth', '--out', out, '--models-dir', dir]);
+    const r = await cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^modelship: synth refused: taxi-fare 1\.1\.0 cannot be deployed as production: p95 latency \(declared\) 31\.5 ms exceeds maxLatencyP95Ms 20 by 11\.5 ms/);
     expect({ k: snapshotDir(path.join(out, 'kubernetes')), n: snapshotDir(path.join(out, 'nomad')) }).toEqual(before);
   });
 
-  it('volumes are sized from the size measure --artifact measured, on both targets', () => {
+  it('volumes are sized from the size measure --artifact measured, on both targets', async () => {
     const dir = path.join(tempDir(), 'models');
-    initModel(dir, 'taxi', 'rolling');
+    await initModel(dir, 'taxi', 'rolling');
     const file = path.join(dir, 'taxi.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxSizeMiB: 100', 'maxSizeMiB: 1024'));
-    expect(cli(['bump', 'taxi', 'major', '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['bump', 'taxi', 'major', '--models-dir', dir])).code).toBe(0);
     const art = smallArtifact('sized');
     fs.truncateSync(path.join(art, 'weights.bin'), 300 * 1024 * 1024); // sparse: 300 MiB + the 5-byte SEED file
-    expect(cli(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['measure', 'taxi', '1.0.0', '--artifact', art, '--models-dir', dir])).code).toBe(0);
     const out = tempDir();
-    expect(cli(['synth', '--out', out, '--models-dir', dir]).code).toBe(0);
+    expect((await cli(['synth', '--out', out, '--models-dir', dir])).code).toBe(0);
     // ceil(300 MiB * 1.1) + 64 MiB of headroom, from the bytes hashed.
     const manifest = parseManifest(fs.readFileSync(path.join(out, 'kubernetes', 'taxi.k8s.yaml'), 'utf8'));
     const d = manifest.find((o) => o.kind === 'Deployment' && o.metadata.name === 'taxi-candidate');
@@ -176,34 +176,36 @@ describe('synth', () => {
     expect(job.TaskGroups[0].EphemeralDisk.SizeMB).toBe(395);
   });
 
-  it('a declared figure is refused for production unless the record opts in', () => {
+  it('a declared figure is refused for production unless the record opts in', async () => {
     const out = tempDir();
     const dir = exampleModelsDir();
     const file = path.join(dir, 'taxi-fare.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('acceptDeclared: true', 'acceptDeclared: false'));
-    const r = cli(['synth', '--out', out, '--models-dir', dir]);
+    const r = await cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('modelship: synth refused: taxi-fare 1.1.0 cannot be deployed as production: production takes measured figures only, and the latency is declared (set gates.acceptDeclared: true to allow it)\n');
     expect(fs.readdirSync(out)).toEqual([]);
   });
 
-  it('a broken record stops synth with exit 2 naming file and field; nothing is written', () => {
+  it('a broken record stops synth with exit 2 naming file and field; nothing is written', async () => {
     const out = path.join(tempDir(), 'dist');
     const dir = exampleModelsDir();
     const file = path.join(dir, 'fraud-detector.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('port: 9000', 'port: 0'));
-    const r = cli(['synth', '--out', out, '--models-dir', dir]);
+    const r = await cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`modelship: ${file}: serving.port: must be 1..65535, not 0\n`);
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  it('`cdk8s synth` (cdk8s-cli, from cdk8s.yaml) writes the same manifests as modelship synth', () => {
+  it('`cdk8s synth` (cdk8s-cli, from cdk8s.yaml) writes the same manifests as modelship synth', async () => {
     const out = tempDir();
-    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['synth', '--output', out], { cwd: ROOT, encoding: 'utf8' });
+    // --no-check-upgrade: otherwise cdk8s-cli asks registry.npmjs.org for its latest version on every run.
+    const { run: r, outbound } = traceConnects(path.join(ROOT, 'node_modules/.bin/cdk8s'), ['synth', '--no-check-upgrade', '--output', out], { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(0);
+    expect(outbound).toEqual([]);
     const mine = tempDir();
-    expect(cli(['synth', '--target', 'kubernetes', '--out', mine, '--models-dir', path.join(ROOT, 'models')]).code).toBe(0);
+    expect((await cli(['synth', '--target', 'kubernetes', '--out', mine, '--models-dir', path.join(ROOT, 'models')])).code).toBe(0);
     for (const f of ['fraud-detector.k8s.yaml', 'taxi-fare.k8s.yaml']) {
       const text = fs.readFileSync(path.join(out, f), 'utf8');
       expect(text).toBe(fs.readFileSync(path.join(mine, 'kubernetes', f), 'utf8'));
@@ -213,11 +215,13 @@ describe('synth', () => {
 
   it('`cdktf synth` (cdktf-cli, from cdktf.json) works offline and writes one nomad_job per model and per candidate', () => {
     const out = tempDir();
-    const r = spawnSync(path.join(ROOT, 'node_modules/.bin/cdktf'), ['synth', '--output', out], {
+    // CHECKPOINT_DISABLE: otherwise cdktf-cli reports to HashiCorp's checkpoint service (DNS lookups on every run).
+    const { run: r, outbound } = traceConnects(path.join(ROOT, 'node_modules/.bin/cdktf'), ['synth', '--output', out], {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1', NOMAD_ADDR: 'http://nomad.internal:4646' },
     });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(0);
+    expect(outbound).toEqual([]);
     const tf = JSON.parse(fs.readFileSync(path.join(out, 'stacks', 'modelship-nomad', 'cdk.tf.json'), 'utf8'));
     expect(Object.keys(tf.resource.nomad_job).sort()).toEqual(['fraud-detector', 'fraud-detector-candidate', 'taxi-fare', 'taxi-fare-candidate']);
     expect(tf.provider.nomad).toHaveLength(1);

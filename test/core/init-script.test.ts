@@ -170,7 +170,8 @@ describe.each(shells)('init script under %s', (_name, shell) => {
     let stderr = '';
     waiter.stderr.on('data', (d) => (stderr += d));
     const code = new Promise<number>((resolve) => waiter.on('close', (c) => resolve(c ?? -1)));
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Long enough for several of its 0.2 s polls; the stderr line below proves it waited rather than copied.
+    await new Promise((resolve) => setTimeout(resolve, 700));
     expect(fs.existsSync(dest)).toBe(false); // still waiting: it did not copy under someone else's claim
     // The holder finishes: a tree and its marker appear.
     fs.cpSync(src, dest, { recursive: true });
@@ -180,24 +181,26 @@ describe.each(shells)('init script under %s', (_name, shell) => {
   });
 
   it('two runs copying one version into a shared volume at once end with one complete tree and one marker (10 races)', async () => {
-    const { src, dest } = setup();
+    const { src } = setup();
     fs.writeFileSync(path.join(src, 'weights', 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 3));
     const { digest } = await treeDigest(src);
-    const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest, MODELSHIP_STALE_MINUTES: '60' };
-    const runAsync = () => new Promise<number>((resolve) => {
+    const runAsync = (dest: string) => new Promise<number>((resolve) => {
+      const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest, MODELSHIP_STALE_MINUTES: '60' };
       const c = spawn(shell[0], [...shell.slice(1), '-c', INIT_SCRIPT], { env: { PATH: shell[0] === BUSYBOX ? busyboxBin() : process.env.PATH ?? '', ...env }, stdio: 'ignore' });
       c.on('close', (code) => resolve(code ?? -1));
     });
-    for (let i = 0; i < 10; i++) {
-      fs.rmSync(path.dirname(dest), { recursive: true, force: true });
+    // Each race has a volume of its own, so the ten run at once: the pairs still race only each other.
+    await Promise.all(Array.from({ length: 10 }, async () => {
+      const dest = path.join(tempDir('init-race-'), 'volume', 'model');
       fs.mkdirSync(path.dirname(dest), { recursive: true });
-      expect(await Promise.all([runAsync(), runAsync()])).toEqual([0, 0]);
+      expect(await Promise.all([runAsync(dest), runAsync(dest)])).toEqual([0, 0]);
       expect(fs.readdirSync(path.dirname(dest))).toEqual(['model']);
       expect(fs.readFileSync(path.join(dest, '.modelship-ready'), 'utf8')).toBe(`version=1.2.0\ndigest=${digest}\n`);
       fs.rmSync(path.join(dest, '.modelship-ready'));
       expect(shellTreeDigest(dest)).toBe(digest);
       expect(fs.readdirSync(dest).sort()).toEqual(['README', 'Zeta', 'conf dir', 'weights']);
-    }
+      fs.rmSync(path.dirname(path.dirname(dest)), { recursive: true, force: true });
+    }));
   }, 60_000);
 
   it.each([

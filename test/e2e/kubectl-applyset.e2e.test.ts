@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments, parseDocument } from 'yaml';
 import { applySetId } from '../../src/kubernetes/apply-set';
-import { cli, tempDir, validatedVersion } from '../helpers/cli';
+import { cliProcess, tempDir, validatedVersion } from '../helpers/cli';
 import { KubeObject, LoggedApiRequest, StandInApiServer } from '../helpers/stand-in-apiserver';
 
 /*
@@ -54,7 +54,7 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
   let kubeconfig = '';
 
   function ok(args: string[]): string {
-    const r = cli([...args, '--models-dir', models]);
+    const r = cliProcess([...args, '--models-dir', models]);
     if (r.code !== 0) throw new Error(`modelship ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
     return r.stdout;
   }
@@ -129,20 +129,20 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
       doc.setIn(['serving', 'autoscaling'], doc.createNode({ min: 2, max: 5, targetCpuPercent: 70 }));
       doc.set('retraining', doc.createNode({ schedule: '0 3 * * 1', image: 'registry.example.com/train/a:1.0.0' }));
     });
-    ok(['promote', 'a', validatedVersion(models, 'a', 'minor', 'a1')]);
-    validatedVersion(models, 'a', 'minor', 'a2');
+    ok(['promote', 'a', await validatedVersion(models, 'a', 'minor', 'a1')]);
+    await validatedVersion(models, 'a', 'minor', 'a2');
     // b: blue-green, live, a preview and a candidate.
     init('b', 'blue-green', 'ml-serving');
-    ok(['promote', 'b', validatedVersion(models, 'b', 'minor', 'b1')]);
-    ok(['promote', 'b', validatedVersion(models, 'b', 'minor', 'b2')]);
-    validatedVersion(models, 'b', 'minor', 'b3');
+    ok(['promote', 'b', await validatedVersion(models, 'b', 'minor', 'b1')]);
+    ok(['promote', 'b', await validatedVersion(models, 'b', 'minor', 'b2')]);
+    await validatedVersion(models, 'b', 'minor', 'b3');
     // c: the same folder, another namespace: its own ApplySet and command.
     init('c', 'rolling', 'other-ns');
-    ok(['promote', 'c', validatedVersion(models, 'c', 'minor', 'c1')]);
+    ok(['promote', 'c', await validatedVersion(models, 'c', 'minor', 'c1')]);
     // s: two stands; prod shares ml-serving with a and b under another parent.
     init('s', 'rolling', 'ml-serving');
     edit('s', (doc) => doc.set('stands', doc.createNode([{ name: 'dev', kubernetes: { namespace: 'ml-dev' }, nomad: { namespace: 'dev' } }, 'prod'])));
-    const v = validatedVersion(models, 's', 'minor', 's1');
+    const v = await validatedVersion(models, 's', 'minor', 's1');
     ok(['promote', 's', v]);
     ok(['promote', 's', v]);
     // The namespaces exist, as a cluster admin made them (the stand-in refuses objects in others).

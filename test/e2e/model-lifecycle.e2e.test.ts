@@ -1,7 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { acceptDeclared, cli, tempDir } from '../helpers/cli';
+import { acceptDeclared, cliProcess, tempDir } from '../helpers/cli';
 import { byKindName, K8sObject, parseManifest, validateAll } from '../helpers/kube';
 import { buildImage, buildServingImage, eventually, exec, logs, play, REGISTRY, removePod, setUp, state, tryRun } from './podman';
 
@@ -36,7 +36,7 @@ function makeArtifact(version: string): string {
 const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
 function ok(args: string[], dir: string): string {
-  const r = cli([...args, '--models-dir', dir]);
+  const r = cliProcess([...args, '--models-dir', dir]);
   if (r.code !== 0) throw new Error(`modelship ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
   return r.stdout.trim();
 }

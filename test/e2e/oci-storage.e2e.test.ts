@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { acceptDeclared, cli, tempDir } from '../helpers/cli';
+import { acceptDeclared, cliProcess, tempDir } from '../helpers/cli';
 import { byKindName, parseManifest, validateAll } from '../helpers/kube';
 import { buildImage, buildServingImage, eventually, exec, play, REGISTRY, removePod, run, setUp, tryRun } from './podman';
 
@@ -44,7 +44,7 @@ function skopeoDigest(ref: string): string | undefined {
 }
 
 function ok(args: string[], dir: string): string {
-  const r = cli([...args, '--models-dir', dir]);
+  const r = cliProcess([...args, '--models-dir', dir]);
   if (r.code !== 0) throw new Error(`modelship ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -122,7 +122,7 @@ suite('release-candidate and production storage in a real registry', () => {
     buildImage(`${CANDIDATES}:${v2}`, { '/model': { from: makeArtifact(v2) } });
     ok(['measure', name, v2, '--artifact', makeArtifact(v2)], dir);
     ok(['measure', name, v2, '--image'], dir);
-    expect(cli(['validate', name, v2, '--declared-latency-p95-ms', '500', '--models-dir', dir]).code).toBe(1);
+    expect(cliProcess(['validate', name, v2, '--declared-latency-p95-ms', '500', '--models-dir', dir]).code).toBe(1);
     expect(skopeoDigest(`${CANDIDATES}:${v2}`)).toMatch(/^sha256:/);
 
     const plan = ok(['prune', name], dir);

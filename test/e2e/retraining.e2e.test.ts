@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { cli, tempDir, validatedVersion } from '../helpers/cli';
+import { cliProcess, tempDir, validatedVersion } from '../helpers/cli';
 import { byKindName, parseManifest, validateAll } from '../helpers/kube';
 import { buildImage, eventually, REGISTRY, setUp, tryRun } from './podman';
 
@@ -32,7 +32,7 @@ const TRAINING_IMAGE = `${REGISTRY}/train/contract-printer:1.0.0`;
 const run = Date.now().toString(36);
 
 function ok(args: string[], dir: string): string {
-  const r = cli([...args, '--models-dir', dir]);
+  const r = cliProcess([...args, '--models-dir', dir]);
   if (r.code !== 0) throw new Error(`modelship ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -44,11 +44,11 @@ suite('the retraining CronJob under podman', () => {
   let production: string;
   let productionDigest: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     buildImage(TRAINING_IMAGE, { '/train.sh': { content: TRAIN_SH, mode: 0o755 } });
     dir = path.join(tempDir('e2e-retrain-'), 'models');
     ok(['init', name, '--image', `${REGISTRY}/models/${name}`, '--serving-image', `${REGISTRY}/apps/model-httpd:1.0.0`], dir);
-    production = validatedVersion(dir, name, 'major');
+    production = await validatedVersion(dir, name, 'major');
     ok(['promote', name, production], dir);
     const record = parse(fs.readFileSync(path.join(dir, `${name}.yaml`), 'utf8'));
     productionDigest = record.versions.find((v: { version: string }) => v.version === production).digest;

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { acceptDeclared, cli, tempDir } from '../helpers/cli';
+import { acceptDeclared, cliProcess, tempDir } from '../helpers/cli';
 import { byKindName, K8sObject, parseManifest, validateAll } from '../helpers/kube';
 import { buildImage, buildServingImage, eventually, exec, play, REGISTRY, removePod, setUp } from './podman';
 
@@ -22,7 +22,7 @@ const SERVING_IMAGE = `${REGISTRY}/apps/stand-httpd:1.0.0`;
 const name = `e2e-stands-${Date.now().toString(36)}`;
 
 function ok(args: string[], dir: string): string {
-  const r = cli([...args, '--models-dir', dir]);
+  const r = cliProcess([...args, '--models-dir', dir]);
   if (r.code !== 0) throw new Error(`modelship ${args.join(' ')}: exit ${r.code}: ${r.stderr}`);
   return r.stdout.trim();
 }
@@ -69,7 +69,7 @@ suite('one model in two stands, side by side in podman', () => {
     ok(['promote', name, v1], dir);
     ok(['promote', name, v1], dir);
     const v2 = cut(dir, 'minor');
-    expect(cli(['promote', name, v2, '--stand', 'prod', '--models-dir', dir]).code).toBe(1);
+    expect(cliProcess(['promote', name, v2, '--stand', 'prod', '--models-dir', dir]).code).toBe(1);
     expect(ok(['promote', name, v2], dir)).toBe(`[dev] ${name} ${v2} is live in dev; ${v1} retired`);
     const out = tempDir('e2e-dist-');
     ok(['synth', '--target', 'kubernetes', '--out', out], dir);

@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { CliContext } from '../../src/cli/cli-context';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'modelship.js');
@@ -13,15 +14,45 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the built CLI as a user would, in its own process. */
-export function cli(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): CliResult {
+/** What an in-process run sees: the worker's environment with these on top, never the worker's own streams. */
+export interface InProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Makes stdout look like a terminal of this width (styling, progress bars), as a TTY would. */
+  tty?: { columns: number };
+}
+
+/**
+ * Runs the CLI inside this jest worker, as `run(argv, ctx)` with captured
+ * streams and its own copy of the environment: the same `{ code, stdout,
+ * stderr }` as a real process without paying a node start per command.
+ * Relative paths resolve against the worker's cwd, so a test that needs a
+ * cwd runs the real process (`cliProcess`).
+ */
+export async function cli(args: readonly string[], opts: InProcessOptions = {}): Promise<CliResult> {
+  // Loaded on first use: the few suites that only spawn the bin never load the CLI.
+  const { run } = await import('../../src/cli/main');
+  let stdout = '';
+  let stderr = '';
+  const ctx: CliContext = {
+    stdout: { write: (t) => void (stdout += t), isTTY: Boolean(opts.tty), columns: opts.tty?.columns },
+    stderr: { write: (t) => void (stderr += t), isTTY: false },
+    env: { ...process.env, MODELSHIP_ACTOR: 'test-suite', NO_COLOR: '1', ...opts.env },
+    now: () => new Date(),
+  };
+  const code = await run(['node', BIN, ...args], ctx);
+  return { code, stdout, stderr };
+}
+
+/** Runs the built CLI as a user would, in its own process: for exit codes, signals, locks and module loading. */
+export function cliProcess(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): CliResult {
   const r = spawnSync(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], {
     cwd: opts.cwd, encoding: 'utf8', env: { ...process.env, MODELSHIP_ACTOR: 'test-suite', NO_COLOR: '1', ...opts.env },
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-export function cliAsync(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<CliResult> {
+/** `cliProcess` without blocking the worker: several real processes at once. */
+export function cliProcessAsync(args: readonly string[], opts: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), BIN, ...args], { env: { ...process.env, MODELSHIP_ACTOR: 'test-suite', ...opts.env } });
     let stdout = '';
@@ -77,20 +108,20 @@ export function acceptDeclared(dir: string, name: string): void {
  * bump + measure --artifact + validate with a declared p95 through the CLI,
  * returning the version. The model's gates accept declared figures.
  */
-export function validatedVersion(dir: string, name: string, release = 'minor', seed = 'a'): string {
+export async function validatedVersion(dir: string, name: string, release = 'minor', seed = 'a'): Promise<string> {
   acceptDeclared(dir, name);
-  const bump = cli(['bump', name, release, '--models-dir', dir]);
+  const bump = await cli(['bump', name, release, '--models-dir', dir]);
   if (bump.code !== 0) throw new Error(bump.stderr);
   const v = bump.stdout.trim();
-  const m = cli(['measure', name, v, '--artifact', smallArtifact(`${seed} ${v}`), '--models-dir', dir]);
+  const m = await cli(['measure', name, v, '--artifact', smallArtifact(`${seed} ${v}`), '--models-dir', dir]);
   if (m.code !== 0) throw new Error(m.stderr);
-  const val = cli(['validate', name, v, '--declared-latency-p95-ms', '10', '--models-dir', dir]);
+  const val = await cli(['validate', name, v, '--declared-latency-p95-ms', '10', '--models-dir', dir]);
   if (val.code !== 0) throw new Error(val.stderr);
   return v;
 }
 
-export function initModel(dir: string, name: string, strategy: 'rolling' | 'blue-green'): void {
-  const r = cli(['init', name, '--image', `registry.example.com/models/${name}`, '--serving-image', 'registry.example.com/apps/api:1.0.0',
+export async function initModel(dir: string, name: string, strategy: 'rolling' | 'blue-green'): Promise<void> {
+  const r = await cli(['init', name, '--image', `registry.example.com/models/${name}`, '--serving-image', 'registry.example.com/apps/api:1.0.0',
     '--strategy', strategy, '--max-size-mib', '100', '--max-latency-p95-ms', '50', '--models-dir', dir]);
   if (r.code !== 0) throw new Error(r.stderr);
 }

@@ -16,13 +16,13 @@ describe('history log', () => {
     expect(() => readHistory(file)).toThrow(/x\.history\.jsonl: line 2: not a JSON object/);
   });
 
-  it('a history path that is a directory fails with exit 2 before the record changes', () => {
+  it('a history path that is a directory fails with exit 2 before the record changes', async () => {
     const dir = exampleModelsDir();
     const history = path.join(dir, 'taxi-fare.history.jsonl');
     fs.rmSync(history);
     fs.mkdirSync(history);
     const before = snapshotDir(dir);
-    const r = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
+    const r = await cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
     expect(r.stderr).toBe(`modelship: ${history}: history: must be a regular file, not a directory\n`);
     expect(r.code).toBe(2);
     expect(snapshotDir(dir)).toEqual(before);

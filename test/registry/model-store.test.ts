@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { bump } from '../../src/core/lifecycle';
 import { ModelStore } from '../../src/registry/model-store';
 import { withLock } from '../../src/registry/record-lock';
-import { cli, exampleModelsDir, ROOT, snapshotDir } from '../helpers/cli';
+import { cliProcess, exampleModelsDir, ROOT, snapshotDir } from '../helpers/cli';
 
 describe('model store', () => {
   it('appends one history line per event, stamped with actor and time', () => {
@@ -23,7 +23,7 @@ describe('model store', () => {
     const dir = exampleModelsDir();
     const before = snapshotDir(dir);
     const historyBefore = fs.readFileSync(path.join(dir, 'taxi-fare.history.jsonl'), 'utf8');
-    const killed = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { nodeArgs: ['-r', path.join(ROOT, 'test/fixtures/kill-on-rename.js')] });
+    const killed = cliProcess(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { nodeArgs: ['-r', path.join(ROOT, 'test/fixtures/kill-on-rename.js')] });
     expect(killed.code).toBe(-1); // killed by a signal
     const after = snapshotDir(dir);
     // The record is as it was; the history line went first, and the intent says how to take it back.
@@ -31,7 +31,7 @@ describe('model store', () => {
     const leftovers = Object.keys(after).filter((n) => !(n in before)).sort();
     expect(leftovers).toEqual(['.taxi-fare.yaml.intent', expect.stringMatching(/^\.taxi-fare\.yaml\.tmp-\d+-/), 'taxi-fare.yaml.lock']);
 
-    const next = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
+    const next = cliProcess(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
     expect(next.stderr).toMatch(/^modelship: undid an interrupted change: removed its history lines from .*taxi-fare\.history\.jsonl\n$/);
     expect(next.stdout.trim()).toBe('1.2.0');
     expect(Object.keys(snapshotDir(dir)).filter((n) => !(n in before))).toEqual([]);
@@ -44,7 +44,7 @@ describe('model store', () => {
     const record = path.join(dir, 'taxi-fare.yaml');
     const before = snapshotDir(dir);
     withLock(record, () => {
-      const r = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '300' } });
+      const r = cliProcess(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '300' } });
       expect(r.code).toBe(1); // a refusal, as the README says
       expect(r.stderr).toMatch(new RegExp(`taxi-fare\\.yaml is locked by process ${process.pid} .*timed out after 300 ms`));
     });
@@ -54,7 +54,7 @@ describe('model store', () => {
   it('takes over a lock whose owner is dead', () => {
     const dir = exampleModelsDir();
     fs.writeFileSync(path.join(dir, 'taxi-fare.yaml.lock'), JSON.stringify({ pid: 2 ** 22 + 17, host: require('node:os').hostname(), since: 'then' }));
-    const r = cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '2000' } });
+    const r = cliProcess(['bump', 'taxi-fare', 'patch', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '2000' } });
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(dir, 'taxi-fare.yaml.lock'))).toBe(false);
   });

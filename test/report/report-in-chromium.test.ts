@@ -51,7 +51,7 @@ async function openInChromium(file: string, screenshot: string) {
 describe('the report in a browser', () => {
   it('draws every chart of a model with all kinds of figures, from disk, with no script, error or request', async () => {
     const out = tempDir('report-');
-    const r = cli(['report', 'taxi-fare', '--out', out, '--models-dir', richModelsDir()]);
+    const r = await cli(['report', 'taxi-fare', '--out', out, '--models-dir', richModelsDir()]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const file = path.join(out, 'models', 'taxi-fare.html');
@@ -73,7 +73,7 @@ describe('the report in a browser', () => {
 
   it("the example models' report: index and every model page render, links stay on disk", async () => {
     const out = tempDir('report-');
-    const r = cli(['report', '--out', out, '--models-dir', exampleModelsDir()]);
+    const r = await cli(['report', '--out', out, '--models-dir', exampleModelsDir()]);
     expect(r.code).toBe(0);
     const shots = process.env.MODELSHIP_REPORT_SCREENSHOTS ?? out;
     for (const name of ['index', 'models/fraud-detector', 'models/taxi-fare']) {

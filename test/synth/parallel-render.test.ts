@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, ROOT, tempDir } from '../helpers/cli';
+import { cliProcess, ROOT, tempDir } from '../helpers/cli';
 
 /**
  * Parallel synth against the one-thread path, byte for byte. Worker threads run
@@ -35,7 +35,7 @@ function tree(dir: string): Map<string, Buffer> {
 }
 
 const synth = (models: string, jobs: string, ...args: string[]) =>
-  cli(['synth', '--models-dir', models, ...args], { env: { MODELSHIP_SYNTH_JOBS: jobs } });
+  cliProcess(['synth', '--models-dir', models, ...args], { env: { MODELSHIP_SYNTH_JOBS: jobs } });
 
 describe('parallel synth', () => {
   // 7 shapes x 10 copies: 70 records, 77 folder-and-record units per target, over the threshold.
