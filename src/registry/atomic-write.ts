@@ -27,6 +27,7 @@ export function writeFileAtomic(file: string, content: string | Buffer): void {
  */
 export function writeFilesAtomic(files: ReadonlyMap<string, string | Buffer>): void {
   const temps = new Map<string, string>();
+  let failed: { error: unknown } | undefined;
   try {
     for (const [file, content] of files) {
       const tmp = path.join(path.dirname(file), `${tempPrefix(file)}${process.pid}-${randomBytes(6).toString('hex')}`);
@@ -39,6 +40,20 @@ export function writeFilesAtomic(files: ReadonlyMap<string, string | Buffer>): v
         fs.closeSync(fd);
       }
     }
+  } catch (e) {
+    failed = { error: e };
+  }
+  commitTemps(files, temps, failed);
+}
+
+/**
+ * The second half of both writers: once every temp file is whole, rename each
+ * onto its file and sync the folders; after a failure (or one during the
+ * renames), remove every temp file not yet renamed and rethrow.
+ */
+function commitTemps(files: ReadonlyMap<string, unknown>, temps: Map<string, string>, failed: { error: unknown } | undefined): void {
+  try {
+    if (failed) throw failed.error;
     for (const [file, tmp] of temps) {
       fs.renameSync(tmp, file);
       temps.delete(file);
@@ -129,15 +144,5 @@ export async function writeFilesAtomicConcurrently(files: ReadonlyMap<string, st
   const lanes = Array.from({ length: Math.min(concurrency, entries.length) }, lane);
   // Every lane settles before the cleanup, so no temp file appears after it.
   const failed = (await Promise.allSettled(lanes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  try {
-    if (failed) throw failed.reason;
-    for (const [file, tmp] of temps) {
-      fs.renameSync(tmp, file);
-      temps.delete(file);
-    }
-  } catch (e) {
-    for (const tmp of temps.values()) fs.rmSync(tmp, { force: true });
-    throw e;
-  }
-  for (const dir of new Set([...files.keys()].map((f) => path.dirname(f)))) syncDirectory(dir);
+  commitTemps(files, temps, failed && { error: failed.reason });
 }
