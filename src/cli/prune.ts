@@ -42,7 +42,7 @@ export function registerPrune(program: Command, ctx: CommandContext): void {
     .action(async (name: string, opts: PruneFlags) => {
       const store = storeOf(opts, ctx);
       const record = store.load(name);
-      const plan = expiryPlan(record, { keep: opts.keep, olderThanMs: opts.olderThan, now: new Date() });
+      const plan = expiryPlan(record, { keep: opts.keep, olderThanMs: opts.olderThan, now: ctx.now() });
       const repositories = [...new Set([record.artifact.candidateImage, record.artifact.image].filter((r): r is string => !!r))];
       if (plan.length === 0) {
         ctx.stdout.write(`${name}: nothing expires\n`);
@@ -101,7 +101,7 @@ export function registerPrune(program: Command, ctx: CommandContext): void {
       if (done.length) {
         store.update(name, (r) => {
           // The record may have moved on while the registry worked: expire only what still expires.
-          const still = new Set(expiryPlan(r, { keep: opts.keep, olderThanMs: opts.olderThan, now: new Date() }).map((e) => e.version.version));
+          const still = new Set(expiryPlan(r, { keep: opts.keep, olderThanMs: opts.olderThan, now: ctx.now() }).map((e) => e.version.version));
           return expire(r, done
           .filter((e) => still.has(e.version.version))
           .map((e) => ({

@@ -226,10 +226,13 @@ describe('prune', () => {
       expect((await run('promote', 'demo', c.version)).code).toBe(0);
       versions.push(c.version);
     }
-    await run('bump', 'demo', 'patch');
+    const young = (await run('bump', 'demo', 'patch')).stdout.trim();
     const plan = await run('prune', 'demo', '--keep', '1', '--older-than', '30d');
     // 1.3.0 production, 1.2.0 the newest retired; 1.0.0 and 1.1.0 retired beyond it, but younger than 30 days.
     expect(plan.stdout).toBe('demo: nothing expires\n');
+    // The run's clock decides what is old: 31 days on, the same command plans those two and the candidate.
+    const later = await cli(['prune', 'demo', '--keep', '1', '--older-than', '30d', '--models-dir', dir], { env, now: new Date(Date.now() + 31 * 86_400_000) });
+    expect(later.stdout.split('\n').filter((l) => l.includes('\t')).map((l) => l.split('\t')[0])).toEqual([versions[0], versions[1], young]);
     const now = await run('prune', 'demo', '--keep', '1');
     expect(now.stdout.split('\n').filter((l) => l.includes('\t')).map((l) => l.split('\t')[0])).toEqual([versions[0], versions[1]]);
     const bad = await run('prune', 'demo', '--older-than', '30');

@@ -19,6 +19,8 @@ export interface InProcessOptions {
   env?: NodeJS.ProcessEnv;
   /** Makes stdout look like a terminal of this width (styling, progress bars), as a TTY would. */
   tty?: { columns: number };
+  /** The run's clock. @default - the real one */
+  now?: Date;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function cli(args: readonly string[], opts: InProcessOptions = {}):
     stdout: { write: (t) => void (stdout += t), isTTY: Boolean(opts.tty), columns: opts.tty?.columns },
     stderr: { write: (t) => void (stderr += t), isTTY: false },
     env: { ...process.env, MODELSHIP_ACTOR: 'test-suite', NO_COLOR: '1', ...opts.env },
-    now: () => new Date(),
+    now: () => opts.now ?? new Date(),
   };
   const code = await run(['node', BIN, ...args], ctx);
   return { code, stdout, stderr };
