@@ -97,6 +97,8 @@ export async function run(argv: readonly string[], ctx: CliContext = processCont
       const problem = fileProblem(e);
       return fail(problem.message, isModelshipError(problem) ? problem.exitCode : 70);
     }
-    return fail(`internal error: ${(e as Error).stack ?? String(e)}`, 70);
+    // One line for the user; the stack, for a bug report, only when asked for.
+    const stack = ctx.env.MODELSHIP_DEBUG ? `\n${(e as Error).stack ?? ''}` : ' (a bug in modelship; MODELSHIP_DEBUG=1 prints the stack)';
+    return fail(`internal error: ${String(e)}${stack}`, 70);
   }
 }

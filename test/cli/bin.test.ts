@@ -36,6 +36,10 @@ describe('bin/modelship.js', () => {
     const r = cliProcess(['status', '--models-dir', exampleModelsDir()], { nodeArgs: ['-r', path.join(ROOT, 'test/fixtures/throw-in-readdir.js')] });
     expect(r.code).toBe(70);
     expect(r.stdout).toBe('');
-    expect(r.stderr.split('\n')[0]).toBe('modelship: internal error: Error: injected fault in readdirSync');
+    expect(r.stderr).toBe('modelship: internal error: Error: injected fault in readdirSync (a bug in modelship; MODELSHIP_DEBUG=1 prints the stack)\n');
+    // Asked for, the stack follows the line, for a bug report.
+    const debug = cliProcess(['status', '--models-dir', exampleModelsDir()], { env: { MODELSHIP_DEBUG: '1' }, nodeArgs: ['-r', path.join(ROOT, 'test/fixtures/throw-in-readdir.js')] });
+    expect(debug.code).toBe(70);
+    expect(debug.stderr).toMatch(/^modelship: internal error: Error: injected fault in readdirSync\nError: injected fault in readdirSync\n {4}at /);
   });
 });
