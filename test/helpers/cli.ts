@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CliContext } from '../../src/cli/cli-context';
+import { scratchDir } from './scratch-root';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'modelship.js');
@@ -65,8 +65,9 @@ export function cliProcessAsync(args: readonly string[], opts: { env?: NodeJS.Pr
   });
 }
 
+/** A fresh temp dir (on tmpfs when there is one with room, see scratch-root.ts), removed when the test file ends. */
 export function tempDir(prefix = 'modelship-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return scratchDir(prefix);
 }
 
 /** A models dir with copies of the shipped example records. */
