@@ -20,7 +20,9 @@ function pickRoot(): string {
     const s = fs.statfsSync('/dev/shm');
     if (s.bavail * s.bsize >= MIN_FREE_BYTES) {
       const root = path.join('/dev/shm', `modelship-test-${process.getuid?.() ?? 'user'}`);
-      fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+      fs.mkdirSync(root, { recursive: true });
+      // Traversable like /tmp: some tests run the CLI as another user on dirs they open up.
+      fs.chmodSync(root, 0o755);
       return root;
     }
   } catch {
