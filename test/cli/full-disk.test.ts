@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bump } from '../../src/core/lifecycle';
 import { ModelStore } from '../../src/registry/model-store';
-import { cli, cliProcess, EXAMPLE_MODELS } from '../helpers/cli';
+import { cli, cliProcess, EXAMPLE_MODELS, tempDir } from '../helpers/cli';
 import { fillDisk, mountTmpfs, tmpfsSkipReason, unmountAll } from '../helpers/tmpfs';
 
 const maybe = tmpfsSkipReason ? describe.skip : describe;
@@ -10,12 +10,21 @@ if (tmpfsSkipReason) console.warn(`skipped: ${tmpfsSkipReason}`);
 
 afterAll(unmountAll);
 
+let template: string | undefined;
+/** The examples after 40 bumps, built once per file: every test copies it rather than bumping 40 times again. */
+function bumpedModels(): string {
+  if (template) return template;
+  template = path.join(tempDir('full-disk-template-'), 'models');
+  fs.cpSync(EXAMPLE_MODELS, template, { recursive: true });
+  const store = new ModelStore(template);
+  for (let i = 0; i < 40; i++) store.update('taxi-fare', (r) => bump(r, 'patch', { now: '2026-11-05T00:00:00Z' }));
+  return template;
+}
+
 /** A models dir on a small tmpfs whose record is larger than one page, so a short write can cut it. */
 function bigRecordOnTmpfs(): { dir: string; record: string; history: string } {
   const dir = path.join(mountTmpfs(512), 'models');
-  fs.cpSync(EXAMPLE_MODELS, dir, { recursive: true });
-  const store = new ModelStore(dir);
-  for (let i = 0; i < 40; i++) store.update('taxi-fare', (r) => bump(r, 'patch', { now: '2026-11-05T00:00:00Z' }));
+  fs.cpSync(bumpedModels(), dir, { recursive: true });
   const record = path.join(dir, 'taxi-fare.yaml');
   expect(fs.statSync(record).size).toBeGreaterThan(4096);
   return { dir, record, history: path.join(dir, 'taxi-fare.history.jsonl') };
