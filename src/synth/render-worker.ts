@@ -1,10 +1,30 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { ModelStore } from '../registry/model-store';
 import { loadRenderers, RenderUnit, renderUnits, sendError } from './render-task';
+import type { ReadAnswer, WorkerStart } from './synth-threads';
 
-/** A worker thread of parallel synth: renders its share of the units and sends back the outcomes. */
+/**
+ * A worker thread of parallel synth: reads its share of the records (if
+ * given), loads the renderers, then renders the units it is handed.
+ */
 async function main(): Promise<void> {
-  const units = workerData.units as RenderUnit[];
-  const outcomes = renderUnits(units, await loadRenderers(units.map((u) => u.target)));
+  const start = workerData as WorkerStart;
+  // Listening first: the units may arrive while the renderers load.
+  const units = new Promise<RenderUnit[]>((resolve) => parentPort!.once('message', (m: { units: RenderUnit[] }) => resolve(m.units)));
+  if (start.read) {
+    const notes: string[] = [];
+    const store = new ModelStore(start.read.dir, { lockTimeoutMs: start.read.lockTimeoutMs, notify: (line) => notes.push(line) });
+    const records = start.read.names.map((name): ReadAnswer['records'][number] => {
+      try {
+        return { record: store.load(name) };
+      } catch (e) {
+        return { error: sendError(e) };
+      }
+    });
+    parentPort!.postMessage({ records, notes } satisfies ReadAnswer);
+  }
+  const renderers = await loadRenderers(start.targets);
+  const outcomes = renderUnits(await units, renderers);
   parentPort!.postMessage(outcomes.map((o) => (o.error === undefined ? o : { files: o.files, error: sendError(o.error) })));
 }
 
