@@ -66,8 +66,8 @@ async function load(ctx: CliContext, opts: CommonOptions, names: readonly string
   const threads = startThreads({ dir: opts.modelsDir, names: wanted, lockTimeoutMs: lockTimeoutMs(ctx.env) }, targets, { jobs: synthJobs(ctx.env) });
   try {
     const records = threads
-      ? await threads.records((n) => store.load(n), (line) => ctx.stderr.write(`modelship: ${line}\n`))
-      : wanted.map((n) => store.load(n));
+      ? await threads.records((mine) => store.readEach(mine), (line) => ctx.stderr.write(`modelship: ${line}\n`))
+      : store.loadMany(wanted);
     return { records, threads };
   } catch (e) {
     threads?.close();

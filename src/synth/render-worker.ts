@@ -14,13 +14,7 @@ async function main(): Promise<void> {
   if (start.read) {
     const notes: string[] = [];
     const store = new ModelStore(start.read.dir, { lockTimeoutMs: start.read.lockTimeoutMs, notify: (line) => notes.push(line) });
-    const records = start.read.names.map((name): ReadAnswer['records'][number] => {
-      try {
-        return { record: store.load(name) };
-      } catch (e) {
-        return { error: sendError(e) };
-      }
-    });
+    const records = store.readEach(start.read.names).map((o) => ('error' in o ? { error: sendError(o.error) } : o));
     parentPort!.postMessage({ records, notes } satisfies ReadAnswer);
   }
   const renderers = await loadRenderers(start.targets);

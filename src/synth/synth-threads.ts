@@ -27,6 +27,9 @@ export interface ReadAnswer {
   readonly notes: readonly string[];
 }
 
+/** One record read, or what reading it threw. */
+export type ReadOutcome = { readonly record: ModelRecord } | { readonly error: unknown };
+
 export type WorkerMessage = ReadAnswer | { readonly failed: SentError } | { readonly files: [string, string][]; readonly error?: SentError }[];
 
 export interface SynthThreadsProps {
@@ -74,18 +77,10 @@ export class SynthThreads {
    * with `readHere`, the workers theirs. The first failure in name order is
    * thrown, whichever thread met it, with its class (so its exit code).
    */
-  async records(readHere: (name: string) => ModelRecord, notify: (line: string) => void): Promise<ModelRecord[]> {
+  async records(readHere: (names: readonly string[]) => ReadOutcome[], notify: (line: string) => void): Promise<ModelRecord[]> {
     if (!this.reading) throw new Error('these threads were started without records to read');
-    const here = this.mine.map((name) => {
-      try {
-        return { record: readHere(name) };
-      } catch (error) {
-        return { error };
-      }
-    });
-    const answers = await Promise.all(this.workers.map((w) => w.next()));
-    const all: { record?: ModelRecord; error?: unknown }[][] = [here];
-    for (const answer of answers) {
+    const all: ReadOutcome[][] = [readHere(this.mine)];
+    for (const answer of await Promise.all(this.workers.map((w) => w.next()))) {
       const read = answer as ReadAnswer;
       if (!Array.isArray(read.records)) throw new Error('synth: a render thread answered out of turn');
       read.notes.forEach((line) => notify(line));
@@ -95,7 +90,7 @@ export class SynthThreads {
     const records: ModelRecord[] = [];
     for (let i = 0; i < total; i++) {
       const o = all[i % this.jobs][Math.floor(i / this.jobs)];
-      if (o.error !== undefined || !o.record) throw o.error;
+      if ('error' in o) throw o.error;
       records.push(o.record);
     }
     return records;
