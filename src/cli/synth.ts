@@ -7,8 +7,9 @@ import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
 import { deploymentsForStand, standNames } from '../core/stands';
 import { applyCommands, PruneCommands } from '../kubernetes/apply-commands';
-import { writeFilesAtomicConcurrently } from '../registry/atomic-write';
+import { StagedWrite } from '../registry/staged-write';
 import { fileProblem } from '../registry/file-errors';
+import type { RenderTasksOptions } from '../synth/parallel-render';
 import type { RenderTask, SynthTarget as RenderTarget } from '../synth/render-task';
 import { lockTimeoutMs } from '../registry/record-lock';
 import { CommonOptions, modelsDirFlag, storeOf } from './options';
@@ -75,9 +76,9 @@ async function load(ctx: CliContext, opts: CommonOptions, names: readonly string
   }
 }
 
-async function renderAll(tasks: readonly RenderTask[], threads: Threads, ctx: CliContext): Promise<(() => Map<string, string>)[]> {
+async function renderAll(tasks: readonly RenderTask[], threads: Threads, ctx: CliContext, onOutcome?: RenderTasksOptions['onOutcome']): Promise<(() => Map<string, string>)[]> {
   const { renderTasks, synthJobs } = await import('../synth/parallel-render');
-  return (await renderTasks(tasks, { jobs: synthJobs(ctx.env), threads })).outputs;
+  return (await renderTasks(tasks, { jobs: synthJobs(ctx.env), threads, onOutcome })).outputs;
 }
 
 /** Records rendered into one folder: `<out>` for records without stands, `<out>/<stand>` for each declared stand. */
@@ -128,12 +129,30 @@ function groupsOf(records: readonly ModelRecord[], out: string, stand?: string):
 export async function synthesize(opts: SynthFlags, names: readonly string[] = [], ctx: CliContext = processContext()): Promise<SynthResult> {
   const targets = targetsOf(opts.target);
   const { records, threads } = await load(ctx, opts, names, targets);
+  // What the render threads send is written to temp files at once, so the disk works while the CPUs
+  // render; nothing is visible before the commit, and a refusal takes the temp files (and new folders) back.
+  const staged = new StagedWrite({ createFolders: true });
+  try {
+    return await renderAndWrite(opts, names, targets, records, threads, staged, ctx);
+  } catch (e) {
+    await staged.abort();
+    throw e;
+  }
+}
+
+async function renderAndWrite(
+  opts: SynthFlags, names: readonly string[], targets: readonly RenderTarget[], records: readonly ModelRecord[],
+  threads: Threads, staged: StagedWrite, ctx: CliContext,
+): Promise<SynthResult> {
   let outputs: (() => Map<string, string>)[];
   let groups: SynthGroup[];
   try {
     groups = groupsOf(records, opts.out, opts.stand);
+    const tasks = groups.flatMap((g) => targets.map((target) => ({ records: g.records, target, stand: g.stand, dir: path.join(g.dir, target) })));
     // Every folder and target rendered in one pass (on every core), then taken in order: the first refusal is the same.
-    outputs = await renderAll(groups.flatMap((g) => targets.map((target) => ({ records: g.records, target, stand: g.stand }))), threads, ctx);
+    outputs = await renderAll(tasks, threads, ctx, (task, outcome) => {
+      if (outcome.error === undefined) for (const [name, text] of outcome.files) staged.stage(path.join(tasks[task].dir, name), text);
+    });
   } finally {
     threads?.close();
   }
@@ -178,7 +197,7 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
       ? applyCommands(groups.map((g) => ({ dir: path.join(g.dir, 'kubernetes'), stand: g.stand })), files, removed)
       : { apply: [], delete: [] };
     // Every new file is written in full before any old one is replaced or removed.
-    await writeFilesAtomicConcurrently(files);
+    await staged.commit(files);
     for (const file of removed) fs.rmSync(file);
     return { files, removed: removed.sort(), notes, prune };
   } catch (e) {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import type { RecordRender } from './rendered-file';
-import { loadRenderers, RenderTask, RenderUnit, renderUnits, SynthTarget } from './render-task';
+import { loadRenderers, RenderTask, RenderUnit, SynthTarget, UnitOutcome } from './render-task';
 import { SynthThreads } from './synth-threads';
 
 /**
@@ -18,7 +18,8 @@ const WORKER = __filename.endsWith('.js') ? path.join(__dirname, 'render-worker.
 
 export interface ParallelRenderOptions {
   /**
-   * Threads to render on, this one included.
+   * Threads to render on. The main thread renders nothing when there are
+   * several: it reads its share of the records and writes the files.
    * @default - `MODELSHIP_SYNTH_JOBS`, else the CPUs node may use
    */
   readonly jobs?: number;
@@ -35,7 +36,7 @@ export function synthJobs(env: NodeJS.ProcessEnv = process.env): number {
 export interface RenderedTasks {
   /** Per task, in task order: its files, or its first error thrown. */
   readonly outputs: (() => Map<string, string>)[];
-  /** How many threads rendered, this one included: 1 on the one-thread path. */
+  /** How many threads rendered: 1 on the one-thread path (this thread), else the render workers. */
   readonly threads: number;
 }
 
@@ -74,8 +75,9 @@ function threadsFor(units: number, options: ParallelRenderOptions): number {
  * evens out) and the outcomes put back in record order; the merge is the one
  * the one-thread path uses, so the bytes are the same.
  */
-export async function renderTasks(tasks: readonly RenderTask[], options: ParallelRenderOptions & { readonly threads?: SynthThreads } = {}): Promise<RenderedTasks> {
+export async function renderTasks(tasks: readonly RenderTask[], options: RenderTasksOptions = {}): Promise<RenderedTasks> {
   const units = tasks.flatMap((t) => t.records.map((record): RenderUnit => ({ record, target: t.target, stand: t.stand })));
+  const taskOf = tasks.flatMap((t, i) => t.records.map(() => i));
   const targets = tasks.map((t) => t.target);
   let threads = options.threads;
   if (!threads) {
@@ -84,7 +86,7 @@ export async function renderTasks(tasks: readonly RenderTask[], options: Paralle
     if (jobs > 1) threads = SynthThreads.start({ worker: WORKER!, jobs, targets });
   }
   try {
-    const outcomes = threads?.render(units, async (mine) => renderUnits(mine, await loadRenderers(targets)));
+    const outcomes = threads?.render(units, (i, outcome) => options.onOutcome?.(taskOf[i], outcome));
     const collectors = await loadCollectors(targets);
     if (!outcomes) {
       const renderers = await loadRenderers(targets);
@@ -106,6 +108,18 @@ export async function renderTasks(tasks: readonly RenderTask[], options: Paralle
   } finally {
     threads?.close();
   }
+}
+
+export interface RenderTasksOptions extends ParallelRenderOptions {
+  /** Threads already started (and reading the records); they are closed when rendering ends. @default - started here when worth it */
+  readonly threads?: SynthThreads;
+  /**
+   * Sees each record's outcome as a render thread sends it (in no particular
+   * order), with its task's index: synth writes the files to temp files while
+   * the rest renders. Not called on the one-thread path.
+   * @default - nothing
+   */
+  readonly onOutcome?: (task: number, outcome: UnitOutcome) => void;
 }
 
 type Collector = (perRecord: readonly RecordRender[]) => Map<string, string>;

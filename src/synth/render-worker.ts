@@ -1,7 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ModelStore } from '../registry/model-store';
 import { loadRenderers, RenderUnit, renderUnits, sendError } from './render-task';
-import type { ReadAnswer, WorkerStart } from './synth-threads';
+import type { ReadAnswer, RenderedChunk, SentOutcome, WorkerStart } from './synth-threads';
+
+/**
+ * Outcomes go back this many units at a time: soon enough that the main
+ * thread writes files while this one renders, seldom enough that messages cost nothing.
+ */
+const CHUNK = 8;
 
 /**
  * A worker thread of parallel synth: reads its share of the records (if
@@ -18,8 +24,12 @@ async function main(): Promise<void> {
     parentPort!.postMessage({ records, notes } satisfies ReadAnswer);
   }
   const renderers = await loadRenderers(start.targets);
-  const outcomes = renderUnits(await units, renderers);
-  parentPort!.postMessage(outcomes.map((o) => (o.error === undefined ? o : { files: o.files, error: sendError(o.error) })));
+  const mine = await units;
+  for (let i = 0; i < mine.length; i += CHUNK) {
+    const outcomes = renderUnits(mine.slice(i, i + CHUNK), renderers)
+      .map((o): SentOutcome => (o.error === undefined ? { files: o.files } : { files: o.files, error: sendError(o.error) }));
+    parentPort!.postMessage({ outcomes } satisfies RenderedChunk);
+  }
 }
 
 main().catch((e) => parentPort!.postMessage({ failed: sendError(e) }));

@@ -20,6 +20,9 @@ export interface WorkerStart {
   readonly read?: RecordShare;
 }
 
+/** An outcome as it crosses threads. */
+export type SentOutcome = { readonly files: [string, string][]; readonly error?: SentError };
+
 /** A worker's answer to its start: each record it read, or the error reading it threw. */
 export interface ReadAnswer {
   readonly records: ({ readonly record: ModelRecord } | { readonly error: SentError })[];
@@ -27,21 +30,26 @@ export interface ReadAnswer {
   readonly notes: readonly string[];
 }
 
+/** Outcomes of a worker's next units, in order, sent as they are rendered. */
+export interface RenderedChunk {
+  readonly outcomes: SentOutcome[];
+}
+
+export type WorkerMessage = ReadAnswer | RenderedChunk | { readonly failed: SentError };
+
 /** One record read, or what reading it threw. */
 export type ReadOutcome = { readonly record: ModelRecord } | { readonly error: unknown };
-
-export type WorkerMessage = ReadAnswer | { readonly failed: SentError } | { readonly files: [string, string][]; readonly error?: SentError }[];
 
 export interface SynthThreadsProps {
   /** The compiled worker script. */
   readonly worker: string;
-  /** Threads, this one included: thread 0 is this one, 1..jobs-1 are workers. */
+  /** Render threads (workers). This thread renders nothing: it reads its share of the records and writes. */
   readonly jobs: number;
   /** Targets the workers render, so they load those renderers (cdk8s-plus takes a while) before they are needed. */
   readonly targets: readonly SynthTarget[];
   /**
-   * Records the workers read: name i goes to thread i mod jobs, so thread 0
-   * (this one) reads its share while the workers read theirs.
+   * Records to read: name i goes to thread i mod (jobs + 1), thread 0 being
+   * this one, which reads its share while the workers read theirs.
    * @default - the records are read elsewhere
    */
   readonly read?: Omit<RecordShare, 'names'> & { readonly names: readonly string[] };
@@ -49,28 +57,34 @@ export interface SynthThreadsProps {
 
 /**
  * Worker threads started before synth reads a single record: they read their
- * share of the records while this thread reads its own, then load the
- * renderers while this thread plans the folders, then render the units they
- * are dealt. A record or unit goes to thread i mod jobs; outcomes come back in
- * order, so a refusal or a broken record surfaces exactly where it would on one thread.
+ * share of the records while this thread reads its own, load the renderers
+ * while this thread plans the folders, then render the units they are dealt
+ * (unit i to worker i mod jobs) and send the outcomes back as they go, so
+ * this thread can write files while the rest still renders. Outcomes are put
+ * back in order, so a refusal or a broken record surfaces exactly where it
+ * would on one thread.
  */
 export class SynthThreads {
   static start(props: SynthThreadsProps): SynthThreads {
-    const shares = Array.from({ length: props.jobs }, (_, t) => (props.read?.names ?? []).filter((_, i) => i % props.jobs === t));
+    const threads = props.jobs + 1;
+    const shares = Array.from({ length: threads }, (_, t) => (props.read?.names ?? []).filter((_, i) => i % threads === t));
     const workers = shares.slice(1).map((names) => new WorkerChannel(props.worker, {
       targets: props.targets,
       read: props.read ? { dir: props.read.dir, names, lockTimeoutMs: props.read.lockTimeoutMs } : undefined,
     }));
-    return new SynthThreads(props.jobs, workers, shares[0], props.read !== undefined);
+    return new SynthThreads(workers, shares[0], props.read !== undefined);
   }
 
   private constructor(
-    /** Threads, this one included. */
-    readonly jobs: number,
     private readonly workers: readonly WorkerChannel[],
     private readonly mine: readonly string[],
     private readonly reading: boolean,
   ) {}
+
+  /** Render threads. */
+  get jobs(): number {
+    return this.workers.length;
+  }
 
   /**
    * Every record of `read.names`, in name order: this thread reads its share
@@ -86,29 +100,31 @@ export class SynthThreads {
       read.notes.forEach((line) => notify(line));
       all.push(read.records.map((o) => ('error' in o ? { error: receiveError(o.error) } : o)));
     }
+    const threads = all.length;
     const total = all.reduce((n, share) => n + share.length, 0);
     const records: ModelRecord[] = [];
     for (let i = 0; i < total; i++) {
-      const o = all[i % this.jobs][Math.floor(i / this.jobs)];
+      const o = all[i % threads][Math.floor(i / threads)];
       if ('error' in o) throw o.error;
       records.push(o.record);
     }
     return records;
   }
 
-  /** Unit i is rendered by thread i mod jobs; `renderHere` renders this thread's share while the workers render theirs. */
-  async render(units: readonly RenderUnit[], renderHere: (units: readonly RenderUnit[]) => Promise<UnitOutcome[]>): Promise<UnitOutcome[]> {
-    const shares = Array.from({ length: this.jobs }, (_, t) => units.filter((_, i) => i % this.jobs === t));
-    const answers = this.workers.map((w, t) => w.ask(shares[t + 1]));
-    let mine: UnitOutcome[];
-    try {
-      mine = await renderHere(shares[0]);
-    } finally {
-      // Settled before anything is thrown: no worker is left running behind an error.
-      await Promise.allSettled(answers);
-    }
-    const all = [mine, ...(await Promise.all(answers))];
-    return units.map((_, i) => all[i % this.jobs][Math.floor(i / this.jobs)]);
+  /**
+   * Renders every unit, unit i on worker i mod jobs, and gives back the
+   * outcomes in unit order. `onOutcome` sees each outcome as it arrives (in
+   * no particular order across workers), with its unit's index.
+   */
+  async render(units: readonly RenderUnit[], onOutcome: (index: number, outcome: UnitOutcome) => void = () => {}): Promise<UnitOutcome[]> {
+    const jobs = this.jobs;
+    const all: UnitOutcome[] = new Array(units.length);
+    await Promise.all(this.workers.map((w, t) => w.ask(units.filter((_, i) => i % jobs === t), (k, outcome) => {
+      const index = k * jobs + t;
+      all[index] = outcome;
+      onOutcome(index, outcome);
+    })));
+    return all;
   }
 
   /** Stops workers that are still waiting (after a broken record, say); they hold no files. */
@@ -128,7 +144,7 @@ class WorkerChannel {
   constructor(file: string, start: WorkerStart) {
     this.worker = new Worker(file, { workerData: start });
     this.worker.on('message', (m: WorkerMessage) => {
-      if (!Array.isArray(m) && 'failed' in m) return this.fail(receiveError(m.failed));
+      if ('failed' in m) return this.fail(receiveError(m.failed));
       if (this.waiting) {
         this.waiting.resolve(m);
         this.waiting = undefined;
@@ -152,12 +168,14 @@ class WorkerChannel {
     });
   }
 
-  /** Hands the worker its units and waits for their outcomes. */
-  async ask(units: readonly RenderUnit[]): Promise<UnitOutcome[]> {
+  /** Hands the worker its units and takes their outcomes, chunk by chunk, until all are in. */
+  async ask(units: readonly RenderUnit[], onOutcome: (k: number, outcome: UnitOutcome) => void): Promise<void> {
     this.worker.postMessage({ units });
-    const m = await this.next();
-    if (!Array.isArray(m)) throw new Error('synth: a render thread answered out of turn');
-    return m.map((o) => (o.error === undefined ? o : { files: o.files, error: receiveError(o.error) }));
+    for (let k = 0; k < units.length;) {
+      const m = await this.next();
+      if (!('outcomes' in m)) throw new Error('synth: a render thread answered out of turn');
+      for (const o of m.outcomes) onOutcome(k++, o.error === undefined ? o : { files: o.files, error: receiveError(o.error) });
+    }
   }
 
   close(): void {
