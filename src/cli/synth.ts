@@ -178,10 +178,8 @@ async function renderAndWrite(
       const selected = new Set((group.dir === opts.out ? records : group.records).map((r) => r.name));
       for (const target of targets) {
         const dir = path.join(group.dir, target);
-        if (!fs.existsSync(dir)) {
-          if ([...files.keys()].some((f) => path.dirname(f) === dir)) fs.mkdirSync(dir, { recursive: true });
-          continue;
-        }
+        // Missing folders are created by the staged write, which takes them back if it fails.
+        if (!fs.existsSync(dir)) continue;
         for (const name of fs.readdirSync(dir)) {
           const file = path.join(dir, name);
           const stem = OWNED[target].exec(name)?.[1];

@@ -104,9 +104,11 @@ export class StagedWrite {
   private async writeTemp(file: string, content: string | Buffer): Promise<void> {
     const dir = path.dirname(file);
     if (this.options.createFolders && !this.dirs.has(dir)) {
-      const first = fs.mkdirSync(dir, { recursive: true });
+      // Noted before mkdir: a full disk can fail it after it created the upper folders.
+      const first = firstMissing(dir);
       if (first !== undefined) this.created.push(first);
       this.dirs.add(dir);
+      fs.mkdirSync(dir, { recursive: true });
     }
     const tmp = path.join(dir, `${tempPrefix(file)}${process.pid}-${randomBytes(6).toString('hex')}`);
     const fh = await fs.promises.open(tmp, 'wx', 0o644);
@@ -131,6 +133,16 @@ export async function writeFilesAtomicConcurrently(files: ReadonlyMap<string, st
 
 function same(a: string | Buffer, b: string | Buffer): boolean {
   return a === b || Buffer.from(a as string).equals(Buffer.from(b as string));
+}
+
+/** The uppermost folder of `dir`'s path that does not exist, or undefined when `dir` exists. */
+function firstMissing(dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let d = dir; !fs.existsSync(d); d = path.dirname(d)) {
+    missing = d;
+    if (path.dirname(d) === d) break;
+  }
+  return missing;
 }
 
 /** Removes the empty folders from each of `dirs` up to `top` (created by one `mkdir -p`), deepest first. */

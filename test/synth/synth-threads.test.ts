@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cliProcess, tempDir } from '../helpers/cli';
+import { fillDisk, mountTmpfs, tmpfsSkipReason, unmountAll } from '../helpers/tmpfs';
 
 /**
  * The render threads read their share of the records too (record i on thread
@@ -84,5 +85,33 @@ describe('records read on the render threads', () => {
     expect(ok[1]).toEqual(ok[0]);
     expect(ok[0].code).toBe(0);
     expect(ok[0].stdout.split('\n').filter((l) => l.startsWith('wrote ')).length).toBeGreaterThanOrEqual(39 * 2);
+  });
+
+  afterAll(unmountAll);
+
+  (tmpfsSkipReason ? it.skip : it)('a disk that fills while files are staged: exit 74, old outputs whole, no temp file, no new folder', () => {
+    const dir = models();
+    const fresh = path.join(mountTmpfs(2048), 'fresh');
+    // A first synth into an empty place, on a disk that cannot hold it: nothing must be left.
+    fs.mkdirSync(fresh);
+    const disk = fillDisk(fresh, 40);
+    const first = cliProcess(['synth', '--models-dir', dir, '--out', path.join(fresh, 'dist')], { env: { MODELSHIP_SYNTH_JOBS: '2' } });
+    expect(first.stderr).toMatch(/^modelship: .*: --out: cannot write: no space left on the device \(ENOSPC\)\n$/);
+    expect(first.code).toBe(74);
+    disk.release();
+    expect(fs.readdirSync(fresh)).toEqual([]);
+
+    // Then over old outputs that differ from what synth writes now, so a half-done synth would show.
+    const out = path.join(fresh, 'dist');
+    expect(cliProcess(['synth', '--models-dir', dir, '--out', out], { env: { MODELSHIP_SYNTH_JOBS: '2' } }).code).toBe(0);
+    const files = fs.readdirSync(out, { recursive: true }).map(String).filter((f) => f.includes('.'));
+    for (const f of files) fs.appendFileSync(path.join(out, f), '# old\n');
+    const before = files.map((f) => fs.readFileSync(path.join(out, f), 'utf8'));
+    const full = fillDisk(out, 20);
+    const r = cliProcess(['synth', '--models-dir', dir, '--out', out], { env: { MODELSHIP_SYNTH_JOBS: '2' } });
+    full.release();
+    expect(r.code).toBe(74);
+    expect(files.map((f) => fs.readFileSync(path.join(out, f), 'utf8'))).toEqual(before);
+    expect(fs.readdirSync(out, { recursive: true }).map(String).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 });
