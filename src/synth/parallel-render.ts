@@ -126,7 +126,7 @@ type Collector = (perRecord: readonly RecordRender[]) => Map<string, string>;
 
 async function loadCollectors(targets: readonly SynthTarget[]): Promise<Partial<Record<SynthTarget, Collector>>> {
   const collectors: Partial<Record<SynthTarget, Collector>> = {};
-  if (targets.includes('kubernetes')) collectors.kubernetes = (await import('../kubernetes/render-manifests')).collectManifests;
+  if (targets.includes('kubernetes')) collectors.kubernetes = (await import('../kubernetes/collect-manifests')).collectManifests;
   if (targets.includes('nomad')) collectors.nomad = (await import('../nomad/render-jobs')).collectJobs;
   return collectors;
 }
