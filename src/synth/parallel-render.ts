@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import type { RecordRender } from './rendered-file';
-import { loadRenderers, RenderTask, RenderUnit, SynthTarget, UnitOutcome } from './render-task';
+import { loadRenderers, RenderTask, RenderUnit, renderUnits, SynthTarget, UnitOutcome } from './render-task';
 import { SynthThreads } from './synth-threads';
 
 /**
@@ -13,13 +13,15 @@ import { SynthThreads } from './synth-threads';
  */
 export const PARALLEL_THRESHOLD = 64;
 
+/** This thread's renderings between two turns of the event loop. */
+const HERE_CHUNK = 4;
+
 /** The compiled worker; absent when the code runs from TypeScript source (jest), which then renders on one thread. */
 const WORKER = __filename.endsWith('.js') ? path.join(__dirname, 'render-worker.js') : undefined;
 
 export interface ParallelRenderOptions {
   /**
-   * Threads to render on. The main thread renders nothing when there are
-   * several: it reads its share of the records and writes the files.
+   * Threads to render on, this one included.
    * @default - `MODELSHIP_SYNTH_JOBS`, else the CPUs node may use
    */
   readonly jobs?: number;
@@ -36,7 +38,7 @@ export function synthJobs(env: NodeJS.ProcessEnv = process.env): number {
 export interface RenderedTasks {
   /** Per task, in task order: its files, or its first error thrown. */
   readonly outputs: (() => Map<string, string>)[];
-  /** How many threads rendered: 1 on the one-thread path (this thread), else the render workers. */
+  /** How many threads rendered, this one included: 1 on the one-thread path. */
   readonly threads: number;
 }
 
@@ -86,7 +88,14 @@ export async function renderTasks(tasks: readonly RenderTask[], options: RenderT
     if (jobs > 1) threads = SynthThreads.start({ worker: WORKER!, jobs, targets });
   }
   try {
-    const outcomes = threads?.render(units, (i, outcome) => options.onOutcome?.(taskOf[i], outcome));
+    const outcomes = threads?.render(units, async (mine, take) => {
+      const renderers = await loadRenderers(targets);
+      for (let k = 0; k < mine.length; k += HERE_CHUNK) {
+        renderUnits(mine.slice(k, k + HERE_CHUNK), renderers).forEach((o, j) => take(k + j, o));
+        // Between chunks the event loop runs: the workers' outcomes come in and the files staged so far get written.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }, (i, outcome) => options.onOutcome?.(taskOf[i], outcome));
     const collectors = await loadCollectors(targets);
     if (!outcomes) {
       const renderers = await loadRenderers(targets);
