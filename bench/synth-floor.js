@@ -15,7 +15,7 @@ const lib = (m) => require(`../lib/src/${m}`);
 
 const [inputs, target, out] = process.argv.slice(2);
 const files = v8.deserialize(fs.readFileSync(inputs));
-const { writeFilesAtomicConcurrently } = lib('registry/atomic-write');
+const { writeFilesAtomicConcurrently } = lib('registry/staged-write');
 const written = new Map();
 const dir = path.join(out, target);
 if (target === 'kubernetes') {

@@ -7,9 +7,11 @@ import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
 import { deploymentsForStand, standNames } from '../core/stands';
 import { applyCommands, PruneCommands } from '../kubernetes/apply-commands';
-import { writeFilesAtomicConcurrently } from '../registry/atomic-write';
+import { StagedWrite } from '../registry/staged-write';
 import { fileProblem } from '../registry/file-errors';
-import type { RenderTask } from '../synth/render-task';
+import type { RenderTasksOptions } from '../synth/parallel-render';
+import type { RenderTask, SynthTarget as RenderTarget } from '../synth/render-task';
+import { lockTimeoutMs } from '../registry/record-lock';
 import { CommonOptions, modelsDirFlag, storeOf } from './options';
 
 const TARGETS = ['kubernetes', 'nomad', 'all'] as const;
@@ -50,15 +52,33 @@ function render(rendered: () => Map<string, string>): Map<string, string> {
   }
 }
 
-async function renderAll(tasks: readonly RenderTask[], ctx: CliContext): Promise<(() => Map<string, string>)[]> {
+/** The render threads, started before the records are read so that they read their share; undefined means one thread. */
+type Threads = import('../synth/synth-threads').SynthThreads | undefined;
+
+/**
+ * The records to synthesize, in name order (every record, or the named ones),
+ * read on the render threads as well when there are enough to pay for them.
+ */
+async function load(ctx: CliContext, opts: CommonOptions, names: readonly string[], targets: readonly RenderTarget[]): Promise<{ records: ModelRecord[]; threads: Threads }> {
+  const store = storeOf(opts, ctx);
+  const wanted = names.length ? [...new Set(names)].sort() : store.names();
   // Loaded here, not at the top: registry commands must not pay for cdk8s, nor for threads.
-  const { renderTasks, synthJobs } = await import('../synth/parallel-render');
-  return (await renderTasks(tasks, { jobs: synthJobs(ctx.env) })).outputs;
+  const { startThreads, synthJobs } = await import('../synth/parallel-render');
+  const threads = startThreads({ dir: opts.modelsDir, names: wanted, lockTimeoutMs: lockTimeoutMs(ctx.env) }, targets, { jobs: synthJobs(ctx.env) });
+  try {
+    const records = threads
+      ? await threads.records((mine) => store.readEach(mine), (line) => ctx.stderr.write(`modelship: ${line}\n`))
+      : store.loadMany(wanted);
+    return { records, threads };
+  } catch (e) {
+    threads?.close();
+    throw e;
+  }
 }
 
-function load(ctx: CliContext, opts: CommonOptions, names: readonly string[]): ModelRecord[] {
-  const store = storeOf(opts, ctx);
-  return names.length ? [...new Set(names)].sort().map((n) => store.load(n)) : store.loadAll();
+async function renderAll(tasks: readonly RenderTask[], threads: Threads, ctx: CliContext, onOutcome?: RenderTasksOptions['onOutcome']): Promise<(() => Map<string, string>)[]> {
+  const { renderTasks, synthJobs } = await import('../synth/parallel-render');
+  return (await renderTasks(tasks, { jobs: synthJobs(ctx.env), threads, onOutcome })).outputs;
 }
 
 /** Records rendered into one folder: `<out>` for records without stands, `<out>/<stand>` for each declared stand. */
@@ -107,13 +127,37 @@ function groupsOf(records: readonly ModelRecord[], out: string, stand?: string):
  * named models' when names are given).
  */
 export async function synthesize(opts: SynthFlags, names: readonly string[] = [], ctx: CliContext = processContext()): Promise<SynthResult> {
-  const records = load(ctx, opts, names);
-  const groups = groupsOf(records, opts.out, opts.stand);
+  const targets = targetsOf(opts.target);
+  const { records, threads } = await load(ctx, opts, names, targets);
+  // What the render threads send is written to temp files at once, so the disk works while the CPUs
+  // render; nothing is visible before the commit, and a refusal takes the temp files (and new folders) back.
+  const staged = new StagedWrite({ createFolders: true });
+  try {
+    return await renderAndWrite(opts, names, targets, records, threads, staged, ctx);
+  } catch (e) {
+    await staged.abort();
+    throw e;
+  }
+}
+
+async function renderAndWrite(
+  opts: SynthFlags, names: readonly string[], targets: readonly RenderTarget[], records: readonly ModelRecord[],
+  threads: Threads, staged: StagedWrite, ctx: CliContext,
+): Promise<SynthResult> {
+  let outputs: (() => Map<string, string>)[];
+  let groups: SynthGroup[];
+  try {
+    groups = groupsOf(records, opts.out, opts.stand);
+    const tasks = groups.flatMap((g) => targets.map((target) => ({ records: g.records, target, stand: g.stand, dir: path.join(g.dir, target) })));
+    // Every folder and target rendered in one pass (on every core), then taken in order: the first refusal is the same.
+    outputs = await renderAll(tasks, threads, ctx, (task, outcome) => {
+      if (outcome.error === undefined) for (const [name, text] of outcome.files) staged.stage(path.join(tasks[task].dir, name), text);
+    });
+  } finally {
+    threads?.close();
+  }
   const notes = [...new Set(groups.flatMap((g) => g.records.flatMap((r) => planDeployments(r).notes)))];
   const files = new Map<string, string>();
-  const targets = targetsOf(opts.target);
-  // Every folder and target rendered in one pass (on every core), then taken in order: the first refusal is the same.
-  const outputs = await renderAll(groups.flatMap((g) => targets.map((target) => ({ records: g.records, target, stand: g.stand }))), ctx);
   for (const group of groups) {
     for (const target of targets) {
       let rendered: Map<string, string>;
@@ -134,10 +178,8 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
       const selected = new Set((group.dir === opts.out ? records : group.records).map((r) => r.name));
       for (const target of targets) {
         const dir = path.join(group.dir, target);
-        if (!fs.existsSync(dir)) {
-          if ([...files.keys()].some((f) => path.dirname(f) === dir)) fs.mkdirSync(dir, { recursive: true });
-          continue;
-        }
+        // Missing folders are created by the staged write, which takes them back if it fails.
+        if (!fs.existsSync(dir)) continue;
         for (const name of fs.readdirSync(dir)) {
           const file = path.join(dir, name);
           const stem = OWNED[target].exec(name)?.[1];
@@ -153,7 +195,7 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
       ? applyCommands(groups.map((g) => ({ dir: path.join(g.dir, 'kubernetes'), stand: g.stand })), files, removed)
       : { apply: [], delete: [] };
     // Every new file is written in full before any old one is replaced or removed.
-    await writeFilesAtomicConcurrently(files);
+    await staged.commit(files);
     for (const file of removed) fs.rmSync(file);
     return { files, removed: removed.sort(), notes, prune };
   } catch (e) {
@@ -165,9 +207,16 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
 export async function synthesizeToStdout(opts: SynthFlags, names: readonly string[], ctx: CliContext = processContext()): Promise<string> {
   if (opts.target === 'all') throw new InputError('--stdout: choose --target kubernetes (a YAML stream) or --target nomad (one job\'s HCL)');
   // One stream is one stand: --stand, else each model's last stand (production).
-  const records = deploymentsForStand(load(ctx, opts, names), opts.stand);
-  if (opts.stand !== undefined && !records.length) throw new InputError(`--stand ${opts.stand}: no model declares that stand`);
-  const rendered = render((await renderAll([{ records, target: opts.target, stand: opts.stand }], ctx))[0]);
+  const loaded = await load(ctx, opts, names, [opts.target]);
+  let rendered: Map<string, string>;
+  let records: ModelRecord[];
+  try {
+    records = deploymentsForStand(loaded.records, opts.stand);
+    if (opts.stand !== undefined && !records.length) throw new InputError(`--stand ${opts.stand}: no model declares that stand`);
+    rendered = render((await renderAll([{ records, target: opts.target, stand: opts.stand }], loaded.threads, ctx))[0]);
+  } finally {
+    loaded.threads?.close();
+  }
   if (opts.target === 'kubernetes') {
     return [...rendered.values()].map((text) => (text.endsWith('\n') ? text : `${text}\n`)).join('---\n');
   }

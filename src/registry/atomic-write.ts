@@ -51,7 +51,7 @@ export function writeFilesAtomic(files: ReadonlyMap<string, string | Buffer>): v
  * onto its file and sync the folders; after a failure (or one during the
  * renames), remove every temp file not yet renamed and rethrow.
  */
-function commitTemps(files: ReadonlyMap<string, unknown>, temps: Map<string, string>, failed: { error: unknown } | undefined): void {
+export function commitTemps(files: ReadonlyMap<string, unknown>, temps: Map<string, string>, failed: { error: unknown } | undefined): void {
   try {
     if (failed) throw failed.error;
     for (const [file, tmp] of temps) {
@@ -104,45 +104,4 @@ export function removeTempFiles(file: string): void {
   for (const name of fs.readdirSync(dir)) {
     if (name.startsWith(prefix)) fs.rmSync(path.join(dir, name), { force: true });
   }
-}
-
-/**
- * `writeFilesAtomic` with up to `concurrency` files in flight on libuv's
- * threads: the same temp files, each fsynced, renamed only once all are
- * written, and every temp file removed on any failure. Many small files are
- * bound by fsync latency, not CPU, and the file system commits concurrent
- * fsyncs together; synth writes thousands.
- */
-export async function writeFilesAtomicConcurrently(files: ReadonlyMap<string, string | Buffer>, concurrency = 16): Promise<void> {
-  const entries = [...files];
-  const temps = new Map<string, string>();
-  let next = 0;
-  let stop = false;
-  const writeOne = async (file: string, content: string | Buffer): Promise<void> => {
-    const tmp = path.join(path.dirname(file), `${tempPrefix(file)}${process.pid}-${randomBytes(6).toString('hex')}`);
-    const fh = await fs.promises.open(tmp, 'wx', 0o644);
-    temps.set(file, tmp);
-    try {
-      await fh.writeFile(content);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-  };
-  const lane = async (): Promise<void> => {
-    while (!stop && next < entries.length) {
-      const [file, content] = entries[next++];
-      try {
-        await writeOne(file, content);
-      } catch (e) {
-        // The other lanes stop too: nothing more is written once one write failed.
-        stop = true;
-        throw e;
-      }
-    }
-  };
-  const lanes = Array.from({ length: Math.min(concurrency, entries.length) }, lane);
-  // Every lane settles before the cleanup, so no temp file appears after it.
-  const failed = (await Promise.allSettled(lanes)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  commitTemps(files, temps, failed && { error: failed.reason });
 }

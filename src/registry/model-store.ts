@@ -6,6 +6,7 @@ import type { Outcome } from '../core/lifecycle';
 import { modelNameProblem } from '../core/names';
 import type { ModelRecord } from '../core/record';
 import { currentActor } from './actor';
+import { withEnvSnapshot } from './env-snapshot';
 import { removeTempFiles } from './atomic-write';
 import { fileProblem } from './file-errors';
 import { appendHistory, readHistory } from './history-log';
@@ -104,7 +105,27 @@ export class ModelStore {
   }
 
   loadAll(): ModelRecord[] {
-    return this.names().map((n) => this.load(n));
+    return this.loadMany(this.names());
+  }
+
+  /** The named records, in the order given; the first that cannot be read throws. */
+  loadMany(names: readonly string[]): ModelRecord[] {
+    return withEnvSnapshot(() => names.map((n) => this.load(n)));
+  }
+
+  /**
+   * Each named record, or what reading it threw, in the order given: for a
+   * reader that decides itself which failure to report (synth reads a share of
+   * the records on each thread and reports the first in name order).
+   */
+  readEach(names: readonly string[]): ({ readonly record: ModelRecord } | { readonly error: unknown })[] {
+    return withEnvSnapshot(() => names.map((n) => {
+      try {
+        return { record: this.load(n) };
+      } catch (error) {
+        return { error };
+      }
+    }));
   }
 
   history(name: string): HistoryEvent[] {

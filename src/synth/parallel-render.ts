@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { InputError } from '../core/errors';
 import type { RecordRender } from './rendered-file';
-import { loadRenderers, receiveError, RenderTask, RenderUnit, renderUnits, SentError, SynthTarget, UnitOutcome } from './render-task';
+import { loadRenderers, RenderTask, RenderUnit, SynthTarget, UnitOutcome } from './render-task';
+import { SynthThreads } from './synth-threads';
 
 /**
  * Below this many units (a record rendered for one target in one folder) a
@@ -18,7 +18,8 @@ const WORKER = __filename.endsWith('.js') ? path.join(__dirname, 'render-worker.
 
 export interface ParallelRenderOptions {
   /**
-   * Threads to render on, this one included.
+   * Threads to render on. The main thread renders nothing when there are
+   * several: it reads its share of the records and writes the files.
    * @default - `MODELSHIP_SYNTH_JOBS`, else the CPUs node may use
    */
   readonly jobs?: number;
@@ -35,78 +36,97 @@ export function synthJobs(env: NodeJS.ProcessEnv = process.env): number {
 export interface RenderedTasks {
   /** Per task, in task order: its files, or its first error thrown. */
   readonly outputs: (() => Map<string, string>)[];
-  /** How many threads rendered, this one included: 1 on the one-thread path. */
+  /** How many threads rendered: 1 on the one-thread path (this thread), else the render workers. */
   readonly threads: number;
+}
+
+/** Records synth is about to read, for threads that read them too. */
+export interface RecordsToRead {
+  readonly dir: string;
+  /** In name order. */
+  readonly names: readonly string[];
+  /** @default the store's default */
+  readonly lockTimeoutMs?: number;
+}
+
+/**
+ * Starts the render threads before any record is read, when synth will render
+ * enough to pay for them (`names` x `targets` units at least, more with stands):
+ * they read their share of the records while this thread reads its own.
+ * Undefined means one thread.
+ */
+export function startThreads(read: RecordsToRead, targets: readonly SynthTarget[], options: ParallelRenderOptions = {}): SynthThreads | undefined {
+  const jobs = threadsFor(read.names.length * targets.length, options);
+  return jobs > 1 ? SynthThreads.start({ worker: WORKER!, jobs, targets, read }) : undefined;
+}
+
+/** Threads worth starting for this many units: 1 below the threshold, on one CPU, or from TypeScript source. */
+function threadsFor(units: number, options: ParallelRenderOptions): number {
+  const jobs = Math.min(options.jobs ?? synthJobs(), Math.ceil(units / (PARALLEL_THRESHOLD / 2)));
+  return jobs >= 2 && units >= PARALLEL_THRESHOLD && WORKER !== undefined && fs.existsSync(WORKER) ? jobs : 1;
 }
 
 /**
  * Renders every task and hands back, per task, a function that gives its files
  * or throws its first error, exactly as rendering that task alone would; called
  * in task order, the first refusal is the one synth on one thread would report.
- * Above the threshold the records are dealt round-robin to threads (so a mix of
- * heavy Kubernetes and light Nomad units evens out) and the outcomes put back
- * in record order; the merge is the one the one-thread path uses, so the bytes are the same.
+ * Above the threshold (or on `threads` already started) the records are dealt
+ * round-robin to threads (so a mix of heavy Kubernetes and light Nomad units
+ * evens out) and the outcomes put back in record order; the merge is the one
+ * the one-thread path uses, so the bytes are the same.
  */
-export async function renderTasks(tasks: readonly RenderTask[], options: ParallelRenderOptions = {}): Promise<RenderedTasks> {
+export async function renderTasks(tasks: readonly RenderTask[], options: RenderTasksOptions = {}): Promise<RenderedTasks> {
   const units = tasks.flatMap((t) => t.records.map((record): RenderUnit => ({ record, target: t.target, stand: t.stand })));
-  const jobs = Math.min(options.jobs ?? synthJobs(), Math.ceil(units.length / (PARALLEL_THRESHOLD / 2)));
-  const parallel = jobs >= 2 && units.length >= PARALLEL_THRESHOLD && WORKER !== undefined && fs.existsSync(WORKER);
-  // Workers start first, so they load their modules while this thread loads its own.
-  const outcomes = parallel ? renderOnThreads(units, jobs, WORKER) : undefined;
-  const collectors = await loadCollectors(tasks.map((t) => t.target));
-  if (!outcomes) {
-    const renderers = await loadRenderers(tasks.map((t) => t.target));
-    return {
-      outputs: tasks.map((t) => () => collectors[t.target]!(t.records.map((record): RecordRender => (emit) => renderers[t.target]!({ record, target: t.target, stand: t.stand }, emit)))),
-      threads: 1,
-    };
+  const taskOf = tasks.flatMap((t, i) => t.records.map(() => i));
+  const targets = tasks.map((t) => t.target);
+  let threads = options.threads;
+  if (!threads) {
+    const jobs = threadsFor(units.length, options);
+    // Workers start first, so they load their modules while this thread loads its own.
+    if (jobs > 1) threads = SynthThreads.start({ worker: WORKER!, jobs, targets });
   }
-  const all = await outcomes;
-  let next = 0;
-  const outputs = tasks.map((t) => {
-    const mine = all.slice(next, (next += t.records.length));
-    return () => collectors[t.target]!(mine.map((o): RecordRender => (emit) => {
-      for (const [name, text] of o.files) emit(name, text);
-      if (o.error !== undefined) throw o.error;
-    }));
-  });
-  return { outputs, threads: jobs };
+  try {
+    const outcomes = threads?.render(units, (i, outcome) => options.onOutcome?.(taskOf[i], outcome));
+    const collectors = await loadCollectors(targets);
+    if (!outcomes) {
+      const renderers = await loadRenderers(targets);
+      return {
+        outputs: tasks.map((t) => () => collectors[t.target]!(t.records.map((record): RecordRender => (emit) => renderers[t.target]!({ record, target: t.target, stand: t.stand }, emit)))),
+        threads: 1,
+      };
+    }
+    const all = await outcomes;
+    let next = 0;
+    const outputs = tasks.map((t) => {
+      const mine = all.slice(next, (next += t.records.length));
+      return () => collectors[t.target]!(mine.map((o): RecordRender => (emit) => {
+        for (const [name, text] of o.files) emit(name, text);
+        if (o.error !== undefined) throw o.error;
+      }));
+    });
+    return { outputs, threads: threads!.jobs };
+  } finally {
+    threads?.close();
+  }
+}
+
+export interface RenderTasksOptions extends ParallelRenderOptions {
+  /** Threads already started (and reading the records); they are closed when rendering ends. @default - started here when worth it */
+  readonly threads?: SynthThreads;
+  /**
+   * Sees each record's outcome as a render thread sends it (in no particular
+   * order), with its task's index: synth writes the files to temp files while
+   * the rest renders. Not called on the one-thread path.
+   * @default - nothing
+   */
+  readonly onOutcome?: (task: number, outcome: UnitOutcome) => void;
 }
 
 type Collector = (perRecord: readonly RecordRender[]) => Map<string, string>;
 
 async function loadCollectors(targets: readonly SynthTarget[]): Promise<Partial<Record<SynthTarget, Collector>>> {
   const collectors: Partial<Record<SynthTarget, Collector>> = {};
-  if (targets.includes('kubernetes')) collectors.kubernetes = (await import('../kubernetes/render-manifests')).collectManifests;
+  if (targets.includes('kubernetes')) collectors.kubernetes = (await import('../kubernetes/collect-manifests')).collectManifests;
   if (targets.includes('nomad')) collectors.nomad = (await import('../nomad/render-jobs')).collectJobs;
   return collectors;
-}
-
-/** Unit i goes to thread i mod jobs; thread 0 is this one, which renders its share while the workers render theirs. */
-async function renderOnThreads(units: readonly RenderUnit[], jobs: number, worker: string): Promise<UnitOutcome[]> {
-  const shares = Array.from({ length: jobs }, (_, t) => units.filter((_, i) => i % jobs === t));
-  const workers = shares.slice(1).map((share) => runWorker(worker, share));
-  let mine: UnitOutcome[];
-  try {
-    mine = renderUnits(shares[0], await loadRenderers(units.map((u) => u.target)));
-  } finally {
-    // Settled before anything is thrown: no worker is left running behind an error.
-    await Promise.allSettled(workers);
-  }
-  const all = [mine, ...(await Promise.all(workers))];
-  return units.map((_, i) => all[i % jobs][Math.floor(i / jobs)]);
-}
-
-function runWorker(file: string, units: readonly RenderUnit[]): Promise<UnitOutcome[]> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(file, { workerData: { units } });
-    let answered = false;
-    w.once('message', (m: { failed?: SentError } | { files: [string, string][]; error?: SentError }[]) => {
-      answered = true;
-      if (!Array.isArray(m)) return reject(receiveError(m.failed!));
-      resolve(m.map((o) => (o.error === undefined ? o : { files: o.files, error: receiveError(o.error) })));
-    });
-    w.once('error', (e) => { answered = true; reject(e); });
-    w.once('exit', (code) => { if (!answered) reject(new Error(`synth: a render thread exited with code ${code} before answering`)); });
-  });
 }
