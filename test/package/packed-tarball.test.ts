@@ -127,13 +127,14 @@ describe('the packed package', () => {
     fs.mkdirSync(unpacked, { recursive: true });
     // npm's tarballs hold everything under package/.
     execFileSync('tar', ['-xzf', path.join(dest, pack.filename), '-C', unpacked, '--strip-components=1']);
+    // Links the package's bin into node_modules/.bin as `npm install` does (and runs no scripts);
+    // before the dependencies are linked in, so npm does not walk their 376 packages (0.4 s, not 2 s).
+    npm(['rebuild', 'modelship', '--ignore-scripts', '--offline'], project);
     packed = JSON.parse(fs.readFileSync(path.join(unpacked, 'package.json'), 'utf8'));
     for (const name of Object.keys({ ...packed.dependencies, ...packed.peerDependencies })) {
       fs.mkdirSync(path.dirname(path.join(project, 'node_modules', name)), { recursive: true });
       fs.symlinkSync(path.join(ROOT, 'node_modules', name), path.join(project, 'node_modules', name), 'dir');
     }
-    // Links the package's bin into node_modules/.bin as `npm install` does (and runs no scripts).
-    npm(['rebuild', 'modelship', '--ignore-scripts', '--offline'], project);
   }, 300_000);
 
   afterAll(() => {
