@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import type { RecordRender } from './rendered-file';
-import { loadRenderers, RenderTask, RenderUnit, SynthTarget, UnitOutcome } from './render-task';
+import { loadRenderers, RenderTask, RenderUnit, renderUnits, SynthTarget, UnitOutcome } from './render-task';
 import { SynthThreads } from './synth-threads';
 
 /**
@@ -13,13 +13,15 @@ import { SynthThreads } from './synth-threads';
  */
 export const PARALLEL_THRESHOLD = 64;
 
+/** This thread's renderings between two turns of the event loop. */
+const HERE_CHUNK = 4;
+
 /** The compiled worker; absent when the code runs from TypeScript source (jest), which then renders on one thread. */
 const WORKER = __filename.endsWith('.js') ? path.join(__dirname, 'render-worker.js') : undefined;
 
 export interface ParallelRenderOptions {
   /**
-   * Threads to render on. The main thread renders nothing when there are
-   * several: it reads its share of the records and writes the files.
+   * Threads to render on, this one included.
    * @default - `MODELSHIP_SYNTH_JOBS`, else the CPUs node may use
    */
   readonly jobs?: number;
@@ -36,7 +38,7 @@ export function synthJobs(env: NodeJS.ProcessEnv = process.env): number {
 export interface RenderedTasks {
   /** Per task, in task order: its files, or its first error thrown. */
   readonly outputs: (() => Map<string, string>)[];
-  /** How many threads rendered: 1 on the one-thread path (this thread), else the render workers. */
+  /** How many threads rendered, this one included: 1 on the one-thread path. */
   readonly threads: number;
 }
 
@@ -85,17 +87,28 @@ export async function renderTasks(tasks: readonly RenderTask[], options: RenderT
     // Workers start first, so they load their modules while this thread loads its own.
     if (jobs > 1) threads = SynthThreads.start({ worker: WORKER!, jobs, targets });
   }
-  try {
-    const outcomes = threads?.render(units, (i, outcome) => options.onOutcome?.(taskOf[i], outcome));
-    const collectors = await loadCollectors(targets);
-    if (!outcomes) {
-      const renderers = await loadRenderers(targets);
-      return {
-        outputs: tasks.map((t) => () => collectors[t.target]!(t.records.map((record): RecordRender => (emit) => renderers[t.target]!({ record, target: t.target, stand: t.stand }, emit)))),
-        threads: 1,
-      };
+  // This thread renders in chunks with a turn of the event loop between them: the workers' outcomes
+  // come in, and the files staged so far are written by libuv's threads while it renders on.
+  const renderHere = async (mine: readonly RenderUnit[], take: (k: number, outcome: UnitOutcome) => void): Promise<void> => {
+    const renderers = await loadRenderers(targets);
+    for (let k = 0; k < mine.length; k += HERE_CHUNK) {
+      renderUnits(mine.slice(k, k + HERE_CHUNK), renderers).forEach((o, j) => take(k + j, o));
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    const all = await outcomes;
+  };
+  const onOutcome = (i: number, outcome: UnitOutcome) => options.onOutcome?.(taskOf[i], outcome);
+  try {
+    let all: UnitOutcome[];
+    if (threads) {
+      all = await threads.render(units, renderHere, onOutcome);
+    } else {
+      all = new Array(units.length);
+      await renderHere(units, (i, outcome) => {
+        all[i] = outcome;
+        onOutcome(i, outcome);
+      });
+    }
+    const collectors = await loadCollectors(targets);
     let next = 0;
     const outputs = tasks.map((t) => {
       const mine = all.slice(next, (next += t.records.length));
@@ -104,7 +117,7 @@ export async function renderTasks(tasks: readonly RenderTask[], options: RenderT
         if (o.error !== undefined) throw o.error;
       }));
     });
-    return { outputs, threads: threads!.jobs };
+    return { outputs, threads: threads?.jobs ?? 1 };
   } finally {
     threads?.close();
   }
@@ -114,9 +127,9 @@ export interface RenderTasksOptions extends ParallelRenderOptions {
   /** Threads already started (and reading the records); they are closed when rendering ends. @default - started here when worth it */
   readonly threads?: SynthThreads;
   /**
-   * Sees each record's outcome as a render thread sends it (in no particular
-   * order), with its task's index: synth writes the files to temp files while
-   * the rest renders. Not called on the one-thread path.
+   * Sees each record's outcome as it is rendered (in no particular order
+   * across threads), with its task's index: synth writes the files to temp
+   * files while the rest renders.
    * @default - nothing
    */
   readonly onOutcome?: (task: number, outcome: UnitOutcome) => void;

@@ -43,13 +43,13 @@ export type ReadOutcome = { readonly record: ModelRecord } | { readonly error: u
 export interface SynthThreadsProps {
   /** The compiled worker script. */
   readonly worker: string;
-  /** Render threads (workers). This thread renders nothing: it reads its share of the records and writes. */
+  /** Threads, this one included: thread 0 is this one, 1..jobs-1 are workers. */
   readonly jobs: number;
   /** Targets the workers render, so they load those renderers (cdk8s-plus takes a while) before they are needed. */
   readonly targets: readonly SynthTarget[];
   /**
-   * Records to read: name i goes to thread i mod (jobs + 1), thread 0 being
-   * this one, which reads its share while the workers read theirs.
+   * Records to read: name i goes to thread i mod jobs, thread 0 being this
+   * one, which reads its share while the workers read theirs.
    * @default - the records are read elsewhere
    */
   readonly read?: Omit<RecordShare, 'names'> & { readonly names: readonly string[] };
@@ -59,15 +59,14 @@ export interface SynthThreadsProps {
  * Worker threads started before synth reads a single record: they read their
  * share of the records while this thread reads its own, load the renderers
  * while this thread plans the folders, then render the units they are dealt
- * (unit i to worker i mod jobs) and send the outcomes back as they go, so
- * this thread can write files while the rest still renders. Outcomes are put
- * back in order, so a refusal or a broken record surfaces exactly where it
- * would on one thread.
+ * (unit i to thread i mod jobs, this one included) and send the outcomes back
+ * as they go, so this thread can write files between its own renderings.
+ * Outcomes are put back in order, so a refusal or a broken record surfaces
+ * exactly where it would on one thread.
  */
 export class SynthThreads {
   static start(props: SynthThreadsProps): SynthThreads {
-    const threads = props.jobs + 1;
-    const shares = Array.from({ length: threads }, (_, t) => (props.read?.names ?? []).filter((_, i) => i % threads === t));
+    const shares = Array.from({ length: props.jobs }, (_, t) => (props.read?.names ?? []).filter((_, i) => i % props.jobs === t));
     const workers = shares.slice(1).map((names) => new WorkerChannel(props.worker, {
       targets: props.targets,
       read: props.read ? { dir: props.read.dir, names, lockTimeoutMs: props.read.lockTimeoutMs } : undefined,
@@ -81,9 +80,9 @@ export class SynthThreads {
     private readonly reading: boolean,
   ) {}
 
-  /** Render threads. */
+  /** Threads, this one included. */
   get jobs(): number {
-    return this.workers.length;
+    return this.workers.length + 1;
   }
 
   /**
@@ -112,18 +111,31 @@ export class SynthThreads {
   }
 
   /**
-   * Renders every unit, unit i on worker i mod jobs, and gives back the
-   * outcomes in unit order. `onOutcome` sees each outcome as it arrives (in
-   * no particular order across workers), with its unit's index.
+   * Renders every unit, unit i on thread i mod jobs (`renderHere` renders
+   * this thread's share while the workers render theirs), and gives back the
+   * outcomes in unit order. `onOutcome` sees each outcome as it arrives (in no
+   * particular order across threads), with its unit's index.
    */
-  async render(units: readonly RenderUnit[], onOutcome: (index: number, outcome: UnitOutcome) => void = () => {}): Promise<UnitOutcome[]> {
+  async render(
+    units: readonly RenderUnit[],
+    renderHere: (units: readonly RenderUnit[], onOutcome: (k: number, outcome: UnitOutcome) => void) => Promise<void>,
+    onOutcome: (index: number, outcome: UnitOutcome) => void = () => {},
+  ): Promise<UnitOutcome[]> {
     const jobs = this.jobs;
     const all: UnitOutcome[] = new Array(units.length);
-    await Promise.all(this.workers.map((w, t) => w.ask(units.filter((_, i) => i % jobs === t), (k, outcome) => {
+    const take = (t: number) => (k: number, outcome: UnitOutcome) => {
       const index = k * jobs + t;
       all[index] = outcome;
       onOutcome(index, outcome);
-    })));
+    };
+    const answers = this.workers.map((w, t) => w.ask(units.filter((_, i) => i % jobs === t + 1), take(t + 1)));
+    try {
+      await renderHere(units.filter((_, i) => i % jobs === 0), take(0));
+    } finally {
+      // Settled before anything is thrown: no worker is left running behind an error.
+      await Promise.allSettled(answers);
+    }
+    await Promise.all(answers);
     return all;
   }
 

@@ -128,3 +128,21 @@ export async function initModel(dir: string, name: string, strategy: 'rolling' |
     '--strategy', strategy, '--max-size-mib', '100', '--max-latency-p95-ms', '50', '--models-dir', dir]);
   if (r.code !== 0) throw new Error(r.stderr);
 }
+
+/**
+ * Runs the built CLI (lib/, what the bin runs) inside this jest worker with
+ * captured streams, as `cli` runs the source: for suites that need what only
+ * compiled code has (synth's worker threads) without a node start per command.
+ */
+export async function compiledCli(args: readonly string[], opts: Pick<InProcessOptions, 'env'> = {}): Promise<CliResult> {
+  const { run } = require(path.join(ROOT, 'lib', 'src', 'cli', 'main.js')) as typeof import('../../src/cli/main');
+  let stdout = '';
+  let stderr = '';
+  const code = await run(['node', BIN, ...args], {
+    stdout: { write: (t) => void (stdout += t), isTTY: false },
+    stderr: { write: (t) => void (stderr += t), isTTY: false },
+    env: { ...process.env, MODELSHIP_ACTOR: 'test-suite', NO_COLOR: '1', ...opts.env },
+    now: () => new Date(),
+  });
+  return { code, stdout, stderr };
+}

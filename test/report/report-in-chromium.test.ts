@@ -17,7 +17,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function openInChromium(file: string, screenshot: string) {
+/**
+ * `screenshot`: where to save a full-page PNG. `print`: also lay the page out as
+ * print media and print it to PDF (the costly part, so only where a test looks).
+ */
+async function openInChromium(file: string, { screenshot, print = false }: { screenshot?: string; print?: boolean } = {}) {
   const page = await browser.context.newPage();
   try {
     const errors: string[] = [];
@@ -37,7 +41,8 @@ async function openInChromium(file: string, screenshot: string) {
       };
     }));
     const scripts = await page.$$eval('script', (s) => s.length);
-    await page.screenshot({ path: screenshot, fullPage: true });
+    if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
+    if (!print) return { charts, errors, requests, scripts };
     // Printable: as print media on A4 every chart still has a size, and the PDF has pages.
     await page.emulateMedia({ media: 'print' });
     const printedCharts = await page.$$eval('figure.chart svg', (svgs) => svgs.filter((s) => s.getBoundingClientRect().width > 100).length);
@@ -56,7 +61,7 @@ describe('the report in a browser', () => {
     expect(r.code).toBe(0);
     const file = path.join(out, 'models', 'taxi-fare.html');
     const shot = path.join(out, 'taxi-fare.png');
-    const seen = await openInChromium(file, shot);
+    const seen = await openInChromium(file, { screenshot: shot, print: true });
     expect(seen.charts.map((c) => c.id).sort()).toEqual(['drift', 'drift-mean-gap', 'drift-p-values', 'drift-psi', 'latency', 'live-timeline', 'metric-r2', 'metric-rmse', 'size']);
     for (const c of seen.charts) {
       expect(c.width).toBeGreaterThan(100);
@@ -75,10 +80,11 @@ describe('the report in a browser', () => {
     const out = tempDir('report-');
     const r = await cli(['report', '--out', out, '--models-dir', exampleModelsDir()]);
     expect(r.code).toBe(0);
-    const shots = process.env.MODELSHIP_REPORT_SCREENSHOTS ?? out;
+    // Screenshots of these pages only when asked for (for the README): the test reads none of them.
+    const shots = process.env.MODELSHIP_REPORT_SCREENSHOTS;
     for (const name of ['index', 'models/fraud-detector', 'models/taxi-fare']) {
       const file = path.join(out, `${name}.html`);
-      const seen = await openInChromium(file, path.join(shots, `${path.basename(name)}.png`));
+      const seen = await openInChromium(file, { screenshot: shots && path.join(shots, `${path.basename(name)}.png`) });
       expect(seen.errors).toEqual([]);
       expect(seen.requests).toEqual([pathToFileURL(file).href]);
       if (name !== 'index') expect(seen.charts.map((c) => c.id)).toEqual(['size', 'latency', 'live-timeline']);

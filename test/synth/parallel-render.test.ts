@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cliProcess, ROOT, tempDir } from '../helpers/cli';
+import { cliProcess, compiledCli, ROOT, tempDir } from '../helpers/cli';
 
 /**
  * Parallel synth against the one-thread path, byte for byte. Worker threads run
  * compiled JS, so these tests drive the built CLI (and lib/ for the thread
  * count); `npm test` builds lib/ first. MODELSHIP_SYNTH_JOBS=1 is the one-thread path.
+ * The full comparison runs the bin as a user does; the others run the same
+ * compiled CLI in this worker, so they pay the renders and no node starts.
  */
 
 const SHAPES = path.join(__dirname, '..', 'fixtures', 'synth-shapes');
@@ -36,6 +38,8 @@ function tree(dir: string): Map<string, Buffer> {
 
 const synth = (models: string, jobs: string, ...args: string[]) =>
   cliProcess(['synth', '--models-dir', models, ...args], { env: { MODELSHIP_SYNTH_JOBS: jobs } });
+const synthInProcess = (models: string, jobs: string, ...args: string[]) =>
+  compiledCli(['synth', '--models-dir', models, ...args], { env: { MODELSHIP_SYNTH_JOBS: jobs } });
 
 describe('parallel synth', () => {
   // 7 shapes x 10 copies: 70 records, 77 folder-and-record units per target, over the threshold.
@@ -65,9 +69,9 @@ describe('parallel synth', () => {
     expect(ta.get('kubernetes/retraining-08.k8s.yaml')!.toString()).toContain('kind: CronJob');
   });
 
-  it('prints the same stream with --stdout', () => {
-    const a = synth(models, '1', '--stdout', '--target', 'kubernetes', '--stand', 'prod');
-    const b = synth(models, '2', '--stdout', '--target', 'kubernetes', '--stand', 'prod');
+  it('prints the same stream with --stdout', async () => {
+    const a = await synthInProcess(models, '1', '--stdout', '--target', 'kubernetes', '--stand', 'prod');
+    const b = await synthInProcess(models, '2', '--stdout', '--target', 'kubernetes', '--stand', 'prod');
     expect([a.code, b.code]).toEqual([0, 0]);
     expect(b.stdout).toBe(a.stdout);
   });
@@ -88,30 +92,32 @@ describe('parallel synth', () => {
     expect([...one.outputs[0]()]).toEqual([...renderManifests(records)]);
   });
 
-  it('reports a refusal inside a worker as one thread does: same message, exit 1, nothing written', () => {
+  it('reports a refusal inside a worker as one thread does: same message, exit 1, nothing written', async () => {
     // Production over its size gate in two records; the first in record order is the one reported.
     const refused = shapeModels(10, (name, text) => (['rolling-03', 'rolling-08'].includes(name) ? text.replace('sizeBytes: 400000000', 'sizeBytes: 900000000') : text));
-    const results = ['1', '2'].map((jobs) => {
+    const results = [];
+    for (const jobs of ['1', '2']) {
       const out = path.join(tempDir(), 'out');
-      return { ...synth(refused, jobs, '--out', out), written: fs.existsSync(out) };
-    });
+      results.push({ ...(await synthInProcess(refused, jobs, '--out', out)), written: fs.existsSync(out) });
+    }
     expect(results[0].stderr).toMatch(/^modelship: synth refused: rolling-03 1\.0\.0 cannot be deployed as production: size .* exceeds maxSizeMiB 512/);
     expect(results[1]).toEqual(results[0]);
     expect(results[0]).toMatchObject({ code: 1, stdout: '', written: false });
   });
 
-  it('finds two Nomad jobs with one name across threads, as one thread does', () => {
+  it('finds two Nomad jobs with one name across threads, as one thread does', async () => {
     // `candidate-00`'s candidate job is `candidate-00-candidate`: a model of that name clashes with it.
     const clash = shapeModels(10);
     fs.writeFileSync(path.join(clash, 'candidate-00-candidate.yaml'), fs.readFileSync(path.join(clash, 'rolling-05.yaml'), 'utf8').replace(/^name: .*$/m, 'name: candidate-00-candidate'));
-    const [a, b] = ['1', '2'].map((jobs) => synth(clash, jobs, '--out', path.join(tempDir(), 'out'), '--target', 'nomad'));
+    const a = await synthInProcess(clash, '1', '--out', path.join(tempDir(), 'out'), '--target', 'nomad');
+    const b = await synthInProcess(clash, '2', '--out', path.join(tempDir(), 'out'), '--target', 'nomad');
     expect(a.stderr).toBe("modelship: synth refused: two jobs would be named candidate-00-candidate (a model named like another model's candidate or retraining job)\n");
     expect(b).toEqual(a);
     expect(a.code).toBe(1);
   });
 
-  it('refuses a MODELSHIP_SYNTH_JOBS that is not a whole number of threads', () => {
-    const r = synth(models, 'two', '--out', path.join(tempDir(), 'out'));
+  it('refuses a MODELSHIP_SYNTH_JOBS that is not a whole number of threads', async () => {
+    const r = await synthInProcess(models, 'two', '--out', path.join(tempDir(), 'out'));
     expect(r).toEqual({ code: 2, stdout: '', stderr: "modelship: MODELSHIP_SYNTH_JOBS: must be a whole number of threads, at least 1 (got 'two')\n" });
   });
 });
