@@ -7,9 +7,13 @@ import { loadRenderers, RenderTask, RenderUnit, renderUnits, SynthTarget, UnitOu
 import { SynthThreads } from './synth-threads';
 
 /**
- * Below this many units (a record rendered for one target in one folder) a
- * worker costs more than it saves: a thread loads cdk8s-plus again (about
- * 0.15 s here) before it renders anything. Each thread gets at least half as many.
+ * Below this many Kubernetes units (a record rendered for one target in one
+ * folder) a worker costs more than it saves: a thread loads cdk8s-plus again
+ * (about 0.15 s here) before it renders anything. Each thread gets at least
+ * half as many. Nomad units do not count: a job renders in about a tenth of a
+ * manifest's time, and bench/synth measured 1,000 Nomad-only records no faster
+ * on two threads than on one (each thread warms up its own parser and
+ * renderers); in a run with Kubernetes units they ride along.
  */
 export const PARALLEL_THRESHOLD = 64;
 
@@ -58,11 +62,11 @@ export interface RecordsToRead {
  * Undefined means one thread.
  */
 export function startThreads(read: RecordsToRead, targets: readonly SynthTarget[], options: ParallelRenderOptions = {}): SynthThreads | undefined {
-  const jobs = threadsFor(read.names.length * targets.length, options);
+  const jobs = threadsFor(targets.includes('kubernetes') ? read.names.length : 0, options);
   return jobs > 1 ? SynthThreads.start({ worker: WORKER!, jobs, targets, read }) : undefined;
 }
 
-/** Threads worth starting for this many units: 1 below the threshold, on one CPU, or from TypeScript source. */
+/** Threads worth starting for this many Kubernetes units: 1 below the threshold, on one CPU, or from TypeScript source. */
 function threadsFor(units: number, options: ParallelRenderOptions): number {
   const jobs = Math.min(options.jobs ?? synthJobs(), Math.ceil(units / (PARALLEL_THRESHOLD / 2)));
   return jobs >= 2 && units >= PARALLEL_THRESHOLD && WORKER !== undefined && fs.existsSync(WORKER) ? jobs : 1;
@@ -83,7 +87,7 @@ export async function renderTasks(tasks: readonly RenderTask[], options: RenderT
   const targets = tasks.map((t) => t.target);
   let threads = options.threads;
   if (!threads) {
-    const jobs = threadsFor(units.length, options);
+    const jobs = threadsFor(units.filter((u) => u.target === 'kubernetes').length, options);
     // Workers start first, so they load their modules while this thread loads its own.
     if (jobs > 1) threads = SynthThreads.start({ worker: WORKER!, jobs, targets });
   }

@@ -82,7 +82,8 @@ describe('parallel synth', () => {
     const { ModelStore } = await import(path.join(ROOT, 'lib', 'src', 'registry', 'model-store.js'));
     const { renderManifests } = await import(path.join(ROOT, 'lib', 'src', 'kubernetes', 'render-manifests.js'));
     const { renderJobs } = await import(path.join(ROOT, 'lib', 'src', 'nomad', 'render-jobs.js'));
-    const records = new ModelStore(models).loadAll().filter((r: { stands?: unknown }) => !r.stands);
+    // 12 copies of the six shapes without stands: 72 Kubernetes units, over the threshold of 64 (Nomad units do not count).
+    const records = new ModelStore(shapeModels(12)).loadAll().filter((r: { stands?: unknown }) => !r.stands);
     const tasks = [{ records, target: 'kubernetes' }, { records, target: 'nomad' }];
     const two = await renderTasks(tasks, { jobs: 2 });
     const one = await renderTasks(tasks, { jobs: 1 });
@@ -108,9 +109,11 @@ describe('parallel synth', () => {
   it('finds two Nomad jobs with one name across threads, as one thread does', async () => {
     // `candidate-00`'s candidate job is `candidate-00-candidate`: a model of that name clashes with it.
     const clash = shapeModels(10);
-    fs.writeFileSync(path.join(clash, 'candidate-00-candidate.yaml'), fs.readFileSync(path.join(clash, 'rolling-05.yaml'), 'utf8').replace(/^name: .*$/m, 'name: candidate-00-candidate'));
-    const a = await synthInProcess(clash, '1', '--out', path.join(tempDir(), 'out'), '--target', 'nomad');
-    const b = await synthInProcess(clash, '2', '--out', path.join(tempDir(), 'out'), '--target', 'nomad');
+    // In another Kubernetes namespace, so the manifests do not clash first: Nomad-only synth renders on one thread.
+    fs.writeFileSync(path.join(clash, 'candidate-00-candidate.yaml'), fs.readFileSync(path.join(clash, 'rolling-05.yaml'), 'utf8')
+      .replace(/^name: .*$/m, 'name: candidate-00-candidate').replace('namespace: ml-serving', 'namespace: other'));
+    const a = await synthInProcess(clash, '1', '--out', path.join(tempDir(), 'out'));
+    const b = await synthInProcess(clash, '2', '--out', path.join(tempDir(), 'out'));
     expect(a.stderr).toBe("modelship: synth refused: two jobs would be named candidate-00-candidate (a model named like another model's candidate or retraining job)\n");
     expect(b).toEqual(a);
     expect(a.code).toBe(1);
