@@ -58,8 +58,8 @@ export interface RecordsToRead {
 
 /**
  * Starts the render threads before any record is read, when synth will render
- * enough to pay for them (`names` x `targets` units at least, more with stands):
- * they read their share of the records while this thread reads its own.
+ * enough to pay for them (a Kubernetes unit per name at least, more with
+ * stands): they read their share of the records while this thread reads its own.
  * Undefined means one thread.
  */
 export function startThreads(read: RecordsToRead, targets: readonly SynthTarget[], options: ParallelRenderOptions = {}): SynthThreads | undefined {
