@@ -9,9 +9,9 @@ import { deploymentsForStand, standNames } from '../core/stands';
 import { applyCommands, PruneCommands } from '../kubernetes/apply-commands';
 import { StagedWrite } from '../registry/staged-write';
 import { fileProblem } from '../registry/file-errors';
+import { lockTimeoutMs } from '../registry/record-lock';
 import type { RenderTasksOptions } from '../synth/parallel-render';
 import type { RenderTask, SynthTarget as RenderTarget } from '../synth/render-task';
-import { lockTimeoutMs } from '../registry/record-lock';
 import { CommonOptions, modelsDirFlag, storeOf } from './options';
 
 const TARGETS = ['kubernetes', 'nomad', 'all'] as const;
@@ -129,7 +129,7 @@ function groupsOf(records: readonly ModelRecord[], out: string, stand?: string):
 export async function synthesize(opts: SynthFlags, names: readonly string[] = [], ctx: CliContext = processContext()): Promise<SynthResult> {
   const targets = targetsOf(opts.target);
   const { records, threads } = await load(ctx, opts, names, targets);
-  // What the render threads send is written to temp files at once, so the disk works while the CPUs
+  // Each record's files go to temp files as soon as they are rendered, so the disk works while the CPUs
   // render; nothing is visible before the commit, and a refusal takes the temp files (and new folders) back.
   const staged = new StagedWrite({ createFolders: true });
   try {
