@@ -32,7 +32,11 @@ export interface InProcessOptions {
  */
 export async function cli(args: readonly string[], opts: InProcessOptions = {}): Promise<CliResult> {
   // Loaded on first use: the few suites that only spawn the bin never load the CLI.
-  const { run } = await import('../../src/cli/main');
+  return runCaptured((await import('../../src/cli/main')).run, args, opts);
+}
+
+/** `run` with captured streams, the test actor, no colours and the test's clock. */
+async function runCaptured(run: typeof import('../../src/cli/main').run, args: readonly string[], opts: InProcessOptions): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const ctx: CliContext = {
@@ -135,14 +139,5 @@ export async function initModel(dir: string, name: string, strategy: 'rolling' |
  * compiled code has (synth's worker threads) without a node start per command.
  */
 export async function compiledCli(args: readonly string[], opts: Pick<InProcessOptions, 'env'> = {}): Promise<CliResult> {
-  const { run } = require(path.join(ROOT, 'lib', 'src', 'cli', 'main.js')) as typeof import('../../src/cli/main');
-  let stdout = '';
-  let stderr = '';
-  const code = await run(['node', BIN, ...args], {
-    stdout: { write: (t) => void (stdout += t), isTTY: false },
-    stderr: { write: (t) => void (stderr += t), isTTY: false },
-    env: { ...process.env, MODELSHIP_ACTOR: 'test-suite', NO_COLOR: '1', ...opts.env },
-    now: () => new Date(),
-  });
-  return { code, stdout, stderr };
+  return runCaptured((require(path.join(ROOT, 'lib', 'src', 'cli', 'main.js')) as typeof import('../../src/cli/main')).run, args, opts);
 }
