@@ -26,16 +26,19 @@ const WORKER = __filename.endsWith('.js') ? path.join(__dirname, 'render-worker.
 
 export interface ParallelRenderOptions {
   /**
-   * Threads to render on, this one included.
-   * @default - `MODELSHIP_SYNTH_JOBS`, else the CPUs node may use
+   * Threads to render on, this one included, never more than the Kubernetes units.
+   * @default - every CPU node may use from PARALLEL_THRESHOLD Kubernetes units on, one below
    */
   readonly jobs?: number;
 }
 
-/** `MODELSHIP_SYNTH_JOBS`: a whole number of threads, 1 for the one-thread path. */
-export function synthJobs(env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * `MODELSHIP_SYNTH_JOBS`: a whole number of threads, 1 for the one-thread path;
+ * undefined when unset (then synth decides by the work, see threadsFor).
+ */
+export function synthJobs(env: NodeJS.ProcessEnv = process.env): number | undefined {
   const raw = env.MODELSHIP_SYNTH_JOBS;
-  if (raw === undefined || raw === '') return os.availableParallelism();
+  if (raw === undefined || raw === '') return undefined;
   if (!/^[1-9][0-9]*$/.test(raw)) throw new InputError(`MODELSHIP_SYNTH_JOBS: must be a whole number of threads, at least 1 (got '${raw}')`);
   return Number(raw);
 }
@@ -67,17 +70,24 @@ export function startThreads(read: RecordsToRead, targets: readonly SynthTarget[
   return jobs > 1 ? SynthThreads.start({ worker: WORKER!, jobs, targets, read }) : undefined;
 }
 
-/** Threads worth starting for this many Kubernetes units: 1 below the threshold, on one CPU, or from TypeScript source. */
+/**
+ * Threads to render this many Kubernetes units on. Asked for (`jobs`, as
+ * `make -j`): that many, never more than the units. Otherwise every CPU once
+ * the units reach the threshold, each thread with at least half of it. Always
+ * one from TypeScript source, where there is no compiled worker to start.
+ */
 function threadsFor(units: number, options: ParallelRenderOptions): number {
-  const jobs = Math.min(options.jobs ?? synthJobs(), Math.ceil(units / (PARALLEL_THRESHOLD / 2)));
-  return jobs >= 2 && units >= PARALLEL_THRESHOLD && WORKER !== undefined && fs.existsSync(WORKER) ? jobs : 1;
+  const jobs = options.jobs !== undefined
+    ? Math.min(options.jobs, units)
+    : units >= PARALLEL_THRESHOLD ? Math.min(os.availableParallelism(), Math.ceil(units / (PARALLEL_THRESHOLD / 2))) : 1;
+  return jobs >= 2 && WORKER !== undefined && fs.existsSync(WORKER) ? jobs : 1;
 }
 
 /**
  * Renders every task and hands back, per task, a function that gives its files
  * or throws its first error, exactly as rendering that task alone would; called
  * in task order, the first refusal is the one synth on one thread would report.
- * Above the threshold (or on `threads` already started) the records are dealt
+ * With threads asked for, above the threshold or on `threads` already started, the records are dealt
  * round-robin to threads (so a mix of heavy Kubernetes and light Nomad units
  * evens out) and the outcomes put back in record order; the merge is the one
  * the one-thread path uses, so the bytes are the same.

@@ -42,8 +42,8 @@ const synthInProcess = (models: string, jobs: string, ...args: string[]) =>
   compiledCli(['synth', '--models-dir', models, ...args], { env: { MODELSHIP_SYNTH_JOBS: jobs } });
 
 describe('parallel synth', () => {
-  // 7 shapes x 10 copies: 70 records, 77 folder-and-record units per target, over the threshold.
-  const models = shapeModels(10);
+  // 7 shapes x 2 copies: 14 records, 16 folder-and-record units per target; MODELSHIP_SYNTH_JOBS=2 asks for two threads.
+  const models = shapeModels(2);
 
   it('writes the same bytes and prints the same lines as one thread, for every record shape and both targets', () => {
     const one = path.join(tempDir(), 'out');
@@ -60,13 +60,13 @@ describe('parallel synth', () => {
     // Every shape rendered what it is about, so the comparison covered it.
     const names = [...ta.keys()];
     expect(names).toEqual(expect.arrayContaining([
-      'kubernetes/rolling-00.k8s.yaml', 'kubernetes/blue-green-09.k8s.yaml', 'nomad/candidate-03-candidate.nomad.hcl',
-      'nomad/retraining-05-retrain.nomad.json', 'dev/kubernetes/stands-07.k8s.yaml', 'prod/nomad/stands-07.nomad.hcl',
+      'kubernetes/rolling-00.k8s.yaml', 'kubernetes/blue-green-01.k8s.yaml', 'nomad/candidate-01-candidate.nomad.hcl',
+      'nomad/retraining-01-retrain.nomad.json', 'dev/kubernetes/stands-01.k8s.yaml', 'prod/nomad/stands-01.nomad.hcl',
     ]));
-    expect(ta.get('kubernetes/autoscaling-02.k8s.yaml')!.toString()).toContain('kind: HorizontalPodAutoscaler');
-    expect(ta.get('kubernetes/gpu-04.k8s.yaml')!.toString()).toContain('nvidia.com/gpu: "1"');
-    expect(ta.get('kubernetes/candidate-06.k8s.yaml')!.toString()).toContain('name: candidate-06-candidate');
-    expect(ta.get('kubernetes/retraining-08.k8s.yaml')!.toString()).toContain('kind: CronJob');
+    expect(ta.get('kubernetes/autoscaling-00.k8s.yaml')!.toString()).toContain('kind: HorizontalPodAutoscaler');
+    expect(ta.get('kubernetes/gpu-00.k8s.yaml')!.toString()).toContain('nvidia.com/gpu: "1"');
+    expect(ta.get('kubernetes/candidate-00.k8s.yaml')!.toString()).toContain('name: candidate-00-candidate');
+    expect(ta.get('kubernetes/retraining-00.k8s.yaml')!.toString()).toContain('kind: CronJob');
   });
 
   it('prints the same stream with --stdout', async () => {
@@ -82,8 +82,8 @@ describe('parallel synth', () => {
     const { ModelStore } = await import(path.join(ROOT, 'lib', 'src', 'registry', 'model-store.js'));
     const { renderManifests } = await import(path.join(ROOT, 'lib', 'src', 'kubernetes', 'render-manifests.js'));
     const { renderJobs } = await import(path.join(ROOT, 'lib', 'src', 'nomad', 'render-jobs.js'));
-    // 12 copies of the six shapes without stands: 72 Kubernetes units, over the threshold of 64 (Nomad units do not count).
-    const records = new ModelStore(shapeModels(12)).loadAll().filter((r: { stands?: unknown }) => !r.stands);
+    // 2 copies of the six shapes without stands: 12 Kubernetes units, two threads asked for.
+    const records = new ModelStore(shapeModels(2)).loadAll().filter((r: { stands?: unknown }) => !r.stands);
     const tasks = [{ records, target: 'kubernetes' }, { records, target: 'nomad' }];
     const two = await renderTasks(tasks, { jobs: 2 });
     const one = await renderTasks(tasks, { jobs: 1 });
@@ -94,23 +94,24 @@ describe('parallel synth', () => {
   });
 
   it('reports a refusal inside a worker as one thread does: same message, exit 1, nothing written', async () => {
-    // Production over its size gate in two records; the first in record order is the one reported.
-    const refused = shapeModels(10, (name, text) => (['rolling-03', 'rolling-08'].includes(name) ? text.replace('sizeBytes: 400000000', 'sizeBytes: 900000000') : text));
+    // Production over its size gate in two records; the first in record order (rendered by the worker: units are dealt
+    // round-robin and rolling-01 is the twelfth) is the one reported.
+    const refused = shapeModels(2, (name, text) => (['rolling-01', 'stands-00'].includes(name) ? text.replace('sizeBytes: 400000000', 'sizeBytes: 900000000') : text));
     const results = [];
     for (const jobs of ['1', '2']) {
       const out = path.join(tempDir(), 'out');
       results.push({ ...(await synthInProcess(refused, jobs, '--out', out)), written: fs.existsSync(out) });
     }
-    expect(results[0].stderr).toMatch(/^modelship: synth refused: rolling-03 1\.0\.0 cannot be deployed as production: size .* exceeds maxSizeMiB 512/);
+    expect(results[0].stderr).toMatch(/^modelship: synth refused: rolling-01 1\.0\.0 cannot be deployed as production: size .* exceeds maxSizeMiB 512/);
     expect(results[1]).toEqual(results[0]);
     expect(results[0]).toMatchObject({ code: 1, stdout: '', written: false });
   });
 
   it('finds two Nomad jobs with one name across threads, as one thread does', async () => {
     // `candidate-00`'s candidate job is `candidate-00-candidate`: a model of that name clashes with it.
-    const clash = shapeModels(10);
+    const clash = shapeModels(2);
     // In another Kubernetes namespace, so the manifests do not clash first: Nomad-only synth renders on one thread.
-    fs.writeFileSync(path.join(clash, 'candidate-00-candidate.yaml'), fs.readFileSync(path.join(clash, 'rolling-05.yaml'), 'utf8')
+    fs.writeFileSync(path.join(clash, 'candidate-00-candidate.yaml'), fs.readFileSync(path.join(clash, 'rolling-01.yaml'), 'utf8')
       .replace(/^name: .*$/m, 'name: candidate-00-candidate').replace('namespace: ml-serving', 'namespace: other'));
     const a = await synthInProcess(clash, '1', '--out', path.join(tempDir(), 'out'));
     const b = await synthInProcess(clash, '2', '--out', path.join(tempDir(), 'out'));
