@@ -1,4 +1,4 @@
-import { compare } from 'semver';
+import compare from 'semver/functions/compare';
 import type { VersionEntry } from './record';
 
 /**

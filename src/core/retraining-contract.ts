@@ -1,4 +1,4 @@
-import * as semver from 'semver';
+import semverPrerelease from 'semver/functions/prerelease';
 import { ModelRecord, productionVersion } from './record';
 import { DEFAULT_RETRAINING_RESOURCES } from './retraining-spec';
 import type { ResourceSpec } from './record';
@@ -13,7 +13,7 @@ export const RETRAINING_PREID = 'rc';
  */
 export function nextCandidateRelease(record: ModelRecord): 'prerelease' | 'preminor' {
   const highest = highestVersion(record.versions.map((v) => v.version));
-  return highest && semver.prerelease(highest) ? 'prerelease' : 'preminor';
+  return highest && semverPrerelease(highest) ? 'prerelease' : 'preminor';
 }
 
 /**
