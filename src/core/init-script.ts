@@ -50,18 +50,27 @@ if ready; then
   exit 0
 fi
 only_files_and_dirs "$src" "$src"
-parent=$(dirname "$dest")
-base=$(basename "$dest")
+# dirname and basename without a process each: a pod start pays for every exec.
+case $dest in
+  */*) parent=\${dest%/*}; parent=\${parent:-/} ;;
+  *) parent=. ;;
+esac
+base=\${dest##*/}
 mkdir -p "$parent"
 stale_minutes=\${MODELSHIP_STALE_MINUTES:-0}
 claim="$parent/.$base.modelship-claim"
 tmp=""
 scratch=""
 me="$$-$(date +%s)-\${HOSTNAME:-host}"
+holds_claim() {
+  owner=""
+  { read -r owner <"$claim/owner"; } 2>/dev/null || :
+  [ "$owner" = "$me" ]
+}
 release() {
   [ -z "$tmp" ] || rm -rf "$tmp"
   [ -z "$scratch" ] || rm -rf "$scratch"
-  if [ "$(cat "$claim/owner" 2>/dev/null)" = "$me" ]; then rm -rf "$claim"; fi
+  if holds_claim; then rm -rf "$claim"; fi
 }
 while ! mkdir "$claim" 2>/dev/null; do
   if ready; then
@@ -117,7 +126,7 @@ got=\${got%% *}
 if [ "$got" != "$want" ]; then
   fail "digest mismatch for $MODELSHIP_VERSION: expected sha256:$want, the copy of $src has sha256:$got; refusing to start the server"
 fi
-[ "$(cat "$claim/owner" 2>/dev/null)" = "$me" ] || fail "lost the claim on $dest to another run (MODELSHIP_STALE_MINUTES=$stale_minutes too short for this copy?)"
+holds_claim || fail "lost the claim on $dest to another run (MODELSHIP_STALE_MINUTES=$stale_minutes too short for this copy?)"
 if [ -e "$dest" ]; then
   old=$(mktemp -d "$parent/.$base.modelship-old.XXXXXX")
   rmdir "$old"
