@@ -88,6 +88,9 @@ describe('parallel synth', () => {
     const two = await renderTasks(tasks, { jobs: 2 });
     const one = await renderTasks(tasks, { jobs: 1 });
     expect([two.threads, one.threads]).toEqual([2, 1]);
+    // Not asked for, 12 units stay below the threshold: one thread. Asked for more threads than units: one per unit.
+    expect((await renderTasks(tasks, {})).threads).toBe(1);
+    expect((await renderTasks([{ records: records.slice(0, 1), target: 'kubernetes' }], { jobs: 4 })).threads).toBe(1);
     expect([...two.outputs[0]()]).toEqual([...renderManifests(records)]);
     expect([...two.outputs[1]()]).toEqual([...renderJobs(records)]);
     expect([...one.outputs[0]()]).toEqual([...renderManifests(records)]);
