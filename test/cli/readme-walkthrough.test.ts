@@ -20,7 +20,8 @@ describe('the README walkthrough', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout.trim().split('\n').pop()).toBe('1.0.0');
-    expect(fs.existsSync(path.join(repo, 'my-models', 'fraud-detector.yaml'))).toBe(true);
+    // In the namespace the walkthrough's kubectl lines name.
+    expect(fs.readFileSync(path.join(repo, 'my-models', 'fraud-detector.yaml'), 'utf8')).toMatch(/namespace: ml-serving/);
     expect(snapshotDir(path.join(repo, 'models'))).toEqual(examples);
   });
 });
