@@ -345,7 +345,7 @@ export function rollback(record: ModelRecord, now: string): Outcome {
     const target: SlotName = slots[slots.active] === previous.version ? slots.active : idle;
     if (live) draft.move(live.version, 'retired', 'retire', 'retire', { rolledBackTo: previous.version });
     draft.setSlots({ ...slots, [target]: previous.version, active: target });
-    draft.move(previous.version, 'production', 'rollback', 'rollback', { slot: target, from: live?.version ?? null, displaced: target === idle ? slots[idle] : null });
+    draft.move(previous.version, 'production', 'rollback', 'rollback', { slot: target, from: live?.version ?? null, displaced: target === idle && slots[idle] !== previous.version ? slots[idle] : null });
     return draft.finish(`${record.name}: rolled back to ${previous.version} in slot ${target}${live ? `; ${live.version} retired` : ''}`);
   }
   if (live) draft.move(live.version, 'retired', 'retire', 'retire', { rolledBackTo: previous.version });

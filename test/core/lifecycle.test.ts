@@ -114,8 +114,11 @@ describe('lifecycle', () => {
     expect(stageOf(r, '1.0.0')).toBe('retired');
     expect(() => switchSlots(r, later(4))).toThrow(/use|rollback/);
 
-    r = rollback(r, later(4)).record;
+    const back = rollback(r, later(4));
+    r = back.record;
     expect(r.slots).toEqual({ active: 'blue', blue: '1.0.0', green: '1.1.0' });
+    // The idle slot already held 1.0.0: nothing was displaced from it.
+    expect(back.events.find((e) => e.action === 'rollback')?.details).toEqual({ slot: 'blue', from: '1.1.0', displaced: null });
     expect(stageOf(r, '1.0.0')).toBe('production');
     expect(stageOf(r, '1.1.0')).toBe('retired');
     expect(recordRuleViolations(r)).toEqual([]);
@@ -127,8 +130,10 @@ describe('lifecycle', () => {
     r = promote(r, '1.1.0', later(2)).record;
     r = switchSlots(r, later(3)).record; // green 1.1.0 live, blue 1.0.0 retired
     r = promote(r, '1.2.0', later(4)).record; // blue now previews 1.2.0
-    r = rollback(r, later(5)).record;
+    const back = rollback(r, later(5));
+    r = back.record;
     expect(r.slots).toEqual({ active: 'blue', blue: '1.0.0', green: '1.1.0' });
+    expect(back.events.find((e) => e.action === 'rollback')?.details).toEqual({ slot: 'blue', from: '1.1.0', displaced: '1.2.0' });
     expect(productionVersion(r)?.version).toBe('1.0.0');
     expect(stageOf(r, '1.2.0')).toBe('validated');
   });
