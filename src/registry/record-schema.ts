@@ -8,6 +8,7 @@ import {
 } from '../core/record';
 import { recordRuleViolations } from '../core/record-rules';
 import { isSemver } from '../core/semver-rules';
+import { likelyMeant } from './field-suggestion';
 import { DIGEST_PATTERN } from '../core/tree-digest';
 import { loopSchemas } from './loop-schema';
 
@@ -301,6 +302,28 @@ function describe(issue: v.BaseIssue<unknown>): string {
 }
 
 /**
+ * One line per issue, misspelt fields first: an unknown key beside a missing
+ * required one it resembles is one problem, named by the key the user wrote.
+ */
+function issueLines(issues: readonly v.BaseIssue<unknown>[], file: string): string[] {
+  const parentOf = (issue: v.BaseIssue<unknown>) => pathOf({ ...issue, path: issue.path?.slice(0, -1) } as v.BaseIssue<unknown>);
+  const keyOf = (issue: v.BaseIssue<unknown>) => String((issue.path?.at(-1) as { key: unknown } | undefined)?.key);
+  const isRequired = (issue: v.BaseIssue<unknown>) => describe(issue) === 'is required';
+  const unknown: string[] = [];
+  const explained = new Set<v.BaseIssue<unknown>>();
+  for (const issue of issues) {
+    if (issue.expected !== 'never') continue;
+    const siblings = issues.filter((o) => isRequired(o) && !explained.has(o) && parentOf(o) === parentOf(issue));
+    const meant = likelyMeant(keyOf(issue), siblings.map(keyOf));
+    const required = siblings.find((o) => keyOf(o) === meant);
+    if (required) explained.add(required);
+    unknown.push(`${file}: ${pathOf(issue)}: unknown field${meant ? ` (did you mean ${meant}? it is required)` : ''}`);
+  }
+  const rest = issues.filter((i) => i.expected !== 'never' && !explained.has(i)).map((i) => `${file}: ${pathOf(i)}: ${describe(i)}`);
+  return [...unknown, ...rest];
+}
+
+/**
  * Turns parsed YAML into a record or refuses it with every problem as
  * `<file>: <field path>: <rule>`, one per line, the first line standing alone.
  */
@@ -309,7 +332,7 @@ export function parseRecord(data: unknown, file: string, expectedName: string): 
   const result = v.safeParse(recordSchema, data, { abortPipeEarly: true });
   const early = prototypeKeyProblems(data, file);
   if (!result.success || early.length) {
-    throw new InputError([...early, ...(result.issues ?? []).map((i) => `${file}: ${pathOf(i)}: ${describe(i)}`)].join('\n'));
+    throw new InputError([...early, ...issueLines(result.issues ?? [], file)].join('\n'));
   }
   const record = result.output as ModelRecord;
   const problems: string[] = [];

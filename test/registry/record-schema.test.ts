@@ -60,3 +60,17 @@ describe('record sanity, before any rendering', () => {
     expect(message.split('\n')).toHaveLength(1);
   });
 });
+
+describe('a misspelt field name', () => {
+  it('of a required field is one problem, named by the key as written, with the field it resembles', () => {
+    expect(refuse(text.replace('maxSizeMiB:', 'maxSizeMib:'))).toBe(`${F}: gates.maxSizeMib: unknown field (did you mean maxSizeMiB? it is required)`);
+    expect(refuse(text.replace(/^(\s+)port:/m, '$1prot:'))).toBe(`${F}: serving.prot: unknown field (did you mean port? it is required)`);
+  });
+
+  it('comes first, before the other problems, and suggests nothing unlike the missing field', () => {
+    const lines = refuse(text.replace('maxSizeMiB:', 'sizeLimit:').replace(/replicas: \d+/, 'replicas: many')).split('\n');
+    expect(lines[0]).toBe(`${F}: gates.sizeLimit: unknown field`);
+    expect(lines).toContain(`${F}: gates.maxSizeMiB: is required`);
+    expect(lines.some((l) => l.includes('serving.replicas'))).toBe(true);
+  });
+});
