@@ -172,7 +172,8 @@ export function recordFigures(record: ModelRecord, version: string, m: Measureme
     action: m.provenance.kind === 'measured' ? 'measure' : 'declare', version, from: entry.stage, to: entry.stage,
     details: { ...figures, provenance: m.provenance },
   });
-  return draft.finish(`${record.name} ${version}: recorded ${Object.keys(figures).join(', ')}`);
+  const replaced = newArtifact ? `; replaces digest ${entry.digest}, a different tree${voided.some((g) => GROUP_FIELDS[g].some((k) => entry[k] !== undefined)) ? ', so the latency and metrics measured on it are dropped' : ''}` : '';
+  return draft.finish(`${record.name} ${version}: recorded ${Object.keys(figures).join(', ')}${replaced}`);
 }
 
 /**

@@ -30,10 +30,17 @@ export function nextVersion(existing: readonly string[], release: ReleaseType, p
   if (preid !== undefined && !/^[0-9A-Za-z-]+$/.test(preid)) {
     throw new InputError(`--preid: "${preid}" is not a semver identifier ([0-9A-Za-z-]+)`);
   }
+  if (preid !== undefined && !release.startsWith('pre')) {
+    throw new InputError(`--preid: applies to premajor, preminor, prepatch and prerelease, not ${release} (which cuts a release version)`);
+  }
   const base = highestVersion(existing) ?? '0.0.0';
   const next = semverInc(base, release, {}, preid);
   if (next === null) {
     throw new InputError(`cannot apply ${release} to ${base}`);
+  }
+  // semver's prerelease with another identifier restarts it (1.0.0-rc.1 -> 1.0.0-beta.0), which can sort lower.
+  if (existing.length > 0 && semverCompare(next, base) <= 0) {
+    throw new InputError(`${release}${preid === undefined ? '' : ` --preid ${preid}`} after ${base} gives ${next}, which is not higher than ${base}; every new version must be: use a preid that sorts after the current one, or premajor, preminor or prepatch`);
   }
   return next;
 }

@@ -43,7 +43,10 @@ describe.each([['rolling', record], ['blue-green', blueGreen]] as const)('random
       return fit.length && next() < 0.6 ? fit[Math.floor(next() * fit.length)].version : pick();
     };
     const steps: Array<() => Outcome> = [
-      () => bump(r, RELEASES[Math.floor(next() * RELEASES.length)], { now: now(), preid: 'rc', digest: D1 }),
+      () => {
+        const release = RELEASES[Math.floor(next() * RELEASES.length)];
+        return bump(r, release, { now: now(), preid: release.startsWith('pre') ? 'rc' : undefined, digest: D1 });
+      },
       () => {
         const v = pickIn('candidate');
         const p95 = next() * 80;

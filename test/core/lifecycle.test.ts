@@ -167,14 +167,18 @@ describe('lifecycle', () => {
 
   it('a new artifact for a candidate voids the latency and metrics measured on the old one', () => {
     const r = record({ versions: [version('1.0.0', 'candidate', { metrics: { auc: 0.9 }, datasetDigest: D2 })] });
-    const out = recordFigures(r, '1.0.0', { group: 'size', figures: { digest: D2, sizeBytes: 5 }, provenance: MEASURED_SIZE }, NOW).record.versions[0];
+    const measured = recordFigures(r, '1.0.0', { group: 'size', figures: { digest: D2, sizeBytes: 5 }, provenance: MEASURED_SIZE }, NOW);
+    // Said, not done silently: the digest it had (from `bump --digest`, or an earlier tree) is replaced.
+    expect(measured.summary).toBe(`taxi-fare 1.0.0: recorded digest, sizeBytes; replaces digest ${r.versions[0].digest}, a different tree, so the latency and metrics measured on it are dropped`);
+    const out = measured.record.versions[0];
     expect(out).toMatchObject({ digest: D2, sizeBytes: 5 });
     expect(out.latencyP95Ms).toBeUndefined();
     expect(out.metrics).toBeUndefined();
     expect(out.provenance).toEqual({ size: MEASURED_SIZE });
     // The same artifact measured again keeps them.
-    const same = recordFigures(r, '1.0.0', { group: 'size', figures: { digest: r.versions[0].digest, sizeBytes: 5 }, provenance: MEASURED_SIZE }, NOW).record.versions[0];
-    expect(same.latencyP95Ms).toBe(20);
+    const again = recordFigures(r, '1.0.0', { group: 'size', figures: { digest: r.versions[0].digest, sizeBytes: 5 }, provenance: MEASURED_SIZE }, NOW);
+    expect(again.summary).not.toMatch(/replaces/);
+    expect(again.record.versions[0].latencyP95Ms).toBe(20);
   });
 
   it('a declared figure never replaces a measured one', () => {

@@ -31,4 +31,16 @@ describe('semver rules', () => {
   it('refuses a preid that is not a semver identifier', () => {
     expect(() => nextVersion([], 'premajor', 'r c')).toThrow(InputError);
   });
+
+  it('refuses a preid on a release type that cuts a release version, rather than dropping it', () => {
+    expect(() => nextVersion(['1.0.0'], 'patch', 'rc')).toThrow(/--preid: applies to premajor, preminor, prepatch and prerelease, not patch/);
+  });
+
+  it('refuses a prerelease that would sort below the highest version (another preid restarts the count)', () => {
+    expect(() => nextVersion(['1.0.0-rc.1'], 'prerelease', 'beta'))
+      .toThrow('prerelease --preid beta after 1.0.0-rc.1 gives 1.0.0-beta.0, which is not higher than 1.0.0-rc.1');
+    expect(nextVersion(['1.0.0-beta.3'], 'prerelease', 'rc')).toBe('1.0.0-rc.0');
+    expect(nextVersion(['1.0.0-rc.1'], 'prerelease', 'rc')).toBe('1.0.0-rc.2');
+    expect(nextVersion(['1.0.0-rc.1'], 'prerelease')).toBe('1.0.0-rc.2');
+  });
 });
