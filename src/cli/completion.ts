@@ -20,7 +20,8 @@ function shapeOf(c: Command): CommandShape {
   return {
     name: c.name(),
     description: c.description(),
-    options: c.options.map((o: Option) => ({
+    // Hidden options (removed ones kept for their error) are not offered.
+    options: c.options.filter((o: Option) => !o.hidden).map((o: Option) => ({
       flag: o.long ?? o.short ?? '', takesValue: o.required || o.optional, choices: o.argChoices, description: o.description,
     })),
     args: c.registeredArguments.map((a: Argument) => ({ choices: a.argChoices, model: a.name() === 'name', variadic: a.variadic })),

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { CommandContext } from './cli-context';
 import { InputError } from '../core/errors';
 import { recordFigures, validate } from '../core/lifecycle';
@@ -20,9 +20,9 @@ export function registerValidate(program: Command, ctx: CommandContext): void {
     .argument('<name>', 'model name')
     .argument('<version>', 'version')
     .option('--declared-latency-p95-ms <x>', 'a p95 nobody measured here, recorded as declared by you (never replaces a measured one)', parseNonNegativeNumber)
-    // Gone, and saying so: a typed size once replaced a measured one.
-    .option('--size-bytes <n>', 'removed: size comes only from measure --artifact')
-    .option('--latency-p95-ms <x>', 'removed: use measure --endpoint, or --declared-latency-p95-ms')
+    // Gone, and saying so when used (a typed size once replaced a measured one); not offered in --help.
+    .addOption(new Option('--size-bytes <n>', 'removed: size comes only from measure --artifact').hideHelp())
+    .addOption(new Option('--latency-p95-ms <x>', 'removed: use measure --endpoint, or --declared-latency-p95-ms').hideHelp())
     .option(...JSON_FLAG)
     .option(...modelsDirFlag(ctx))
     .action((name: string, version: string, opts: ValidateFlags) => {

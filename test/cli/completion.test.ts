@@ -21,6 +21,10 @@ describe('modelship completion', () => {
     expect(await bashCompletes(['modelship', 'bump', '--preid', 'rc', 'taxi-fare', ''])).toHaveLength(7);
     expect(await bashCompletes(['modelship', 'synth', '--target', ''])).toEqual(['kubernetes', 'nomad', 'all']);
     expect(await bashCompletes(['modelship', 'status', '--w'])).toEqual(['--wide']);
+    // Removed options stay only for their error: neither completed nor in --help.
+    expect(await bashCompletes(['modelship', 'validate', 'taxi-fare', '1.0.0', '--'])).not.toContain('--size-bytes');
+    expect((await bashCompletes(['modelship', 'validate', 'taxi-fare', '1.0.0', '--'])).sort()).toEqual(['--declared-latency-p95-ms', '--help', '--json', '--models-dir']);
+    expect((await cli(['validate', '--help'])).stdout).not.toMatch(/--size-bytes|--latency-p95-ms /);
     expect(await bashCompletes(['modelship', 'promote', ''], { MODELSHIP_MODELS_DIR: models })).toEqual(['fraud-detector', 'taxi-fare']);
     expect(await bashCompletes(['modelship', 'report', 'taxi-fare', 'f'], { MODELSHIP_MODELS_DIR: models })).toEqual(['fraud-detector']);
   });
