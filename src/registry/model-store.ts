@@ -34,7 +34,14 @@ export interface ModelStoreOptions {
 }
 
 export class ModelStore {
+  private readonly warnedYml = new Set<string>();
+
   constructor(readonly dir: string, private readonly opts: ModelStoreOptions = {}) {}
+
+  /** A line for the user on stderr (or the caller's `notify`), not an error. */
+  private say(line: string): void {
+    (this.opts.notify ?? ((l: string) => process.stderr.write(`modelship: ${l}\n`)))(line);
+  }
 
   recordFile(name: string): string {
     return path.join(this.dir, `${name}${RECORD_SUFFIX}`);
@@ -52,6 +59,11 @@ export class ModelStore {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new InputError(`--models-dir: ${this.dir} does not exist`);
       throw fileProblem(e, this.dir, '--models-dir');
+    }
+    // A record saved as .yml would otherwise vanish from status and synth without a word.
+    for (const f of entries.filter((e) => e.endsWith('.yml') && !e.startsWith('.') && !this.warnedYml.has(e))) {
+      this.warnedYml.add(f);
+      this.say(`${path.join(this.dir, f)}: ignored: records are read from <name>.yaml files; rename it to ${f.slice(0, -4)}.yaml`);
     }
     return entries
       .filter((f) => f.endsWith(RECORD_SUFFIX) && !f.startsWith('.'))
@@ -90,7 +102,7 @@ export class ModelStore {
     removeTempFiles(intentFile(file));
     removeLockDebris(file);
     const done = recoverIntent(file, this.historyFile(name));
-    if (done) (this.opts.notify ?? ((line: string) => process.stderr.write(`modelship: ${line}\n`)))(done);
+    if (done) this.say(done);
   }
 
   /** Readers settle an interrupted change first (it is rare: a file's existence is the whole cost). */

@@ -6,6 +6,16 @@ import { withLock } from '../../src/registry/record-lock';
 import { cliProcess, exampleModelsDir, ROOT, snapshotDir } from '../helpers/cli';
 
 describe('model store', () => {
+  it('says once that a .yml file is not read, rather than leaving it out in silence', () => {
+    const dir = exampleModelsDir();
+    fs.copyFileSync(path.join(dir, 'taxi-fare.yaml'), path.join(dir, 'churn.yml'));
+    const said: string[] = [];
+    const store = new ModelStore(dir, { notify: (line) => said.push(line) });
+    expect(store.names()).toEqual(['fraud-detector', 'taxi-fare']);
+    store.names();
+    expect(said).toEqual([`${path.join(dir, 'churn.yml')}: ignored: records are read from <name>.yaml files; rename it to churn.yaml`]);
+  });
+
   it('appends one history line per event, stamped with actor and time', () => {
     const dir = exampleModelsDir();
     const before = fs.readFileSync(path.join(dir, 'taxi-fare.history.jsonl'), 'utf8').split('\n').filter(Boolean).length;
