@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CommandContext } from './cli-context';
 import { InputError } from '../core/errors';
+import { DEFAULT_SAMPLE_SIZE } from '../core/monitoring-spec';
 import { productionVersion } from '../core/record';
 import type { DriftReport } from '../monitoring/drift-check';
 import { CommonOptions, modelsDirFlag, parsePositiveInt, storeOf } from './options';
@@ -55,7 +56,7 @@ export function registerDrift(program: Command, ctx: CommandContext): void {
     .requiredOption('--reference <file>', 'reference window: training or validation data (CSV or JSON Lines)')
     .requiredOption('--current <file>', 'current window: recent production inputs and predictions')
     .addOption(new Option('--format <f>', 'file format (default: from the extension)').choices(FORMATS))
-    .option('--sample-size <n>', 'values kept per numeric column; past it quantiles and KS use a uniform sample', parsePositiveInt)
+    .option('--sample-size <n>', 'values kept per numeric column; past it quantiles and KS use a uniform sample', parsePositiveInt, DEFAULT_SAMPLE_SIZE)
     .option('--json', 'machine-readable output')
     .option(...modelsDirFlag(ctx))
     .action(async (name: string, opts: DriftFlags) => {

@@ -40,6 +40,13 @@ export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = { psi: 0.2, ksPValue: 0
 /** How much of the reference labels' standard deviation the default mean gap allows. */
 export const DEFAULT_MEAN_GAP_SD = 0.1;
 
+/**
+ * Values kept per numeric column and window. Below this a column's quantiles
+ * and KS test are exact; above, they come from a uniform sample of this size:
+ * 1.6 MB per column and window, whatever the file size.
+ */
+export const DEFAULT_SAMPLE_SIZE = 200_000;
+
 export function driftThresholds(spec: MonitoringSpec | undefined): DriftThresholds {
   return { ...DEFAULT_DRIFT_THRESHOLDS, ...(spec?.drift ?? {}) };
 }

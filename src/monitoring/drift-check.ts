@@ -1,5 +1,5 @@
 import { InputError } from '../core/errors';
-import { DEFAULT_MEAN_GAP_SD, driftThresholds, DriftThresholds, MonitoringSpec } from '../core/monitoring-spec';
+import { DEFAULT_MEAN_GAP_SD, DEFAULT_SAMPLE_SIZE, driftThresholds, DriftThresholds, MonitoringSpec } from '../core/monitoring-spec';
 import { chiSquareHomogeneity } from './chi-square-test';
 import { ksTwoSample } from './kolmogorov-smirnov';
 import { populationStabilityIndex } from './population-stability';
@@ -9,12 +9,6 @@ import { profileWindow } from './window-profile';
 
 /** PSI over ten reference quantile bins (deciles). */
 export const PSI_BINS = 10;
-/**
- * Values kept per numeric column and window. Below this a column's quantiles
- * and KS test are exact; above, they come from a uniform sample of this size:
- * 1.6 MB per column and window, whatever the file size.
- */
-export const DEFAULT_SAMPLE_SIZE = 200_000;
 
 export interface NumericDrift {
   readonly column: string;
