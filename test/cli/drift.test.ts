@@ -32,6 +32,10 @@ function write(dir: string, name: string, text: string): string {
 const history = (dir: string) => fs.readFileSync(path.join(dir, 'taxi-fare.history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 
 describe('modelship drift', () => {
+  it('--help shows the sample size it keeps when none is given', async () => {
+    expect((await cli(['drift', '--help'])).stdout.replace(/\s+/g, ' ')).toContain('use a uniform sample (default: 200000)');
+  });
+
   it('exit 0 and a table when nothing drifted; the run is in the history against the production version', async () => {
     const dir = await modelsDir();
     const v = await validatedVersion(dir, 'taxi-fare');
