@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { types } from 'node:util';
 import { InputError, IoError } from '../core/errors';
 
@@ -46,7 +47,17 @@ export function fileProblem(e: unknown, file?: string, what?: string): Error {
   const err = e as NodeJS.ErrnoException;
   const code = err.code as string;
   const where = file ?? err.path ?? '(unknown file)';
-  const why = WHY[code] ?? err.message.replace(/^[A-Z]+: /, '').split(',')[0];
+  // ENOTDIR is a parent that is a file, or the path itself when it was to be read as a directory.
+  const why = code === 'ENOTDIR' && isFileItself(err.path ?? file) ? 'it is a file, not a directory'
+    : WHY[code] ?? err.message.replace(/^[A-Z]+: /, '').split(',')[0];
   const message = `${where}: ${what ? `${what}: ` : ''}cannot ${err.syscall ?? 'write'}: ${why} (${code})`;
   return IO_FAILURES.has(code) ? new IoError(message) : new InputError(message);
+}
+
+function isFileItself(p: string | undefined): boolean {
+  try {
+    return p !== undefined && !fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

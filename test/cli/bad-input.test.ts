@@ -71,6 +71,15 @@ describe('bad input: exit 2 with one line, never a stack trace', () => {
     expectOneLine(await cli(['bump', 'taxi-fare', 'patch', '--models-dir', dir]), 2, /taxi-fare\.yaml: record: cannot read: is a directory/);
   });
 
+  it('a synth --out that is a file, and one under a file: each named for what it is', async () => {
+    const file = path.join(tempDir(), 'outfile');
+    fs.writeFileSync(file, 'x');
+    const dir = exampleModelsDir();
+    expectOneLine(await cli(['synth', '--out', file, '--models-dir', dir]), 2, /^modelship: .*outfile: .*it is a file, not a directory \(ENOTDIR\)\n$/);
+    expectOneLine(await cli(['synth', '--out', path.join(file, 'dist'), '--models-dir', dir]), 2, /a parent of it is not a directory \(ENOTDIR\)\n$/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('x');
+  });
+
   (tmpfsSkipReason ? it.skip : it)('a read-only models directory, everything left as it was', async () => {
     const mount = mountTmpfs(1024);
     const dir = path.join(mount, 'models');
