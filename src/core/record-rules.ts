@@ -1,6 +1,7 @@
 import { imageRuleViolations } from './model-image';
 import { aliasRuleViolations } from './aliases';
-import type { ModelRecord } from './record';
+import { constraintValueProblem } from './nomad-constraint-value';
+import type { KubernetesDeploySpec, ModelRecord, NomadDeploySpec } from './record';
 import { standRuleViolations } from './stands';
 
 export interface RuleViolation {
@@ -85,25 +86,37 @@ const RESERVED_PREFIXES = ['app.kubernetes.io/', 'modelship.io/', 'applyset.kube
 
 function clusterFitViolations(record: ModelRecord): RuleViolation[] {
   const out: RuleViolation[] = [];
-  const scaling = record.serving.autoscaling;
-  if (scaling && scaling.max < scaling.min) {
-    out.push({ path: 'serving.autoscaling.max', message: `${scaling.max} is below min ${scaling.min}` });
+  // A stand's settings are merged over deploy's field by field, so each must keep the same rules where it is written.
+  const places = [
+    { at: 'serving', autoscaling: record.serving.autoscaling, k8s: record.deploy.kubernetes, nomad: record.deploy.nomad, deployAt: 'deploy' },
+    ...(record.stands ?? []).map((s, i) => ({ at: `stands[${i}]`, autoscaling: s.autoscaling, k8s: s.kubernetes, nomad: s.nomad, deployAt: `stands[${i}]` })),
+  ];
+  for (const p of places) {
+    if (p.autoscaling && p.autoscaling.max < p.autoscaling.min) {
+      out.push({ path: `${p.at}.autoscaling.max`, message: `${p.autoscaling.max} is below min ${p.autoscaling.min}` });
+    }
+    out.push(...kubernetesFitViolations(p.k8s ?? {}, `${p.deployAt}.kubernetes`));
+    out.push(...nomadFitViolations(p.nomad ?? {}, `${p.deployAt}.nomad`));
   }
-  const k8s = record.deploy.kubernetes ?? {};
+  return out;
+}
+
+function kubernetesFitViolations(k8s: KubernetesDeploySpec, base: string): RuleViolation[] {
+  const out: RuleViolation[] = [];
   for (const field of ['labels', 'annotations'] as const) {
     for (const key of Object.keys(k8s[field] ?? {})) {
       const prefix = RESERVED_PREFIXES.find((p) => key.startsWith(p));
-      if (prefix) out.push({ path: `deploy.kubernetes.${field}.${key}`, message: `the ${prefix} prefix is modelship's and kubectl's own` });
+      if (prefix) out.push({ path: `${base}.${field}.${key}`, message: `the ${prefix} prefix is modelship's and kubectl's own` });
     }
   }
   (k8s.tolerations ?? []).forEach((t, i) => {
-    const at = `deploy.kubernetes.tolerations[${i}]`;
+    const at = `${base}.tolerations[${i}]`;
     if (t.operator === 'Exists' && t.value !== undefined) out.push({ path: `${at}.value`, message: 'must be empty with operator Exists' });
     if (t.key === undefined && t.operator !== 'Exists') out.push({ path: `${at}.key`, message: 'is required unless operator is Exists (which then tolerates every taint)' });
   });
   for (const kind of ['required', 'preferred'] as const) {
     (k8s.affinity?.[kind] ?? []).forEach((e, i) => {
-      const at = `deploy.kubernetes.affinity.${kind}[${i}].values`;
+      const at = `${base}.affinity.${kind}[${i}].values`;
       const n = e.values?.length ?? 0;
       if ((e.operator === 'In' || e.operator === 'NotIn') && n === 0) out.push({ path: at, message: `must list at least one value for operator ${e.operator}` });
       if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && n > 0) out.push({ path: at, message: `must be empty for operator ${e.operator}` });
@@ -112,13 +125,24 @@ function clusterFitViolations(record: ModelRecord): RuleViolation[] {
       }
     });
   }
-  (record.deploy.nomad?.constraints ?? []).forEach((c, i) => {
-    const at = `deploy.nomad.constraints[${i}]`;
+  return out;
+}
+
+function nomadFitViolations(nomad: NomadDeploySpec, base: string): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  (nomad.constraints ?? []).forEach((c, i) => {
+    const at = `${base}.constraints[${i}]`;
     const op = c.operator ?? '=';
     if (op !== 'distinct_hosts' && c.attribute === undefined) out.push({ path: `${at}.attribute`, message: `is required for operator ${op}` });
     const valueless = op === 'is_set' || op === 'is_not_set' || op === 'distinct_hosts';
     if (!valueless && op !== 'distinct_property' && c.value === undefined) out.push({ path: `${at}.value`, message: `is required for operator ${op}` });
     if (valueless && c.value !== undefined) out.push({ path: `${at}.value`, message: `must be empty for operator ${op}` });
+    const problem = c.value === undefined ? undefined : constraintValueProblem(op, c.value);
+    if (problem) out.push({ path: `${at}.value`, message: problem });
+  });
+  (nomad.affinities ?? []).forEach((a, i) => {
+    const problem = constraintValueProblem(a.operator ?? '=', a.value);
+    if (problem) out.push({ path: `${base}.affinities[${i}].value`, message: problem });
   });
   return out;
 }

@@ -103,7 +103,8 @@ const kubernetesSpec = v.strictObject({
 
 const nomadSpec = v.strictObject({
   datacenters: v.optional(v.pipe(v.array(nonEmptyString, 'must be a list'), v.minLength(1, 'must list at least one datacenter'))),
-  namespace: v.optional(nonEmptyString),
+  // Nomad's own rule for namespace names; checked by the server only, so `nomad job run` would be the first to say it.
+  namespace: v.optional(str(/^[a-zA-Z0-9-]{1,128}$/, 'must be a Nomad namespace name (letters, digits and -, at most 128)')),
   region: v.optional(nonEmptyString),
   hostVolume: v.optional(str(/^[A-Za-z0-9_-]+$/, 'must be a Nomad host volume name')),
   constraints: v.optional(v.array(v.strictObject({
@@ -297,7 +298,7 @@ function describe(issue: v.BaseIssue<unknown>): string {
   // Name the offending value, unless the message already quotes it (the semver check does).
   if (issue.type === 'check' || issue.type === 'union') return issue.message;
   const shown = typeof issue.input === 'number' && !Number.isFinite(issue.input) ? String(issue.input)
-    : typeof issue.input === 'object' && issue.input !== null ? (Array.isArray(issue.input) ? 'a list' : 'a mapping') : JSON.stringify(issue.input);
+    : typeof issue.input === 'object' && issue.input !== null ? (Array.isArray(issue.input) ? (issue.input.length ? 'a list' : 'an empty list') : 'a mapping') : JSON.stringify(issue.input);
   return `${issue.message}, not ${shown}`;
 }
 
@@ -311,8 +312,16 @@ function issueLines(issues: readonly v.BaseIssue<unknown>[], file: string): stri
   const isRequired = (issue: v.BaseIssue<unknown>) => describe(issue) === 'is required';
   const unknown: string[] = [];
   const explained = new Set<v.BaseIssue<unknown>>();
+  const listsAsMappings = new Set<string>();
   for (const issue of issues) {
     if (issue.expected !== 'never') continue;
+    // valibot reads a list where a mapping belongs as a mapping of unknown keys 0, 1, ...: say it once, as what it is.
+    if (Array.isArray((issue.path?.at(-1) as { input?: unknown } | undefined)?.input)) {
+      const at = parentOf(issue);
+      if (!listsAsMappings.has(at)) unknown.push(`${file}: ${at}: must be a mapping, not a list`);
+      listsAsMappings.add(at);
+      continue;
+    }
     const siblings = issues.filter((o) => isRequired(o) && !explained.has(o) && parentOf(o) === parentOf(issue));
     const meant = likelyMeant(keyOf(issue), siblings.map(keyOf));
     const required = siblings.find((o) => keyOf(o) === meant);

@@ -59,8 +59,41 @@ describe('record: cluster-fit fields', () => {
     ['nomad constraint value', (d) => { d.deploy.nomad = { constraints: [{ attribute: '${attr.kernel.name}' }] }; }, 'deploy.nomad.constraints[0].value: is required for operator ='],
     ['nomad affinity weight', (d) => { d.deploy.nomad = { affinities: [{ attribute: 'a', value: 'b', weight: 0 }] }; }, 'deploy.nomad.affinities[0].weight: must not be 0'],
     ['blueGreen on rolling', (d) => { d.deploy.blueGreen = { idleReplicas: 1 }; }, 'deploy.blueGreen: is only for deploy.strategy blue-green'],
+    // What the Nomad server refuses at submission, refused before any file is written.
+    ['a version constraint that is not one', (d) => { d.deploy.nomad = { constraints: [{ attribute: '${attr.kernel.version}', operator: 'version', value: 'not a version' }] }; },
+      'deploy.nomad.constraints[0].value: "not a version" is not a version constraint such as ">= 1.2, < 2.0" (operator version; "not a version" is not one)'],
+    ['a semver constraint with one bad part', (d) => { d.deploy.nomad = { constraints: [{ attribute: '${attr.os.version}', operator: 'semver', value: '>= 1.2.0, < two' }] }; },
+      'deploy.nomad.constraints[0].value: ">= 1.2.0, < two" is not a version constraint'],
+    ['a regexp that does not compile', (d) => { d.deploy.nomad = { constraints: [{ attribute: '${attr.x}', operator: 'regexp', value: '(' }] }; },
+      'deploy.nomad.constraints[0].value: "(" is not a regular expression (operator regexp: Unterminated group)'],
+    ['a regexp affinity that does not compile', (d) => { d.deploy.nomad = { affinities: [{ attribute: '${attr.x}', operator: 'regexp', value: 'a**' }] }; },
+      'deploy.nomad.affinities[0].value: "a**" is not a regular expression'],
+    ['a nomad namespace Nomad would refuse', (d) => { d.deploy.nomad = { namespace: 'Dev NS!' }; }, 'deploy.nomad.namespace: must be a Nomad namespace name (letters, digits and -, at most 128), not "Dev NS!"'],
+    ['an empty datacenter list', (d) => { d.deploy.nomad = { datacenters: [] }; }, 'deploy.nomad.datacenters: must list at least one datacenter, not an empty list'],
+    ['a list where the nomad mapping belongs', (d) => { d.deploy.nomad = ['dc1']; }, 'deploy.nomad: must be a mapping, not a list'],
+    // A stand's settings are merged over deploy's, so they keep deploy's rules where they are written.
+    ['a stand constraint without an attribute', (d) => { d.stands = [{ name: 'dev', nomad: { constraints: [{ value: 'linux' }] } }]; }, 'stands[0].nomad.constraints[0].attribute: is required for operator ='],
+    ['a stand constraint without a value', (d) => { d.stands = [{ name: 'dev', nomad: { constraints: [{ attribute: 'x' }] } }]; }, 'stands[0].nomad.constraints[0].value: is required for operator ='],
+    ['a stand distinct_hosts with a value', (d) => { d.stands = [{ name: 'dev', nomad: { constraints: [{ operator: 'distinct_hosts', value: '1' }] } }]; }, 'stands[0].nomad.constraints[0].value: must be empty for operator distinct_hosts'],
+    ['a stand toleration Exists with value', (d) => { d.stands = [{ name: 'dev', kubernetes: { tolerations: [{ key: 'k', operator: 'Exists', value: 'v' }] } }]; }, 'stands[0].kubernetes.tolerations[0].value: must be empty with operator Exists'],
+    ['a stand reserved label', (d) => { d.stands = [{ name: 'dev', kubernetes: { labels: { 'modelship.io/x': 'y' } } }]; }, "stands[0].kubernetes.labels.modelship.io/x: the modelship.io/ prefix is modelship's and kubectl's own"],
+    ['a stand autoscaling min > max', (d) => { d.stands = [{ name: 'dev', autoscaling: { min: 5, max: 2, targetCpuPercent: 50 } }]; }, 'stands[0].autoscaling.max: 2 is below min 5'],
   ])('refuses %s with the file, the field and the rule', (_what, mutate, message) => {
     expect(refusal(mutate)).toContain(`models/taxi-fare.yaml: ${message}`);
+  });
+
+  it('accepts the constraint values Nomad reads: version ranges, RE2 patterns with inline flags and POSIX classes, interpolated values', () => {
+    const d = base();
+    d.deploy.nomad = {
+      constraints: [
+        { attribute: '${attr.kernel.version}', operator: 'version', value: '>= 3.19, < 6.0' },
+        { attribute: '${attr.os.version}', operator: 'semver', value: '~> 1.2.3-beta.1+build.5' },
+        { attribute: '${attr.kernel.name}', operator: 'regexp', value: '(?i)^LINUX[[:digit:]]*$' },
+        { attribute: '${attr.unique.hostname}', operator: 'regexp', value: '^(?P<pool>gpu|cpu)-[0-9]+$' },
+        { attribute: '${attr.kernel.version}', operator: 'version', value: '${meta.min_kernel}' },
+      ],
+    };
+    expect(parse(d).deploy.nomad?.constraints).toHaveLength(5);
   });
 
   it('idleReplicas: a whole number, 0 allowed, on a blue-green model', () => {
