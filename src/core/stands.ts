@@ -185,7 +185,9 @@ export function inStand(record: ModelRecord, stand: string, step: (view: ModelRe
 function withStand(record: ModelRecord, stand: string, summary: string): string {
   if (!record.stands) return summary;
   // The lifecycle speaks of "production"; in a stand before the last that means live in that stand.
-  const text = isLast(record, stand) ? summary : summary.replace(/\bin production\b/g, `live in ${stand}`);
+  // And the commands it suggests act on the last stand unless told otherwise.
+  const text = isLast(record, stand) ? summary : summary.replace(/\bin production\b/g, `live in ${stand}`)
+    .replace(/`modelship (switch|rollback) ([^`\s]+)`/g, (_m, command: string, name: string) => `\`modelship ${command} ${name} --stand ${stand}\``);
   return `[${stand}] ${text}`;
 }
 

@@ -89,12 +89,16 @@ describe('stands', () => {
   it('blue-green: each stand has its own slots, and switch works per stand', () => {
     let r = blueGreen({ stands: STANDS, versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated')] });
     r = through(r, '1.0.0', ['dev', 'int', 'prod'], T1);
-    r = promoteInStand(r, '1.1.0', 'dev', T2).record;
+    const preview = promoteInStand(r, '1.1.0', 'dev', T2);
+    r = preview.record;
     expect(r.standStates?.dev.slots).toEqual({ active: 'blue', blue: '1.0.0', green: '1.1.0' });
+    // The command it suggests is the one for dev: a bare `switch` acts on the last stand.
+    expect(preview.summary).toBe(`[dev] ${r.name} 1.1.0 is the preview in slot green; \`modelship switch ${r.name} --stand dev\` makes it live`);
     // A preview is not live: int still refuses it.
     expect(() => promoteInStand(r, '1.1.0', 'int', T2)).toThrow('has not been live in dev yet');
     r = switchInStand(r, 'dev', T2).record;
     expect(r.standStates?.dev.slots).toEqual({ active: 'green', blue: '1.0.0', green: '1.1.0' });
+    expect(promoteInStand(blueGreen({ stands: STANDS, versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated')] }), '1.0.0', 'dev', T2).summary).not.toMatch(/--stand/);
     expect(r.standStates?.int.slots).toEqual({ active: 'blue', blue: '1.0.0', green: null });
     expect(r.slots).toEqual({ active: 'blue', blue: '1.0.0', green: null });
     expect(recordRuleViolations(r)).toEqual([]);
