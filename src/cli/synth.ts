@@ -223,7 +223,9 @@ export async function synthesizeToStdout(opts: SynthFlags, names: readonly strin
   // Each model's own job; a candidate's job is a file of plain synth.
   const jobs = records.map((r) => rendered.get(`${r.name}.nomad.hcl`)).filter((t): t is string => t !== undefined);
   if (jobs.length !== 1) {
-    throw new InputError(`--stdout --target nomad prints one job; ${jobs.length === 0 ? 'no model has anything deployable' : `name one model (${jobs.length} have jobs)`}`);
+    // With stands, --stdout shows one stand (the last unless --stand says): nothing there may still be something in another.
+    const where = opts.stand !== undefined ? ` in stand ${opts.stand}` : records.some((r) => r.stands) ? ' in its last stand (name another with --stand)' : '';
+    throw new InputError(`--stdout --target nomad prints one job; ${jobs.length === 0 ? `no model has anything deployable${where}` : `name one model (${jobs.length} have jobs)`}`);
   }
   return jobs[0];
 }
@@ -236,7 +238,7 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
     .option('--out <dir>', 'output directory', 'dist')
     .addOption(new Option('--target <t>', 'what to write').choices(TARGETS).default('all'))
     .option('--stdout', 'print instead of writing files (one target)')
-    .option('--stand <stand>', 'only this stand of the models that declare it (default: every stand, each in <out>/<stand>/)')
+    .option('--stand <stand>', 'only this stand of the models that declare it (default: every stand, each in <out>/<stand>/; with --stdout, each model\'s last stand)')
     .option(...modelsDirFlag(ctx))
     .action(async (names: string[], opts: SynthFlags) => {
       if (opts.stdout) {
