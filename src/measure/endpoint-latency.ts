@@ -48,9 +48,11 @@ function errorCode(e: unknown): string | undefined {
 
 /**
  * Sends real requests through an undici connection pool and reports latency
- * percentiles of the successful ones. Non-2xx answers and transport errors are
- * counted; too many of them refuse the measurement, so a failing server cannot
- * post a flattering (fast-failing) latency.
+ * percentiles of all of them, a failed one (non-2xx, transport error, timeout)
+ * counting as the whole timeout. Errors are counted too; too many of them
+ * refuse the measurement, so a failing server cannot post a flattering
+ * (fast-failing) latency, and the few an error budget lets through cannot hide
+ * among the fast answers either.
  */
 export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> {
   let url: URL;
@@ -117,15 +119,17 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
     let errors = 0;
     let firstError: string | undefined;
     await run(o.requests, (r) => {
-      if (r.ok) latencies.push(r.ms);
-      else {
+      // A request that failed or timed out gave the user no answer within the timeout: it counts as
+      // taking all of it. Left out, a server that hangs on a few requests would post the p95 of the rest.
+      latencies.push(r.ok ? r.ms : Math.max(r.ms, o.timeoutMs));
+      if (!r.ok) {
         errors++;
         firstError ??= r.error;
       }
-      o.onProgress?.(latencies.length + errors, errors, o.requests);
+      o.onProgress?.(latencies.length, errors, o.requests);
     });
     const rate = errors / o.requests;
-    if (rate > o.maxErrorRate || latencies.length === 0) {
+    if (rate > o.maxErrorRate || errors === o.requests) {
       throw new PolicyError(
         `--endpoint: ${errors} of ${o.requests} requests to ${o.url} failed (${(rate * 100).toFixed(1)}% > ${(o.maxErrorRate * 100).toFixed(1)}% allowed; first: ${firstError}); no latency recorded`,
       );

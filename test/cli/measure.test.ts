@@ -172,6 +172,27 @@ describe('measure', () => {
     }
   });
 
+  it('requests that time out within the error budget count as the whole timeout: they cannot hide among the fast answers', async () => {
+    let n = 0;
+    // Fast, except one request in twelve, which hangs (8.3%, more than the 5% above the p95).
+    const srv = await serve((_req, res) => {
+      if (++n % 12 !== 0) res.end('ok');
+    });
+    try {
+      const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '120', '--concurrency', '4', '--warmup', '0',
+        '--timeout-ms', '200', '--max-error-rate', '0.1', '--models-dir', dir]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
+      expect(e.latencyErrors).toBe(10);
+      expect(e.latencyP95Ms).toBeGreaterThanOrEqual(200);
+      expect(e.latencyP95HighMs).toBeGreaterThanOrEqual(200);
+      expect(e.latencyP50Ms).toBeLessThan(200);
+    } finally {
+      await srv.close();
+    }
+  });
+
   it('a response shorter than its Content-Length is an error, never a success', async () => {
     const srv = await serve((req, res) => {
       res.writeHead(200, { 'content-length': '100' });
