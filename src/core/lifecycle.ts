@@ -44,11 +44,23 @@ function requireBlueGreen(record: ModelRecord, command: string): void {
   }
 }
 
-/** Re-applies the gates at the door to production: gates may have tightened since validation. */
-function requireGatesStillPass(record: ModelRecord, entry: VersionEntry): void {
+/**
+ * The gates again on the way to production, as they are now: the figures or
+ * the gates may have changed since validate. A challenger (promote, switch)
+ * must also still beat the version live now (`gates.beatProduction`), which may
+ * not be the one it beat at validate; a rollback returns to a former champion
+ * on purpose, so only its size, latency and quality gates apply.
+ */
+function requireGatesStillPass(record: ModelRecord, entry: VersionEntry, opts: { challenger: boolean }): void {
   const verdict = evaluateGates(record.gates, entry, { production: true });
   if (!verdict.passed) {
     throw new PolicyError(`${record.name} ${entry.version} cannot reach production: ${verdict.reason}`);
+  }
+  const live = productionVersion(record);
+  const champion = opts.challenger && live && live.version !== entry.version ? live : undefined;
+  const lost = beatProduction(record.gates, entry, champion).filter((r) => !r.passed);
+  if (lost.length) {
+    throw new PolicyError(`${record.name} ${entry.version} cannot reach production: ${lost.map((r) => r.message).join('; ')}`);
   }
   if (!entry.digest) {
     throw new PolicyError(
@@ -278,7 +290,7 @@ function hasDeclared(v: VersionEntry): boolean {
 export function promote(record: ModelRecord, version: string, now: string): Outcome {
   const entry = requireVersion(record, version);
   assertTransition(version, entry.stage, 'production', 'promote', record.name);
-  requireGatesStillPass(record, entry);
+  requireGatesStillPass(record, entry, { challenger: true });
   const draft = new Draft(record, now);
   const live = productionVersion(record);
 
@@ -318,7 +330,7 @@ export function switchSlots(record: ModelRecord, now: string): Outcome {
     throw new PolicyError(`${record.name}: slot ${idle} holds ${preview}, which is retired; going back to it is \`modelship rollback ${record.name}\``);
   }
   assertTransition(preview, entry.stage, 'production', 'switch', record.name);
-  requireGatesStillPass(record, entry);
+  requireGatesStillPass(record, entry, { challenger: true });
   const draft = new Draft(record, now);
   const live = productionVersion(record);
   if (live) draft.move(live.version, 'retired', 'retire', 'retire', { replacedBy: preview, slot: slots.active });
@@ -339,6 +351,8 @@ export function rollback(record: ModelRecord, now: string): Outcome {
   if (!previous) {
     throw new PolicyError(`${record.name}: no retired version to roll back to`);
   }
+  // Synth refuses a live version outside today's gates: a rollback into one would leave nothing deployable.
+  requireGatesStillPass(record, previous, { challenger: false });
   const draft = new Draft(record, now);
   if (record.deploy.strategy === 'blue-green') {
     const slots = draft.currentSlots();

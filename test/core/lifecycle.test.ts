@@ -1,6 +1,6 @@
 import { InputError, PolicyError } from '../../src/core/errors';
 import { bump, promote, recordFigures, rollback, switchSlots, validate } from '../../src/core/lifecycle';
-import { ModelRecord, productionVersion } from '../../src/core/record';
+import { ModelRecord, productionVersion, VersionEntry } from '../../src/core/record';
 import { recordRuleViolations } from '../../src/core/record-rules';
 import { blueGreen, D2, MEASURED_LATENCY, MEASURED_SIZE, record, version } from '../helpers/records';
 
@@ -179,6 +179,40 @@ describe('lifecycle', () => {
     const again = recordFigures(r, '1.0.0', { group: 'size', figures: { digest: r.versions[0].digest, sizeBytes: 5 }, provenance: MEASURED_SIZE }, NOW);
     expect(again.summary).not.toMatch(/replaces/);
     expect(again.record.versions[0].latencyP95Ms).toBe(20);
+  });
+
+  describe('the gates again on the way to production', () => {
+    const DS = `sha256:${'d'.repeat(64)}`;
+    const measuredMetrics = { kind: 'measured' as const, at: NOW, actor: 'test', command: 'measure --metrics' };
+    const scored = (v: string, stage: VersionEntry['stage'], rmse: number) =>
+      version(v, stage, { metrics: { rmse }, datasetDigest: DS, provenance: { size: MEASURED_SIZE, latency: MEASURED_LATENCY, metrics: measuredMetrics } });
+    const gates = { ...record().gates, beatProduction: { rmse: 'lower' as const } };
+
+    it('promote: a challenger must beat the version live now, not only the one it beat at validate', () => {
+      // 1.1.0 and 1.2.0 both beat 1.0.0 at validate; once 1.1.0 is live, 1.2.0 trails it.
+      let r = record({ gates, versions: [scored('1.0.0', 'production', 4), scored('1.1.0', 'validated', 3), scored('1.2.0', 'validated', 3.5)] });
+      r = promote(r, '1.1.0', later(1)).record;
+      expect(() => promote(r, '1.2.0', later(2))).toThrow("taxi-fare 1.2.0 cannot reach production: rmse 3.5 trails by 0.5 production 1.1.0's 3 (lower is better)");
+      expect(productionVersion(r)?.version).toBe('1.1.0');
+    });
+
+    it('switch: a preview that no longer beats the live version (gates changed since) stays the preview', () => {
+      let r = blueGreen({ versions: [scored('1.0.0', 'validated', 3), scored('1.1.0', 'validated', 4)] });
+      r = promote(r, '1.0.0', later(1)).record;
+      r = promote(r, '1.1.0', later(2)).record;
+      r = { ...r, gates };
+      expect(() => switchSlots(r, later(3))).toThrow("1.1.0 cannot reach production: rmse 4 trails by 1 production 1.0.0's 3 (lower is better)");
+    });
+
+    it('rollback: refused to a version today\'s gates refuse (synth would have nothing to deploy), and not judged against the champion', () => {
+      let r = record({ gates, versions: [scored('1.0.0', 'validated', 3), scored('1.1.0', 'validated', 2)] });
+      r = promote(r, '1.0.0', later(1)).record;
+      r = promote(r, '1.1.0', later(2)).record;
+      // Going back to a worse model is what a rollback is for: beatProduction does not stop it.
+      expect(productionVersion(rollback(r, later(3)).record)?.version).toBe('1.0.0');
+      const tightened = { ...r, gates: { ...r.gates, maxSizeMiB: 0.0001 } };
+      expect(() => rollback(tightened, later(3))).toThrow(/^taxi-fare 1\.0\.0 cannot reach production: .*exceeds maxSizeMiB/);
+    });
   });
 
   it('a declared figure never replaces a measured one', () => {
