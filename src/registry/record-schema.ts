@@ -55,6 +55,7 @@ const dnsLabel = str(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a DNS-1123
 const version = v.pipe(
   v.union([v.string(), v.number()], 'must be a semver version string'),
   v.transform((x) => String(x)),
+  v.check((x) => !/^[^+]+\+/.test(x) || !isSemver(x.replace(/\+.*$/, '')), (issue) => `"${String(issue.input)}" carries build metadata (+...), which an image tag and a label value cannot hold`),
   v.check(isSemver, (issue) => `"${String(issue.input)}" is not a semver version`),
   v.check((x) => x.length <= LABEL_VALUE_MAX, (issue) => `"${String(issue.input)}" is longer than the ${LABEL_VALUE_MAX} characters a Kubernetes label value allows`),
 );

@@ -28,6 +28,8 @@ describe('record parsing', () => {
 
   it('names file, field path and rule', () => {
     expect(refuse(text.replace('version: 1.2.0-rc.1', 'version: 1.5'))).toBe('models/taxi-fare.yaml: versions[3].version: "1.5" is not a semver version');
+    // Valid semver, but the version becomes an image tag and a label value, which hold no `+`.
+    expect(refuse(text.replace('version: 1.2.0-rc.1', 'version: 1.2.0-rc.1+build.7'))).toBe('models/taxi-fare.yaml: versions[3].version: "1.2.0-rc.1+build.7" carries build metadata (+...), which an image tag and a label value cannot hold');
     expect(refuse(text.replace('port: 8080', 'port: http'))).toBe('models/taxi-fare.yaml: serving.port: must be a number, not "http"');
     expect(refuse(text.replace('strategy: rolling', 'strategy: canary'))).toMatch(/deploy\.strategy: must be one of rolling, blue-green/);
     expect(refuse(text.replace('  image: registry.example.com/models/taxi-fare\n', ''))).toBe('models/taxi-fare.yaml: artifact.image: is required');
