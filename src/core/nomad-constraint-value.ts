@@ -28,10 +28,11 @@ const VERSION_CONSTRAINT = new RegExp(String.raw`^\s*(=|!=|>|<|>=|<=|~>)?\s*` + 
 
 /**
  * Go's RE2 syntax that JavaScript lacks, rewritten so that only a pattern
- * neither could compile is refused: inline flags, `(?P<name>`, POSIX classes.
- * JavaScript without the `u` flag is more lenient than RE2 otherwise
- * (lookarounds, unknown escapes), so this check refuses no valid pattern.
+ * neither could compile is refused: `\Q...\E` quoting, inline flags,
+ * `(?P<name>`, POSIX classes. JavaScript without the `u` flag is more lenient
+ * than RE2 otherwise (lookarounds, unknown escapes), so a valid RE2 pattern passes.
  */
 function asJsPattern(re2: string): string {
-  return re2.replace(/\(\?[imsU]+\)/g, '').replace(/\(\?[imsU]*(-[imsU]+)?:/g, '(?:').replace(/\(\?P</g, '(?<').replace(/\[:\^?[a-z]+:\]/g, 'a');
+  return re2.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_m, literal: string) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .replace(/\(\?[imsU]+\)/g, '').replace(/\(\?[imsU]*(-[imsU]+)?:/g, '(?:').replace(/\(\?P</g, '(?<').replace(/\[:\^?[a-z]+:\]/g, 'a');
 }
