@@ -91,7 +91,7 @@ describe('record: cluster-fit fields', () => {
         { attribute: '${attr.kernel.name}', operator: 'regexp', value: '(?i)^LINUX[[:digit:]]*$' },
         { attribute: '${attr.unique.hostname}', operator: 'regexp', value: '^(?P<pool>gpu|cpu)-[0-9]+$' },
         { attribute: '${attr.kernel.version}', operator: 'version', value: '${meta.min_kernel}' },
-        { attribute: '${node.class}', operator: 'regexp', value: '^\\Q(gpu)+\\E[0-9]*$' },
+        { attribute: '${node.class}', operator: 'regexp', value: '^\\Q(gpu\\E[0-9]*$' },
       ],
     };
     expect(parse(d).deploy.nomad?.constraints).toHaveLength(6);
