@@ -41,8 +41,9 @@ export function setAlias(record: ModelRecord, alias: string, version: string): O
   if (!entry) throw new InputError(`${record.name}: no version ${version} (versions: ${record.versions.map((v) => v.version).join(', ') || 'none'})`);
   if (entry.stage === 'rejected') throw new PolicyError(`${record.name} ${version} is rejected; an alias never points at a rejected version`);
   const previous = record.aliases?.[alias] ?? null;
+  // Idempotent, as MLflow's alias set: a re-run CI step must not fail, and nothing moved, so nothing is recorded.
   if (previous === version) {
-    throw new PolicyError(`${record.name}: ${alias} already points at ${version}`);
+    return { record, events: [], summary: `${record.name}: ${alias} already points at ${version}` };
   }
   return {
     record: { ...record, aliases: { ...record.aliases, [alias]: version } },
@@ -108,10 +109,15 @@ export function aliasTimeline(record: ModelRecord, events: readonly HistoryEvent
       const stand = e.stand ?? last;
       if (stand !== alias) continue;
       // A stand loses its live version only to another one (retire always comes with a promote, switch or rollback).
-      if (e.to === 'production') changes.push({ at: e.at, actor: e.actor, action: e.action, version: e.version });
+      // Production to production (a measurement of the live version) moves nothing.
+      if (e.to === 'production' && e.from !== 'production') changes.push({ at: e.at, actor: e.actor, action: e.action, version: e.version });
     } else if (e.details?.alias === alias && (e.action === 'alias-set' || e.action === 'alias-rm')) {
       changes.push({ at: e.at, actor: e.actor, action: e.action, version: e.action === 'alias-set' ? e.version : null });
     }
+  }
+  if (!isStand && !changes.length && record.aliases?.[alias] === undefined) {
+    const known = [...Object.keys(record.aliases ?? {}), ...stands];
+    throw new InputError(`${record.name}: no alias ${alias}, now or in its history (${known.length ? `aliases and stands: ${known.join(', ')}` : 'it has none'})`);
   }
   return changes.map((c, i) => ({
     version: c.version, from: c.at, actor: c.actor, action: c.action,

@@ -15,6 +15,9 @@ export interface RuleViolation {
  * every record on disk; the lifecycle re-checks them before each write, so a
  * bug cannot store, say, two production versions.
  */
+/** 52 (a CronJob name) - 8 (`-retrain`); also leaves 11 for the `-<unix time>` of a Job made from it by hand. */
+const MAX_RETRAINING_NAME = 44;
+
 export function recordRuleViolations(record: ModelRecord): RuleViolation[] {
   const out: RuleViolation[] = [];
   const seen = new Map<string, number>();
@@ -28,6 +31,12 @@ export function recordRuleViolations(record: ModelRecord): RuleViolation[] {
   });
 
   out.push(...imageRuleViolations(record));
+  if (record.retraining && record.name.length > MAX_RETRAINING_NAME) {
+    out.push({
+      path: 'name',
+      message: `"${record.name}" is ${record.name.length} characters; a model with retraining has at most ${MAX_RETRAINING_NAME}, so that its CronJob <name>-retrain fits Kubernetes' 52 and a Job made from it (<name>-retrain-<unix time>) the 63 of a name`,
+    });
+  }
 
   const production = record.versions
     .map((v, i) => ({ v, i }))

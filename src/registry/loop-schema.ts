@@ -28,6 +28,10 @@ function cronProblem(expr: string): string | undefined {
   if (fields.length !== 5 || fields.some((f) => !/^[0-9*,/-]+$/.test(f))) {
     return `"${expr}" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /`;
   }
+  // Nomad and cron-parser take 7 for Sunday; Kubernetes' parser (robfig/cron) refuses anything above 6.
+  if (/(^|[,-])0*7($|[,/-])/.test(fields[4])) {
+    return `"${expr}": day-of-week 7 is refused by Kubernetes, which reads 0-6; write Sunday as 0`;
+  }
   try {
     // Loaded only for a record that has a schedule: every command parses records, few have one.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -70,12 +74,26 @@ export function loopSchemas(rules: SharedRules) {
       cpu: str(rules.cpu, 'must be a CPU quantity such as 500m or 2'),
       memory: str(rules.memory, 'must be a memory quantity such as 512Mi or 1Gi'),
     }, 'must be a mapping')),
-    datasets: v.optional(v.record(
+    datasets: v.optional(v.pipe(v.record(
       str(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a dataset name of letters, digits and _'),
       v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty')),
-    )),
+    ), v.check(
+      // Each becomes MODELSHIP_DATASET_<NAME upper-cased>: two names one case apart would be one variable.
+      (d) => new Set(Object.keys(d).map((k) => k.toUpperCase())).size === Object.keys(d).length,
+      (i) => `${Object.keys(i.input as object).join(', ')}: two names differ only in case, so both would be MODELSHIP_DATASET_${duplicateUpper(Object.keys(i.input as object))}`,
+    ))),
     onDrift: v.optional(v.boolean('must be true or false')),
   }, 'must be a mapping');
 
   return { monitoringSchema, retrainingSchema };
+}
+
+function duplicateUpper(names: readonly string[]): string {
+  const seen = new Set<string>();
+  for (const n of names) {
+    const u = n.toUpperCase();
+    if (seen.has(u)) return u;
+    seen.add(u);
+  }
+  return '';
 }

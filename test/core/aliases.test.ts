@@ -1,5 +1,5 @@
 import { aliasAt, aliasNameProblem, aliasTimeline, listAliases, removeAlias, setAlias } from '../../src/core/aliases';
-import { InputError, PolicyError } from '../../src/core/errors';
+import { InputError } from '../../src/core/errors';
 import type { HistoryEvent } from '../../src/core/history-event';
 import { recordRuleViolations } from '../../src/core/record-rules';
 import { record, version } from '../helpers/records';
@@ -36,7 +36,9 @@ describe('aliases', () => {
     const b = setAlias(a.record, 'champion', '1.1.0');
     expect(b.record.aliases).toEqual({ champion: '1.1.0' });
     expect(b.summary).toBe('taxi-fare@champion -> 1.1.0 (was 1.0.0)');
-    expect(() => setAlias(b.record, 'champion', '1.1.0')).toThrow(PolicyError);
+    // Setting it again where it is: no change, no event, no failure (a re-run CI step).
+    const again = setAlias(b.record, 'champion', '1.1.0');
+    expect([again.record, again.events, again.summary]).toEqual([b.record, [], 'taxi-fare: champion already points at 1.1.0']);
     expect(() => setAlias(b.record, 'challenger', '1.2.0')).toThrow('1.2.0 is rejected');
     expect(() => setAlias(b.record, 'challenger', '9.0.0')).toThrow(InputError);
     expect(() => setAlias(b.record, 'latest', '1.0.0')).toThrow('alias: "latest" is reserved');
@@ -86,5 +88,11 @@ describe('aliases', () => {
     expect(() => aliasAt(champion, 'yesterday')).toThrow('--at: "yesterday" is not a time');
     expect(aliasTimeline(r, events, 'dev').map((p) => p.version)).toEqual(['1.0.0']);
     expect(aliasTimeline(r, events, 'prod').map((p) => p.from)).toEqual(['2026-09-03T00:00:00Z']);
+    // A measurement of the live version (production to production) moves nothing.
+    const measured = [...events, ev('2026-09-06T00:00:00Z', 'measure', '1.0.0', { stand: 'dev', from: 'production', to: 'production' })];
+    expect(aliasTimeline(r, measured, 'dev').map((p) => p.version)).toEqual(['1.0.0']);
+    // A misspelt alias is an error, not "no version then".
+    expect(() => aliasTimeline(r, events, 'champoin')).toThrow(InputError);
+    expect(() => aliasTimeline(r, events, 'champoin')).toThrow(/no alias champoin, now or in its history \(aliases and stands: .*dev/);
   });
 });

@@ -51,6 +51,10 @@ describe('the retraining block', () => {
     ['@daily', `"@daily" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /`],
     ['61 3 * * 1', `"61 3 * * 1" is not a cron schedule: Constraint error, got value 61 expected range 0-59`],
     ['0 3 * * L', `"0 3 * * L" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /`],
+    // Sunday as 7: Nomad reads it, Kubernetes' robfig/cron refuses it at apply.
+    ['0 3 * * 7', `"0 3 * * 7": day-of-week 7 is refused by Kubernetes, which reads 0-6; write Sunday as 0`],
+    ['0 3 * * 5-7', `"0 3 * * 5-7": day-of-week 7 is refused by Kubernetes, which reads 0-6; write Sunday as 0`],
+    ['0 3 * * 1,7', `"0 3 * * 1,7": day-of-week 7 is refused by Kubernetes, which reads 0-6; write Sunday as 0`],
   ])('refuses the schedule %j', (schedule, rule) => {
     expect(refusal({ retraining: { ...RETRAINING, schedule } })).toBe(`${F}: retraining.schedule: ${rule}`);
   });
@@ -61,8 +65,26 @@ describe('the retraining block', () => {
     [{ env: { A: 1 } }, `${F}: retraining.env.A: must be a string (quote numbers and booleans), not 1`],
     [{ datasets: { 'my-data': 's3://x' } }, `${F}: retraining.datasets.my-data: must be a dataset name of letters, digits and _, not "my-data"`],
     [{ onDrift: 'yes' }, `${F}: retraining.onDrift: must be true or false, not "yes"`],
+    [{ datasets: { train: 's3://x/', Train: 's3://y/' } }, `${F}: retraining.datasets: train, Train: two names differ only in case, so both would be MODELSHIP_DATASET_TRAIN`],
     [{ cron: '* * * * *' }, `${F}: retraining.cron: unknown field`],
   ])('refuses %j', (extra, message) => {
     expect(refusal({ retraining: { ...RETRAINING, ...extra } })).toBe(message);
+  });
+});
+
+describe('a model with retraining', () => {
+  it('has a name short enough for its CronJob <name>-retrain (52) and a Job made from it by hand (63)', () => {
+    const name = `m${'x'.repeat(44)}`;
+    const r = { ...record(), name, retraining: RETRAINING };
+    expect(() => parseRecord(r, `models/${name}.yaml`, name)).toThrow(`models/${name}.yaml: name: "${name}" is 45 characters; a model with retraining has at most 44`);
+    expect(parseRecord({ ...r, name: name.slice(1) }, `models/${name.slice(1)}.yaml`, name.slice(1)).name).toBe(name.slice(1));
+    // Without retraining the 53 of a model name stand.
+    expect(parseRecord({ ...record(), name }, `models/${name}.yaml`, name).name).toBe(name);
+  });
+
+  it('still takes 0-6 and steps in the day of week', () => {
+    for (const schedule of ['0 3 * * 0', '0 3 * * 1-5', '0 3 * * */2', '17 7 * * 6']) {
+      expect(parse({ retraining: { ...RETRAINING, schedule } }).retraining?.schedule).toBe(schedule);
+    }
   });
 });
