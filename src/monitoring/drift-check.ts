@@ -34,6 +34,9 @@ export interface CategoricalDrift {
   readonly categories: number;
   /** Categories of the current window the reference never had. */
   readonly newCategories: readonly string[];
+  /** Rows with an empty cell in each window: missing values, left out of the test. */
+  readonly referenceMissing: number;
+  readonly currentMissing: number;
   readonly drifted: boolean;
 }
 
@@ -109,6 +112,7 @@ export async function checkDrift(
       column, chiSquare: test.statistic, degreesOfFreedom: test.degreesOfFreedom, pValue: test.pValue,
       categories: test.degreesOfFreedom + 1,
       newCategories: [...curCounts.keys()].filter((c) => !refCounts.has(c)).sort(),
+      referenceMissing: ref.categoricalMissing.get(column) ?? 0, currentMissing: cur.categoricalMissing.get(column) ?? 0,
       drifted: test.pValue < thresholds.chiSquarePValue,
     };
   });

@@ -31,10 +31,13 @@ export function formatOf(file: string, given?: DataFormat): DataFormat {
 /**
  * Streams the rows of a CSV (header line first, RFC 4180 quoting) or JSON
  * Lines file to `onRow`, holding one chunk in memory at a time. Returns the
- * number of data rows; refuses an empty file, a missing column and a broken
- * line with the file and line number.
+ * number of data rows; refuses an empty file, a missing column (unless
+ * `optional` names it: then its cells are empty) and a broken line with the
+ * file and line number.
  */
-export async function forEachRow(file: string, format: DataFormat, columns: readonly string[], onRow: RowHandler): Promise<number> {
+export async function forEachRow(
+  file: string, format: DataFormat, columns: readonly string[], onRow: RowHandler, optional: ReadonlySet<string> = new Set(),
+): Promise<number> {
   let input: fs.ReadStream;
   try {
     fs.accessSync(file, fs.constants.R_OK);
@@ -44,7 +47,7 @@ export async function forEachRow(file: string, format: DataFormat, columns: read
     if (e instanceof InputError) throw e;
     throw new InputError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const rows = format === 'csv' ? await readCsv(file, input, columns, onRow) : await readJsonLines(file, input, columns, onRow);
+  const rows = format === 'csv' ? await readCsv(file, input, columns, onRow, optional) : await readJsonLines(file, input, columns, onRow, optional);
   if (rows === 0) throw new InputError(`${file}: no data rows${fs.statSync(file).size === 0 ? ' (the file is empty)' : ''}`);
   return rows;
 }
@@ -54,7 +57,7 @@ export async function forEachRow(file: string, format: DataFormat, columns: read
  * lines; only when a cell is refused does a second pass with `info` find the
  * line that record ends on (a quoted field may span lines).
  */
-async function readCsv(file: string, input: fs.ReadStream, columns: readonly string[], onRow: RowHandler): Promise<number> {
+async function readCsv(file: string, input: fs.ReadStream, columns: readonly string[], onRow: RowHandler, optional: ReadonlySet<string>): Promise<number> {
   const parser = input.pipe(parse({ skip_empty_lines: true, bom: true }));
   input.on('error', (e) => parser.destroy(e));
   let indices: number[] | undefined;
@@ -65,12 +68,13 @@ async function readCsv(file: string, input: fs.ReadStream, columns: readonly str
       if (!indices) {
         indices = columns.map((c) => {
           const i = record.indexOf(c);
-          if (i < 0) throw new InputError(`${file}: line 1: no column "${c}" in the header (it has: ${record.join(', ')})`);
+          if (i < 0 && !optional.has(c)) throw new InputError(`${file}: line 1: no column "${c}" in the header (it has: ${record.join(', ')})`);
           return i;
         });
         continue;
       }
-      for (let k = 0; k < indices.length; k++) cells[k] = record[indices[k]];
+      // An optional column the header lacks is empty in every row.
+      for (let k = 0; k < indices.length; k++) cells[k] = indices[k] < 0 ? null : record[indices[k]];
       rows++;
       try {
         onRow(cells, rows + 1);
@@ -97,7 +101,7 @@ async function lineOfRecord(file: string, n: number): Promise<number> {
   return line;
 }
 
-async function readJsonLines(file: string, input: fs.ReadStream, columns: readonly string[], onRow: RowHandler): Promise<number> {
+async function readJsonLines(file: string, input: fs.ReadStream, columns: readonly string[], onRow: RowHandler, optional: ReadonlySet<string>): Promise<number> {
   const lines = readline.createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   let rows = 0;
@@ -114,8 +118,9 @@ async function readJsonLines(file: string, input: fs.ReadStream, columns: readon
     if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new InputError(`${file}: line ${line}: not a JSON object`);
     const row = obj as Record<string, unknown>;
     for (let k = 0; k < columns.length; k++) {
-      if (!Object.prototype.hasOwnProperty.call(row, columns[k])) throw new InputError(`${file}: line ${line}: no column "${columns[k]}"`);
-      cells[k] = row[columns[k]];
+      if (Object.prototype.hasOwnProperty.call(row, columns[k])) cells[k] = row[columns[k]];
+      else if (optional.has(columns[k])) cells[k] = null;
+      else throw new InputError(`${file}: line ${line}: no column "${columns[k]}"`);
     }
     try {
       onRow(cells, line);

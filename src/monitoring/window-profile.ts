@@ -24,6 +24,8 @@ export interface WindowProfile {
   readonly rows: number;
   readonly numeric: ReadonlyMap<string, NumericColumn>;
   readonly categorical: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  /** Per categorical column, rows with an empty cell: not a category. */
+  readonly categoricalMissing: ReadonlyMap<string, number>;
   /** Every non-empty label, every non-empty prediction, and label - prediction where a row has both. */
   readonly label: RunningMoments;
   readonly prediction: RunningMoments;
@@ -46,8 +48,9 @@ function numberOf(cell: Cell): number | null | undefined {
   return undefined;
 }
 
-function categoryOf(cell: Cell): string {
-  if (cell === null || cell === undefined || cell === '') return '(empty)';
+/** A category, or null for an empty cell (a missing value, as in a numeric column). */
+function categoryOf(cell: Cell): string | null {
+  if (cell === null || cell === undefined || cell === '') return null;
   return typeof cell === 'string' ? cell : JSON.stringify(cell);
 }
 
@@ -64,6 +67,7 @@ export async function profileWindow(file: string, spec: MonitoringSpec, opts: Pr
   const numericList = numericNames.map((c) => [numeric.get(c) as NumericColumn, opts.edges?.get(c)] as const);
   const categorical = new Map<string, Map<string, number>>(categoricalNames.map((c) => [c, new Map()]));
   const categoricalList = categoricalNames.map((c) => categorical.get(c) as Map<string, number>);
+  const categoricalMissing = categoricalNames.map(() => 0);
   const label = new RunningMoments();
   const prediction = new RunningMoments();
   const pairedGap = new RunningMoments();
@@ -90,6 +94,10 @@ export async function profileWindow(file: string, spec: MonitoringSpec, opts: Pr
     for (let k = 0; k < nCat; k++) {
       const counts = categoricalList[k];
       const c = categoryOf(cells[nNum + k]);
+      if (c === null) {
+        categoricalMissing[k]++;
+        continue;
+      }
       const n = counts.get(c);
       if (n === undefined && counts.size >= MAX_CATEGORIES) {
         throw new CellError(`column "${categoricalNames[k]}" has more than ${MAX_CATEGORIES} distinct values; monitor it as numeric or bucket it`);
@@ -103,9 +111,13 @@ export async function profileWindow(file: string, spec: MonitoringSpec, opts: Pr
       if (p !== null) prediction.add(p);
       if (y !== null && p !== null) pairedGap.add(y - p);
     }
-  });
+  // Labels often arrive late: a window may lack the label column altogether, as if every label were empty.
+  }, new Set(spec.label ? [spec.label] : []));
+  for (const [name, counts] of categorical) {
+    if (counts.size === 0) throw new InputError(`${file}: column "${name}": no values in ${rows} rows (all empty)`);
+  }
   for (const [name, col] of numeric) {
     if (col.sample.count === 0) throw new InputError(`${file}: column "${name}": no numeric values in ${rows} rows (all empty)`);
   }
-  return { file, rows, numeric, categorical, label, prediction, pairedGap };
+  return { file, rows, numeric, categorical, categoricalMissing: new Map(categoricalNames.map((c, k) => [c, categoricalMissing[k]])), label, prediction, pairedGap };
 }

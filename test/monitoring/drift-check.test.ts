@@ -112,3 +112,40 @@ describe('windows larger than the sample', () => {
     }
   });
 });
+
+describe('windows as they arrive', () => {
+  const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'drift-windows-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const same = (format: DataFormat) => fs.readFileSync(path.join(FIXTURES, `current-same.${format}`), 'utf8');
+  const against = (file: string, format: DataFormat) => checkDrift(SPEC, { file: path.join(FIXTURES, `reference.${format}`), format }, { file, format });
+
+  it('an empty categorical cell is a missing value, not a category: blanks cause no drift and are counted', async () => {
+    const lines = same('csv').split('\n');
+    // Every 10th row's payment_type left empty.
+    const blanked = lines.map((l, i) => (i > 0 && i % 10 === 0 && l ? l.replace(/,(card|cash|[a-z_]+),/, ',,') : l)).join('\n');
+    const file = path.join(dir, 'blanks.csv');
+    fs.writeFileSync(file, blanked);
+    const report = await against(file, 'csv');
+    const payment = report.categorical.find((c) => c.column === 'payment_type')!;
+    expect(payment.newCategories).toEqual([]);
+    expect(payment.currentMissing).toBeGreaterThan(100);
+    expect(payment.referenceMissing).toBe(0);
+    expect(payment.drifted).toBe(false);
+  });
+
+  it.each(['csv', 'jsonl'] as const)('a %s window without the label column yet is compared as one whose labels are empty', async (format) => {
+    const file = path.join(dir, `nolabel.${format}`);
+    fs.writeFileSync(file, format === 'csv'
+      ? same('csv').split('\n').map((l) => l.split(',').filter((_, i) => i !== 3).join(',')).join('\n')
+      : same('jsonl').split('\n').filter(Boolean).map((l) => { const o = JSON.parse(l); delete o.fare; return JSON.stringify(o); }).join('\n'));
+    const report = await against(file, format);
+    expect(report.meanGap!.basis).toBe('reference');
+    expect(report.drifted).toBe(false);
+  });
+
+  it('a feature column is still required', async () => {
+    const file = path.join(dir, 'nofeature.csv');
+    fs.writeFileSync(file, same('csv').split('\n').map((l) => l.split(',').filter((_, i) => i !== 0).join(',')).join('\n'));
+    await expect(against(file, 'csv')).rejects.toThrow(/no column "trip_distance" in the header/);
+  });
+});
