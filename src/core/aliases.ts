@@ -125,9 +125,11 @@ export function aliasTimeline(record: ModelRecord, events: readonly HistoryEvent
   }));
 }
 
-/** The version `alias` pointed at at `time` (ISO-8601), or null. */
+/** The version `alias` pointed at at `time` (ISO-8601; a date alone is the end of that day, UTC), or null. */
 export function aliasAt(timeline: readonly AliasPeriod[], time: string): string | null {
-  const t = Date.parse(time);
+  // A date alone asks for that day's version: the one it pointed at when the day (UTC) ended.
+  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(time.trim());
+  const t = Date.parse(time) + (dayOnly ? 86_400_000 - 1 : 0);
   if (Number.isNaN(t)) throw new InputError(`--at: "${time}" is not a time (use ISO-8601, e.g. 2026-10-01 or 2026-10-01T12:00:00Z)`);
   let current: string | null = null;
   for (const p of timeline) {

@@ -85,6 +85,16 @@ describe('aliases', () => {
     expect(aliasAt(champion, '2026-09-19T23:59:59Z')).toBe('1.0.0');
     expect(aliasAt(champion, '2026-10-01')).toBe('1.1.0');
     expect(aliasAt(champion, '2026-10-03')).toBeNull();
+    // A date alone is that day's version: it moved at midnight on 09-20, so 09-20 is 1.1.0's day, 09-19 1.0.0's.
+    expect(aliasAt(champion, '2026-09-19')).toBe('1.0.0');
+    expect(aliasAt(champion, '2026-09-20')).toBe('1.1.0');
+    expect(aliasAt(champion, '2026-10-02')).toBeNull();
+    expect(aliasAt(champion, '2026-10-02T00:00:00Z')).toBeNull();
+    expect(aliasAt(champion, '2026-10-01T23:59:59Z')).toBe('1.1.0');
+    // Live from 08:03 that day: the day's version, though not the version at its midnight.
+    const morning = [{ version: '2.0.0', from: '2026-11-05T08:03:00Z', actor: 'ci', action: 'promote' }];
+    expect(aliasAt(morning, '2026-11-05')).toBe('2.0.0');
+    expect(aliasAt(morning, '2026-11-05T00:00:00Z')).toBeNull();
     expect(() => aliasAt(champion, 'yesterday')).toThrow('--at: "yesterday" is not a time');
     expect(aliasTimeline(r, events, 'dev').map((p) => p.version)).toEqual(['1.0.0']);
     expect(aliasTimeline(r, events, 'prod').map((p) => p.from)).toEqual(['2026-09-03T00:00:00Z']);
