@@ -69,6 +69,8 @@ async function readCsv(file: string, input: fs.ReadStream, columns: readonly str
         indices = columns.map((c) => {
           const i = record.indexOf(c);
           if (i < 0 && !optional.has(c)) throw new InputError(`${file}: line 1: no column "${c}" in the header (it has: ${record.join(', ')})`);
+          // Which of two same-named columns is meant cannot be known; taking the first would be a guess.
+          if (i >= 0 && record.lastIndexOf(c) !== i) throw new InputError(`${file}: line 1: column "${c}" is in the header twice (columns ${i + 1} and ${record.lastIndexOf(c) + 1})`);
           return i;
         });
         continue;

@@ -143,6 +143,13 @@ describe('windows as they arrive', () => {
     expect(report.drifted).toBe(false);
   });
 
+  it('a monitored column twice in the header is refused, not guessed', async () => {
+    const file = path.join(dir, 'dup.csv');
+    const lines = same('csv').split('\n');
+    fs.writeFileSync(file, [`${lines[0]},trip_distance`, ...lines.slice(1).map((l) => (l ? `${l},0` : l))].join('\n'));
+    await expect(against(file, 'csv')).rejects.toThrow(/line 1: column "trip_distance" is in the header twice \(columns 1 and 6\)/);
+  });
+
   it('a feature column is still required', async () => {
     const file = path.join(dir, 'nofeature.csv');
     fs.writeFileSync(file, same('csv').split('\n').map((l) => l.split(',').filter((_, i) => i !== 0).join(',')).join('\n'));
