@@ -48,7 +48,7 @@ describe('modelship drift', () => {
     expect(r.stdout).toMatch(/^chi-square +payment_type +2\.37 \(2 df\), p 0\.3058 +p < 0\.01 +ok$/m);
     expect(r.stdout.trim().split('\n').pop()).toBe('no drift');
     const last = history(dir).pop();
-    expect(last).toMatchObject({ action: 'drift', version: v, actor: 'test-suite', details: { drifted: false, referenceRows: 3000, currentRows: 2500 } });
+    expect(last).toMatchObject({ action: 'drift', version: v, actor: 'test-suite', details: { drifted: false, referenceRows: 3000, currentRows: 2500, sampleSize: 200000 } });
     expect(last.details.numeric[0]).toMatchObject({ column: 'trip_distance', exact: true });
     expect(last.details.meanGap).toMatchObject({ basis: 'current', drifted: false });
   });
