@@ -63,12 +63,19 @@ export function registerPrune(program: Command, ctx: CommandContext): void {
       const results = new Map<string, TagResult[]>();
       for (const repository of repositories) {
         const repo = parseRepository(repository);
-        // Deleting by digest removes every tag on the manifest: never one a kept version also points at.
-        const keptDigests = new Set<string>();
+        // Deleting by digest removes every tag on the manifest: never one a kept version, or any
+        // other tag of the repository (`latest`, a tag another tool pushed), also points at.
+        const keptDigests = new Map<string, string>();
         for (const v of record.versions.filter((x) => !expiring.has(x.version))) {
-          if (v.image) keptDigests.add(splitPinned(v.image).digest);
+          if (v.image) keptDigests.set(splitPinned(v.image).digest, `a kept version's image (${v.version})`);
           const d = await client.resolve(repo, v.version);
-          if (d) keptDigests.add(d);
+          if (d) keptDigests.set(d, `a kept version's image (${v.version})`);
+        }
+        const kept = new Set(record.versions.filter((x) => !expiring.has(x.version)).map((x) => x.version));
+        for (const tag of await client.tags(repo)) {
+          if (expiring.has(tag) || kept.has(tag)) continue;
+          const d = await client.resolve(repo, tag);
+          if (d && !keptDigests.has(d)) keptDigests.set(d, `also tagged ${tag}`);
         }
         for (const e of plan) {
           const ref = `${repository}:${e.version.version}`;
@@ -78,7 +85,7 @@ export function registerPrune(program: Command, ctx: CommandContext): void {
           if (!digest) {
             list.push({ ref, outcome: 'absent' });
           } else if (keptDigests.has(digest)) {
-            list.push({ ref, outcome: 'shared', detail: `${digest} is also a kept version's image; tag left in place` });
+            list.push({ ref, outcome: 'shared', detail: `${digest} is ${keptDigests.get(digest)}; tag left in place` });
           } else {
             try {
               await client.deleteManifest(repo, digest);

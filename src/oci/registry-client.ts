@@ -212,6 +212,36 @@ export class RegistryClient {
     return digest;
   }
 
+  /**
+   * Every tag of a repository (an empty list when the registry has no such
+   * repository), page by page as the registry's `Link: <...>; rel="next"` leads.
+   */
+  async tags(repo: RepositoryRef, pageSize = 1000): Promise<string[]> {
+    const operation = 'GET tags';
+    const out: string[] = [];
+    let path: string | undefined = `/v2/${repo.repository}/tags/list?n=${pageSize}`;
+    // A registry whose pages never end is a broken one; a million tags is far past any model's.
+    for (let page = 0; path !== undefined; page++) {
+      if (page >= 1000) throw registryError({ registry: repo.registry, repository: repo.repository, operation, status: 200, detail: 'more than 1,000 pages of tags' });
+      const a = await this.send({ repo, operation, method: 'GET', path, headers: { accept: 'application/json' }, scopes: [pull(repo)] });
+      if (a.status === 404) return out;
+      this.expect(a, [200], repo, operation);
+      let tags: unknown;
+      try {
+        tags = (JSON.parse(a.body.toString('utf8')) as { tags?: unknown }).tags;
+      } catch {
+        throw registryError({ registry: repo.registry, repository: repo.repository, operation, status: a.status, detail: 'the tag list is not JSON' });
+      }
+      if (tags !== null && tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string'))) {
+        throw registryError({ registry: repo.registry, repository: repo.repository, operation, status: a.status, detail: 'the tag list is not a list of names' });
+      }
+      out.push(...((tags as string[] | null | undefined) ?? []));
+      const next = /<([^>]+)>\s*;\s*rel="?next"?/.exec(String(header(a, 'link') ?? ''))?.[1];
+      path = next === undefined ? undefined : this.pathOf(repo, next);
+    }
+    return out;
+  }
+
   /** Deletes a manifest (and so every tag on it) by digest. A registry that refuses throws a RegistryRefusal. */
   async deleteManifest(repo: RepositoryRef, digest: string): Promise<'deleted' | 'absent'> {
     const operation = `DELETE manifest ${digest}`;

@@ -208,6 +208,16 @@ describe('prune', () => {
     expect(registry.tagOf('models/demo', kept.version)).toBe(kept.digest);
   });
 
+  it('never deletes a manifest another tag of the repository points at (latest, a tag another tool pushed)', async () => {
+    const { rejected } = await withRejected();
+    registry.tags.get('models-rc/demo')!.set('latest', rejected.digest);
+    const r = await run('prune', 'demo', '--yes');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${registry.host}/models-rc/demo:${rejected.version}: shared (${rejected.digest} is also tagged latest; tag left in place)`);
+    expect(registry.tagOf('models-rc/demo', 'latest')).toBe(rejected.digest);
+    expect(registry.tagOf('models-rc/demo', rejected.version)).toBe(rejected.digest);
+  });
+
   it('a registry that refuses deletes is reported (exit 1) and the version stays', async () => {
     const { rejected } = await withRejected();
     registry.options.refuseDeletes = true;

@@ -36,7 +36,7 @@ export function sha256(bytes: Buffer | string): string {
 }
 
 function repositoryOf(url: URL): string {
-  return /^\/v2\/(.+?)\/(manifests|blobs)\//.exec(url.pathname)?.[1] ?? '';
+  return /^\/v2\/(.+?)\/(manifests|blobs|tags)\//.exec(url.pathname)?.[1] ?? '';
 }
 
 export class StandInRegistry {
@@ -176,6 +176,19 @@ export class StandInRegistry {
     }
     if (!this.authorized(req, res, url)) return;
 
+    // Tags in pages of `n` (as the distribution spec: sorted, `last` to resume, a Link header to the next page).
+    const tagsList = /^\/v2\/(.+)\/tags\/list$/.exec(url.pathname);
+    if (tagsList && method === 'GET') {
+      const all = [...(this.tags.get(tagsList[1])?.keys() ?? [])].sort();
+      if (!this.manifests.has(tagsList[1])) return this.error(res, 404, 'NAME_UNKNOWN', 'repository name not known to registry');
+      const n = Number(url.searchParams.get('n') ?? all.length) || all.length;
+      const last = url.searchParams.get('last');
+      const rest = last === null ? all : all.filter((t) => t > last);
+      const page = rest.slice(0, n);
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (rest.length > n) headers.link = `</v2/${tagsList[1]}/tags/list?n=${n}&last=${encodeURIComponent(page[page.length - 1])}>; rel="next"`;
+      return this.send(res, 200, headers, JSON.stringify({ name: tagsList[1], tags: page }));
+    }
     const m = /^\/v2\/(.+)\/(manifests|blobs)\/(.+)$/.exec(url.pathname);
     if (url.pathname.endsWith('/blobs/uploads/') && method === 'POST') {
       const repository = url.pathname.slice(4, -'/blobs/uploads/'.length);

@@ -37,6 +37,19 @@ describe('RegistryClient', () => {
     expect(r.log.filter((l) => l.method === 'HEAD').map((l) => l.authorization?.split(' ')[0])).toEqual([undefined, 'Bearer', 'Bearer']);
   });
 
+  it('lists every tag of a repository across pages (Link: rel="next"), behind a token', async () => {
+    const r = await start({ auth: 'token' });
+    for (const tag of ['1.0.0', '1.1.0', '2.0.0-rc.0', 'latest', 'nightly']) r.pushImage('models-rc/demo', tag, [`layer-${tag}`]);
+    const c = client();
+    const repo = parseRepository(`${r.host}/models-rc/demo`);
+    expect((await c.tags(repo, 2)).sort()).toEqual(['1.0.0', '1.1.0', '2.0.0-rc.0', 'latest', 'nightly']);
+    expect(r.log.filter((l) => l.path.includes('/tags/list') && l.authorization?.startsWith('Bearer')).map((l) => l.path)).toEqual([
+      '/v2/models-rc/demo/tags/list?n=2', '/v2/models-rc/demo/tags/list?n=2&last=1.1.0', '/v2/models-rc/demo/tags/list?n=2&last=latest',
+    ]);
+    // A repository the registry does not know has no tags.
+    expect(await c.tags(parseRepository(`${r.host}/models-rc/none`))).toEqual([]);
+  });
+
   it('answers a Basic challenge with the configured credentials', async () => {
     const r = await start({ auth: 'basic' });
     const { digest } = r.pushImage('models/demo', '1.0.0', ['x']);
