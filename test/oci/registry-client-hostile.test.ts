@@ -36,6 +36,19 @@ const client = (extra = {}) => new RegistryClient({ credentials: secret, backoff
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
 describe('RegistryClient against hostile or broken registries', () => {
+  it.each([
+    ['not JSON', '<html>', /the tag list is not JSON/],
+    ['a list of non-names', '{"tags": [1, 2]}', /the tag list is not a list of names/],
+  ])('refuses a tag list that is %s', async (_what, body, message) => {
+    const host = await serve('registry', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(body));
+    await expect(client().tags(parseRepository(`${host}/models/demo`))).rejects.toThrow(message);
+  });
+
+  it('stops following a Link that never ends', async () => {
+    const host = await serve('registry', (req, res) => res.writeHead(200, { link: `<${req.url}&again>; rel="next"` }).end('{"tags": ["x"]}'));
+    await expect(client().tags(parseRepository(`${host}/models/demo`))).rejects.toThrow(/more than 1,000 pages of tags/);
+  });
+
   it('does not follow a redirect to another host, so credentials never reach it', async () => {
     const other = await serve('other', (_req, res) => res.writeHead(200).end());
     const host = await serve('registry', (req, res) => {
