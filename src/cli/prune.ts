@@ -60,20 +60,20 @@ export function registerPrune(program: Command, ctx: CommandContext): void {
       const { RegistryRefusal } = await import('../oci/registry-error');
       const client = await registryClient(opts, ctx.env);
       const expiring = new Set(plan.map((e) => e.version.version));
+      const keptVersions = record.versions.filter((x) => !expiring.has(x.version));
       const results = new Map<string, TagResult[]>();
       for (const repository of repositories) {
         const repo = parseRepository(repository);
         // Deleting by digest removes every tag on the manifest: never one a kept version, or any
         // other tag of the repository (`latest`, a tag another tool pushed), also points at.
         const keptDigests = new Map<string, string>();
-        for (const v of record.versions.filter((x) => !expiring.has(x.version))) {
+        for (const v of keptVersions) {
           if (v.image) keptDigests.set(splitPinned(v.image).digest, `a kept version's image (${v.version})`);
           const d = await client.resolve(repo, v.version);
           if (d) keptDigests.set(d, `a kept version's image (${v.version})`);
         }
-        const kept = new Set(record.versions.filter((x) => !expiring.has(x.version)).map((x) => x.version));
         for (const tag of await client.tags(repo)) {
-          if (expiring.has(tag) || kept.has(tag)) continue;
+          if (expiring.has(tag) || keptVersions.some((v) => v.version === tag)) continue;
           const d = await client.resolve(repo, tag);
           if (d && !keptDigests.has(d)) keptDigests.set(d, `also tagged ${tag}`);
         }
