@@ -75,7 +75,7 @@ async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Pro
   if (opts.metrics) {
     if (!opts.dataset) throw new InputError('measure --metrics: --dataset PATH is required (the evaluation set the metrics were computed on)');
     const { readMetrics, fileDigest } = await import('../measure/evaluation-metrics');
-    const { metrics, sha256 } = readMetrics(opts.metrics);
+    const { metrics, sha256, statedDataset } = readMetrics(opts.metrics);
     let stat: fs.Stats;
     try {
       stat = fs.statSync(opts.dataset);
@@ -83,10 +83,17 @@ async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Pro
       throw new InputError(`--dataset: cannot read ${opts.dataset} (${(e as NodeJS.ErrnoException).code})`);
     }
     const datasetDigest = stat.isDirectory() ? (await treeDigest(opts.dataset)).digest : await fileDigest(opts.dataset);
+    // Champion/challenger compares metrics of one digest only: a digest that is not the set they were computed on would compare anything.
+    if (statedDataset !== undefined && statedDataset !== datasetDigest) {
+      throw new InputError(`--metrics: ${opts.metrics} says it was computed on dataset ${statedDataset}, but --dataset ${opts.dataset} is ${datasetDigest}: give the evaluation set the metrics were computed on`);
+    }
     return {
       m: {
         group: 'metrics', figures: { metrics, datasetDigest },
-        provenance: measured('measure --metrics', { file: opts.metrics, fileSha256: `sha256:${sha256}`, dataset: datasetDigest }),
+        // Who says the metrics were computed on that set: the metrics file too, or only CI's --dataset.
+        provenance: measured('measure --metrics', {
+          file: opts.metrics, fileSha256: `sha256:${sha256}`, dataset: datasetDigest, datasetFrom: statedDataset !== undefined ? 'metrics file and --dataset' : '--dataset',
+        }),
       },
       line: `${Object.entries(metrics).map(([k, v]) => `${k} ${v}`).join(', ')} on dataset ${datasetDigest}`,
     };

@@ -220,15 +220,40 @@ describe('measure', () => {
     const sha = require('node:crypto').createHash('sha256').update('x,y\n1,2\n').digest('hex');
     expect(e.metrics).toEqual({ auc: 0.912, rmse: 3.87 });
     expect(e.datasetDigest).toBe(`sha256:${sha}`);
-    expect(e.provenance.metrics).toMatchObject({ kind: 'measured', command: 'measure --metrics', method: { file: metrics, dataset: `sha256:${sha}` } });
+    expect(e.provenance.metrics).toMatchObject({ kind: 'measured', command: 'measure --metrics', method: { file: metrics, dataset: `sha256:${sha}`, datasetFrom: '--dataset' } });
     // A tree dataset gets the tree digest.
     const tree = makeArtifact(path.join(tempDir(), 'holdout'));
     expect((await cli(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', tree, '--models-dir', dir])).code).toBe(0);
     expect((entry(dir, 'taxi', '1.0.0') as Record<string, any>).datasetDigest).toBe(shellTreeDigest(tree));
   });
 
+  it('a metrics file that names its evaluation set must name the one --dataset gives', async () => {
+    const data = path.join(tempDir(), 'holdout.csv');
+    fs.writeFileSync(data, 'x,y\n1,2\n');
+    const sha = `sha256:${require('node:crypto').createHash('sha256').update('x,y\n1,2\n').digest('hex')}`;
+    const metrics = path.join(tempDir(), 'metrics.json');
+    // The training run evaluated on another file than the holdout CI names.
+    const other = `sha256:${'e'.repeat(64)}`;
+    fs.writeFileSync(metrics, JSON.stringify({ auc: 0.91, dataset: other }));
+    const before = snapshotDir(dir);
+    const r = await cli(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', data, '--models-dir', dir]);
+    expect(r).toEqual({
+      code: 2, stdout: '',
+      stderr: `modelship: taxi 1.0.0: --metrics: ${metrics} says it was computed on dataset ${other}, but --dataset ${data} is ${sha}: give the evaluation set the metrics were computed on\n`,
+    });
+    expect(snapshotDir(dir)).toEqual(before);
+    // The same set: recorded, and the provenance says the metrics file named it too; `dataset` is not a metric.
+    fs.writeFileSync(metrics, JSON.stringify({ auc: 0.91, dataset: sha }));
+    expect((await cli(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', data, '--models-dir', dir])).code).toBe(0);
+    const e = entry(dir, 'taxi', '1.0.0') as Record<string, any>;
+    expect(e.metrics).toEqual({ auc: 0.91 });
+    expect(e.datasetDigest).toBe(sha);
+    expect(e.provenance.metrics.method).toMatchObject({ dataset: sha, datasetFrom: 'metrics file and --dataset' });
+  });
+
   it.each([
     ['not an object', '[1, 2]', /must be a JSON object/],
+    ['a dataset that is not a digest', '{"auc": 0.9, "dataset": "data/holdout.csv"}', /metrics\.json: dataset: must be the digest of the evaluation set, sha256:<64 lowercase hex> \(the tree digest of a directory\), not "data\/holdout\.csv"/],
     ['a non-number', '{"auc": "high"}', /metrics\.json: auc: must be a finite number, not "high"/],
     ['not JSON', '{auc: 1', /is not JSON/],
   ])('--metrics that is %s: exit 2, nothing recorded', async (_what, text, message) => {
