@@ -56,6 +56,10 @@ export function removeAlias(record: ModelRecord, alias: string): Outcome {
   const previous = record.aliases?.[alias];
   if (previous === undefined) {
     const known = Object.keys(record.aliases ?? {});
+    // A stand's alias is implicit: it moves with promote, switch and rollback, never by hand.
+    if (standNames(record).includes(alias)) {
+      throw new InputError(`${record.name}: ${alias} is a stand, not an alias that can be removed: it always points at the version live there (aliases: ${known.join(', ') || 'none'})`);
+    }
     throw new InputError(`${record.name}: no alias ${alias} (aliases: ${known.join(', ') || 'none'})`);
   }
   const { [alias]: _gone, ...rest } = record.aliases ?? {};

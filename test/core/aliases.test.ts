@@ -46,6 +46,8 @@ describe('aliases', () => {
     expect(c.record.aliases).toBeUndefined();
     expect(c.events[0]).toMatchObject({ action: 'alias-rm', version: '1.1.0', details: { alias: 'champion' } });
     expect(() => removeAlias(c.record, 'champion')).toThrow('no alias champion (aliases: none)');
+    // A stand's implicit alias is not removable, and the message says why rather than that it does not exist.
+    expect(() => removeAlias(b.record, 'prod')).toThrow(new InputError('taxi-fare: prod is a stand, not an alias that can be removed: it always points at the version live there (aliases: champion)'));
   });
 
   it('list: the stands\' implicit aliases first, then the named ones', () => {
