@@ -15,7 +15,10 @@ export interface ModelDisruptionBudgetProps {
 /**
  * Keeps voluntary disruptions (node drains, upgrades) to one production pod at
  * a time. maxUnavailable rather than minAvailable: a one-replica model can still
- * be drained instead of blocking the node forever.
+ * be drained instead of blocking the node forever. A pod that is running but
+ * not ready (a crash-looping server) may always be evicted: it serves nothing,
+ * and with the default policy it would block every drain of its node
+ * (`unhealthyPodEvictionPolicy`, on by default from Kubernetes 1.27).
  */
 export class ModelDisruptionBudget extends Construct {
   readonly budget: kplus.k8s.KubePodDisruptionBudget;
@@ -26,6 +29,7 @@ export class ModelDisruptionBudget extends Construct {
       metadata: { name: props.budgetName, labels: { ...props.labels, [LABEL_NAME]: props.modelName, [LABEL_MANAGED_BY]: 'modelship' } },
       spec: {
         maxUnavailable: kplus.k8s.IntOrString.fromNumber(1),
+        unhealthyPodEvictionPolicy: 'AlwaysAllow',
         selector: { matchLabels: { [LABEL_NAME]: props.modelName, ...props.selector } },
       },
     });

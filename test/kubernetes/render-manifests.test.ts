@@ -90,7 +90,7 @@ describe('Kubernetes manifests', () => {
     expect(d.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'taxi-fare', 'modelship.io/track': 'stable' });
     expect(byKindName(objects, 'Service', 'taxi-fare').spec.selector).toEqual({ 'app.kubernetes.io/name': 'taxi-fare', 'modelship.io/track': 'stable' });
     expect(byKindName(objects, 'PodDisruptionBudget', 'taxi-fare').spec).toEqual({
-      maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'taxi-fare', 'modelship.io/track': 'stable' } },
+      maxUnavailable: 1, unhealthyPodEvictionPolicy: 'AlwaysAllow', selector: { matchLabels: { 'app.kubernetes.io/name': 'taxi-fare', 'modelship.io/track': 'stable' } },
     });
     const candidate = byKindName(objects, 'Deployment', 'taxi-fare-candidate');
     expect(candidate.spec.replicas).toBe(1);
