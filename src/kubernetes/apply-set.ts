@@ -58,10 +58,14 @@ export function namespaceOfManifest(text: string): string | undefined {
  * The command that applies one namespace's manifests of a folder and prunes the rest of
  * its set. A folder of one namespace is applied whole (`-f dir/`), so a CI job can keep
  * one fixed command; with several namespaces each command lists its own files, since
- * kubectl refuses `-n` with objects of another namespace.
+ * kubectl refuses `-n` with objects of another namespace. `--force-conflicts`: the
+ * records are the truth for every field the manifests set, and one field changes
+ * hands by design: an HPA owns the `replicas` of an autoscaled Deployment, and when
+ * synth sets them again (a slot retired to `idleReplicas`, autoscaling dropped) the
+ * server would refuse the whole object as a conflict with kube-controller-manager.
  */
 export function applyCommand(namespace: string, stand: string | undefined, paths: readonly string[]): string {
-  return `KUBECTL_APPLYSET=true kubectl apply -n ${namespace} --server-side --prune --applyset=${applySetName(stand)} ` +
+  return `KUBECTL_APPLYSET=true kubectl apply -n ${namespace} --server-side --force-conflicts --prune --applyset=${applySetName(stand)} ` +
     paths.map((p) => `-f ${shellWord(p)}`).join(' ');
 }
 

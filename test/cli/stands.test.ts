@@ -128,8 +128,8 @@ describe('stands on the command line', () => {
     expect(r.stdout.trim().split('\n')).toEqual([
       `wrote ${out}/dev/kubernetes/taxi.k8s.yaml`, `wrote ${out}/dev/nomad/taxi.nomad.hcl`, `wrote ${out}/dev/nomad/taxi.nomad.json`,
       `wrote ${out}/int/kubernetes/taxi.k8s.yaml`, `wrote ${out}/int/nomad/taxi.nomad.hcl`, `wrote ${out}/int/nomad/taxi.nomad.json`,
-      `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-dev --server-side --prune --applyset=modelship-applyset-dev -f ${out}/dev/kubernetes/`,
-      `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-int --server-side --prune --applyset=modelship-applyset-int -f ${out}/int/kubernetes/`,
+      `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-dev --server-side --force-conflicts --prune --applyset=modelship-applyset-dev -f ${out}/dev/kubernetes/`,
+      `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-int --server-side --force-conflicts --prune --applyset=modelship-applyset-int -f ${out}/int/kubernetes/`,
     ]);
     const dev = parseManifest(fs.readFileSync(path.join(out, 'dev/kubernetes/taxi.k8s.yaml'), 'utf8'));
     const int = parseManifest(fs.readFileSync(path.join(out, 'int/kubernetes/taxi.k8s.yaml'), 'utf8'));
@@ -157,7 +157,7 @@ describe('stands on the command line', () => {
     // --stand: one stand only; --stdout prints it.
     const only = tempDir();
     expect((await run(dir, 'synth', '--out', only, '--stand', 'int')).stdout).toBe(`wrote ${only}/int/kubernetes/taxi.k8s.yaml\nwrote ${only}/int/nomad/taxi.nomad.hcl\nwrote ${only}/int/nomad/taxi.nomad.json\n` +
-      `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-int --server-side --prune --applyset=modelship-applyset-int -f ${only}/int/kubernetes/\n`);
+      `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-int --server-side --force-conflicts --prune --applyset=modelship-applyset-int -f ${only}/int/kubernetes/\n`);
     expect((await run(dir, 'synth', '--stdout', '--target', 'nomad', '--stand', 'dev')).stdout).toBe(devHcl);
     expect((await run(dir, 'synth', '--out', only, '--stand', 'qa')).stderr).toBe('modelship: --stand qa: no model declares that stand\n');
     // Gates tightened since: the refusal names the stand, and nothing is written.

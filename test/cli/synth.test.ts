@@ -17,7 +17,7 @@ describe('synth', () => {
       `wrote ${out}/nomad/fraud-detector.nomad.hcl`, `wrote ${out}/nomad/fraud-detector.nomad.json`,
       `wrote ${out}/nomad/taxi-fare-candidate.nomad.hcl`, `wrote ${out}/nomad/taxi-fare-candidate.nomad.json`,
       `wrote ${out}/nomad/taxi-fare.nomad.hcl`, `wrote ${out}/nomad/taxi-fare.nomad.json`,
-      `apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --prune --applyset=modelship-applyset -f ${out}/kubernetes/`,
+      `apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --force-conflicts --prune --applyset=modelship-applyset -f ${out}/kubernetes/`,
     ]);
     expect(r.stderr).toBe('');
     expect(fs.readdirSync(path.join(out, 'kubernetes'))).toEqual(['fraud-detector.k8s.yaml', 'taxi-fare.k8s.yaml']);
@@ -63,7 +63,7 @@ describe('synth', () => {
     expect(r.code).toBe(0);
     // The apply still covers the whole folder: applied alone with --prune, one file would prune the others.
     expect(r.stdout).toBe(`wrote ${out}/kubernetes/taxi-fare.k8s.yaml\n` +
-      `apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --prune --applyset=modelship-applyset -f ${out}/kubernetes/\n`);
+      `apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --force-conflicts --prune --applyset=modelship-applyset -f ${out}/kubernetes/\n`);
     expect(snapshotDir(path.join(out, 'kubernetes'))).toEqual(before);
     const unknown = await cli(['synth', 'no-such-model', '--out', out, '--models-dir', dir]);
     expect(unknown.code).toBe(2);
@@ -105,7 +105,7 @@ describe('synth', () => {
     ]);
     // kubectl refuses input that already carries the ApplySet label: it sets it itself.
     for (const o of parseManifest(text)) expect(Object.keys(o.metadata.labels).filter((k) => k.startsWith('applyset.kubernetes.io/'))).toEqual([]);
-    const apply = `apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --prune --applyset=modelship-applyset -f ${out}/kubernetes/`;
+    const apply = `apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --force-conflicts --prune --applyset=modelship-applyset -f ${out}/kubernetes/`;
     expect(r.stdout.split('\n').filter((l) => /^(apply|delete): /.test(l))).toEqual([apply]);
     // A removed model: its file goes, and the same apply of the folder prunes its objects.
     fs.rmSync(path.join(dir, 'taxi-fare.yaml'));

@@ -158,7 +158,7 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
 
   it('creates every object synth wrote, labelled with its folder and namespace set', async () => {
     const { synth } = await synthAndApply();
-    expect(synth).toContain(`apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --prune --applyset=modelship-applyset -f ${out}/kubernetes/a.k8s.yaml -f ${out}/kubernetes/b.k8s.yaml\n`);
+    expect(synth).toContain(`apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --force-conflicts --prune --applyset=modelship-applyset -f ${out}/kubernetes/a.k8s.yaml -f ${out}/kubernetes/b.k8s.yaml\n`);
     const expected = objectsOf(manifests());
     expect(expected).toEqual(expect.arrayContaining([
       'Deployment ml-serving/a-candidate', 'HorizontalPodAutoscaler ml-serving/a', 'CronJob ml-serving/a-retrain',
@@ -225,7 +225,7 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
     const { synth, requests } = await synthAndApply();
     expect(synth).toMatch(/^delete: kubectl delete -n other-ns /m);
     // One namespace left in the folder: applied whole, comment headers and all.
-    expect(synth).toContain(`apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --prune --applyset=modelship-applyset -f ${out}/kubernetes/\n`);
+    expect(synth).toContain(`apply: KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --force-conflicts --prune --applyset=modelship-applyset -f ${out}/kubernetes/\n`);
     expect(deletes(requests)).toEqual(['Deployment other-ns/c', 'PodDisruptionBudget other-ns/c', 'Secret other-ns/modelship-applyset', 'Service other-ns/c']);
     expect(api.list().filter((o) => o.metadata.namespace === 'other-ns')).toEqual([]);
   });
@@ -250,7 +250,7 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
     fs.writeFileSync(file, text.replace(/^( {2}labels:\n)/m, `$1    applyset.kubernetes.io/part-of: ${applySetId('ml-serving')}\n`));
     const before = modelObjects();
     const parent = api.get('Secret', 'ml-serving', 'modelship-applyset')!;
-    const r = await kubectl(`KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --prune --applyset=modelship-applyset -f ${file}`);
+    const r = await kubectl(`KUBECTL_APPLYSET=true kubectl apply -n ml-serving --server-side --force-conflicts --prune --applyset=modelship-applyset -f ${file}`);
     expect([r.code, r.stderr]).toEqual([1, 'error: ApplySet label "applyset.kubernetes.io/part-of" already set in input data\n']);
     // Only the parent was written, to what it was: its group kinds are the union of the old and the new.
     expect(writes(r.requests)).toEqual(['PATCH /api/v1/namespaces/ml-serving/secrets/modelship-applyset 200']);
@@ -259,9 +259,39 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
     expect(modelObjects()).toEqual(before);
   });
 
+  it('takes back the replicas an autoscaler owned when a switch shrinks that slot (--force-conflicts)', async () => {
+    // d: blue-green, autoscaled, a retired slot kept at one pod.
+    ok(['init', 'd', '--image', 'registry.example.com/models/d', '--serving-image', 'registry.example.com/apps/api:1.0.0',
+      '--strategy', 'blue-green', '--namespace', 'ml-serving', '--max-size-mib', '100', '--max-latency-p95-ms', '50']);
+    edit('d', (doc) => {
+      doc.setIn(['serving', 'autoscaling'], doc.createNode({ min: 2, max: 5, targetCpuPercent: 70 }));
+      doc.setIn(['deploy', 'blueGreen'], doc.createNode({ idleReplicas: 1 }));
+    });
+    ok(['promote', 'd', await validatedVersion(models, 'd', 'minor', 'd1')]);
+    ok(['promote', 'd', await validatedVersion(models, 'd', 'minor', 'd2')]);
+    await synthAndApply();
+    expect(api.get('Deployment', 'ml-serving', 'd-blue')?.spec).not.toHaveProperty('replicas');
+    // The live slot's HPA scaled it to 3: kube-controller-manager owns its .spec.replicas now.
+    api.scaleByController('ml-serving', 'd-blue', 3);
+    ok(['switch', 'd']);
+    const synth = ok(['synth', '--target', 'kubernetes', '--out', out]);
+    const apply = synth.split('\n').find((l) => l.startsWith('apply: '))!.replace(/^apply: /, '');
+    expect(apply).toContain(' --force-conflicts ');
+    // The retired slot now asks for one pod: without forcing, the server refuses the whole object.
+    const unforced = await kubectl(apply.replace(' --force-conflicts', ''));
+    expect(unforced.code).toBe(1);
+    expect(unforced.stderr).toContain('Apply failed with 1 conflict: conflict with "kube-controller-manager" with subresource "scale" using apps/v1: .spec.replicas');
+    expect((api.get('Deployment', 'ml-serving', 'd-blue')?.spec as { replicas?: number }).replicas).toBe(3);
+    // What synth printed goes through: the slot shrinks and its autoscaler is pruned.
+    const forced = await kubectl(apply);
+    expect([forced.code, forced.stderr]).toEqual([0, '']);
+    expect((api.get('Deployment', 'ml-serving', 'd-blue')?.spec as { replicas?: number }).replicas).toBe(1);
+    expect(modelObjects().map(idOf).filter((o) => o.startsWith('HorizontalPodAutoscaler ml-serving/d'))).toEqual(['HorizontalPodAutoscaler ml-serving/d-green']);
+  });
+
   it('refuses -n with a file of another namespace, with no object applied (but an empty parent made there)', async () => {
     const before = modelObjects();
-    const r = await kubectl(`KUBECTL_APPLYSET=true kubectl apply -n ml-dev --server-side --prune --applyset=modelship-applyset -f ${out}/kubernetes/a.k8s.yaml`);
+    const r = await kubectl(`KUBECTL_APPLYSET=true kubectl apply -n ml-dev --server-side --force-conflicts --prune --applyset=modelship-applyset -f ${out}/kubernetes/a.k8s.yaml`);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('the namespace from the provided object "ml-serving" does not match the namespace "ml-dev". You must pass \'--namespace=ml-serving\' to perform this operation.');
     expect(modelObjects()).toEqual(before);

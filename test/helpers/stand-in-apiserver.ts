@@ -96,6 +96,12 @@ export class StandInApiServer {
   readonly log: LoggedApiRequest[] = [];
   /** `group/resource/namespace/name` -> object */
   private readonly objects = new Map<string, KubeObject>();
+  /**
+   * Objects whose `.spec.replicas` another field manager owns (the HPA controller, through
+   * the scale subresource), as a real server keeps it in managedFields: the one field whose
+   * ownership moves between kubectl and a controller in modelship's objects.
+   */
+  private readonly replicasOwners = new Map<string, string>();
   private revision = 1;
   private readonly server: http.Server;
   port = 0;
@@ -216,7 +222,7 @@ export class StandInApiServer {
     const r = inGroup.find((x) => x.name === rest[0]);
     if (!r || rest.length > 2) return [404, status(404, 'NotFound', `the server could not find the requested resource (${p})`)];
     if (r.namespaced !== (namespace !== undefined) && rest.length === 2) return [404, status(404, 'NotFound', `${r.name} ${rest[1]}: wrong scope`)];
-    return rest.length === 1 ? this.collection(method, r, namespace, url, body) : this.item(method, r, namespace, rest[1], contentType, body);
+    return rest.length === 1 ? this.collection(method, r, namespace, url, body) : this.item(method, r, namespace, rest[1], contentType, body, url);
   }
 
   /**
@@ -269,7 +275,21 @@ export class StandInApiServer {
     return [404, status(404, 'NotFound', `namespaces "${namespace}" not found`)];
   }
 
-  private item(method: string, r: Resource, namespace: string | undefined, name: string, contentType: string | undefined, body: string): [number, unknown] {
+  /**
+   * What the HorizontalPodAutoscaler controller does to a Deployment it scales: sets
+   * `.spec.replicas` through the scale subresource, which makes kube-controller-manager
+   * its owner (Kubernetes 1.22+). An apply that then sets another count conflicts,
+   * unless it forces (`--force-conflicts`), which takes the field back.
+   */
+  scaleByController(namespace: string, name: string, replicas: number): void {
+    const key = `apps/deployments/${namespace}/${name}`;
+    const existing = this.objects.get(key);
+    if (!existing) throw new Error(`no Deployment ${namespace}/${name} to scale`);
+    this.objects.set(key, this.stamp({ ...existing, spec: { ...(existing.spec as object), replicas } }, existing));
+    this.replicasOwners.set(key, 'kube-controller-manager');
+  }
+
+  private item(method: string, r: Resource, namespace: string | undefined, name: string, contentType: string | undefined, body: string, url?: URL): [number, unknown] {
     const key = this.key(r, namespace, name);
     const existing = this.objects.get(key);
     const notFound = status(404, 'NotFound', `${r.name} "${name}" not found`);
@@ -289,8 +309,23 @@ export class StandInApiServer {
       if (applied.metadata.namespace !== undefined && applied.metadata.namespace !== namespace) {
         return [400, status(400, 'BadRequest', 'the namespace of the object does not match the namespace on the request')];
       }
-      // One field manager (kubectl) applies whole objects here, so its latest intent replaces the fields.
-      const object = this.stamp({ ...applied, metadata: { ...applied.metadata, namespace } }, existing);
+      const owner = this.replicasOwners.get(key);
+      const replicas = (applied.spec as { replicas?: number } | undefined)?.replicas;
+      if (existing && owner && replicas !== undefined && replicas !== (existing.spec as { replicas?: number }).replicas) {
+        if (url?.searchParams.get('force') !== 'true') {
+          const cause = `conflict with "${owner}" with subresource "scale" using ${groupVersion(r)}`;
+          return [409, {
+            ...status(409, 'Conflict', `Apply failed with 1 conflict: ${cause}: .spec.replicas`),
+            details: { name, group: r.group, kind: r.name, causes: [{ reason: 'FieldManagerConflict', message: cause, field: '.spec.replicas' }] },
+          }];
+        }
+        this.replicasOwners.delete(key);
+      }
+      // One field manager (kubectl) applies whole objects here, so its latest intent replaces the fields,
+      // but for a count the controller owns and the apply leaves out.
+      const kept = existing && this.replicasOwners.has(key) && replicas === undefined
+        ? { spec: { ...(applied.spec as object), replicas: (existing.spec as { replicas?: number }).replicas } } : {};
+      const object = this.stamp({ ...applied, ...kept, metadata: { ...applied.metadata, namespace } }, existing);
       this.objects.set(key, object);
       return [existing ? 200 : 201, object];
     }

@@ -28,9 +28,9 @@ describe('ApplySet identity', () => {
 
   it('the commands: server-side apply with prune, and a delete by the set label', () => {
     expect(applyCommand('ml', undefined, ['dist/kubernetes/'])).toBe(
-      'KUBECTL_APPLYSET=true kubectl apply -n ml --server-side --prune --applyset=modelship-applyset -f dist/kubernetes/');
+      'KUBECTL_APPLYSET=true kubectl apply -n ml --server-side --force-conflicts --prune --applyset=modelship-applyset -f dist/kubernetes/');
     expect(applyCommand('ml', 'int', ['a.k8s.yaml', 'b.k8s.yaml'])).toBe(
-      'KUBECTL_APPLYSET=true kubectl apply -n ml --server-side --prune --applyset=modelship-applyset-int -f a.k8s.yaml -f b.k8s.yaml');
+      'KUBECTL_APPLYSET=true kubectl apply -n ml --server-side --force-conflicts --prune --applyset=modelship-applyset-int -f a.k8s.yaml -f b.k8s.yaml');
     expect(deleteCommand('ml')).toBe('kubectl delete -n ml deployments,services,poddisruptionbudgets,horizontalpodautoscalers,cronjobs ' +
       `-l applyset.kubernetes.io/part-of=${applySetId('ml')} && kubectl delete -n ml secret modelship-applyset`);
   });
