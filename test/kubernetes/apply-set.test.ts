@@ -46,7 +46,7 @@ describe('the printed commands through a real shell', () => {
       const r = spawnSync('sh', ['-ec', command], { encoding: 'utf8', env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } });
       expect(r.status).toBe(0);
       const argv = r.stdout.trimEnd().split('\n');
-      expect(argv.slice(0, 8)).toEqual(['APPLYSET=true', 'apply', '-n', 'ml', '--server-side', '--prune', expect.stringMatching(/^--applyset=modelship-applyset/), '-f']);
+      expect(argv.slice(0, 9)).toEqual(['APPLYSET=true', 'apply', '-n', 'ml', '--server-side', '--force-conflicts', '--prune', expect.stringMatching(/^--applyset=modelship-applyset/), '-f']);
       expect(argv[8]).toBe(command.includes('a b') ? `${odd}/a b.k8s.yaml` : `${odd}/`);
     }
   });
