@@ -47,7 +47,7 @@ describe('the printed commands through a real shell', () => {
       expect(r.status).toBe(0);
       const argv = r.stdout.trimEnd().split('\n');
       expect(argv.slice(0, 9)).toEqual(['APPLYSET=true', 'apply', '-n', 'ml', '--server-side', '--force-conflicts', '--prune', expect.stringMatching(/^--applyset=modelship-applyset/), '-f']);
-      expect(argv[8]).toBe(command.includes('a b') ? `${odd}/a b.k8s.yaml` : `${odd}/`);
+      expect(argv[9]).toBe(command.includes('a b') ? `${odd}/a b.k8s.yaml` : `${odd}/`);
     }
   });
 });
