@@ -336,7 +336,30 @@ export function switchSlots(record: ModelRecord, now: string): Outcome {
   if (live) draft.move(live.version, 'retired', 'retire', 'retire', { replacedBy: preview, slot: slots.active });
   draft.setSlots({ ...slots, active: idle });
   draft.move(preview, 'production', 'switch', 'switch', { slot: idle, from: slots.active });
-  return draft.finish(`${record.name}: slot ${idle} (${preview}) is live${live ? `; ${live.version} retired, still running in slot ${slots.active}` : ''}`);
+  return draft.finish(`${record.name}: slot ${idle} (${preview}) is live${live ? `; ${live.version} retired, ${idleSlotState(record, slots.active)}` : ''}`);
+}
+
+/** Where a retired version stays after a switch: in its slot, shrunk to `idleReplicas` if the record says so. */
+function idleSlotState(record: ModelRecord, slot: SlotName): string {
+  const idle = record.deploy.blueGreen?.idleReplicas;
+  if (idle === undefined) return `still running in slot ${slot}`;
+  return idle === 0 ? `kept in slot ${slot} at 0 replicas (deploy.blueGreen.idleReplicas)` : `still running in slot ${slot} at ${idle} ${idle === 1 ? 'replica' : 'replicas'} (deploy.blueGreen.idleReplicas)`;
+}
+
+/**
+ * A rollback into the idle slot moves the live traffic there at the next
+ * deploy: the selectors (service tags on Nomad) move at once, while that slot
+ * may not be ready to carry it: shrunk by `idleReplicas`, empty, or about to
+ * replace a preview's pods. Says which, so the slot is readied first.
+ */
+function idleSlotWarning(record: ModelRecord, slot: SlotName, held: string | null, version: string): string {
+  const full = record.serving.autoscaling?.min ?? record.serving.replicas;
+  const how = `deploy that slot alone first and wait until it is ready (README: "Rolling back into the idle slot")`;
+  if (held === null) return `. Slot ${slot} was empty: its ${full} replicas start while the live traffic moves there; ${how}`;
+  if (held !== version) return `. Slot ${slot} held the preview ${held}: its pods are replaced by ${version}'s while the live traffic moves there; ${how}`;
+  const idle = record.deploy.blueGreen?.idleReplicas;
+  if (idle === undefined || idle >= full) return '';
+  return `. Slot ${slot} runs ${idle} of its ${full} replicas (deploy.blueGreen.idleReplicas) and takes the live traffic at the next deploy: ${how.replace('deploy that slot alone', `scale it to ${full}`).replace('until it is ready', 'until they are ready')}`;
 }
 
 /**
@@ -361,7 +384,8 @@ export function rollback(record: ModelRecord, now: string): Outcome {
     if (live) draft.move(live.version, 'retired', 'retire', 'retire', { rolledBackTo: previous.version });
     draft.setSlots({ ...slots, [target]: previous.version, active: target });
     draft.move(previous.version, 'production', 'rollback', 'rollback', { slot: target, from: live?.version ?? null, displaced: target === idle && slots[idle] !== previous.version ? slots[idle] : null });
-    return draft.finish(`${record.name}: rolled back to ${previous.version} in slot ${target}${live ? `; ${live.version} retired` : ''}`);
+    const warning = target === idle ? idleSlotWarning(record, target, slots[idle], previous.version) : '';
+    return draft.finish(`${record.name}: rolled back to ${previous.version} in slot ${target}${live ? `; ${live.version} retired` : ''}${warning}`);
   }
   if (live) draft.move(live.version, 'retired', 'retire', 'retire', { rolledBackTo: previous.version });
   draft.move(previous.version, 'production', 'rollback', 'rollback', { from: live?.version ?? null });

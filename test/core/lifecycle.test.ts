@@ -124,6 +124,31 @@ describe('lifecycle', () => {
     expect(recordRuleViolations(r)).toEqual([]);
   });
 
+  it('blue-green: switch says where the retired version stays; rollback says when its slot is not ready for the traffic', () => {
+    const bg = (idleReplicas?: number) => blueGreen({
+      deploy: { strategy: 'blue-green', kubernetes: { namespace: 'ml-serving' }, ...(idleReplicas === undefined ? {} : { blueGreen: { idleReplicas } }) },
+      versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated', { digest: D2 })],
+    });
+    const switched = (r: ReturnType<typeof bg>) => switchSlots(promote(promote(r, '1.0.0', later(1)).record, '1.1.0', later(2)).record, later(3));
+    expect(switched(bg()).summary).toBe('fraud-detector: slot green (1.1.0) is live; 1.0.0 retired, still running in slot blue');
+    expect(switched(bg(1)).summary).toBe('fraud-detector: slot green (1.1.0) is live; 1.0.0 retired, still running in slot blue at 1 replica (deploy.blueGreen.idleReplicas)');
+    expect(switched(bg(0)).summary).toBe('fraud-detector: slot green (1.1.0) is live; 1.0.0 retired, kept in slot blue at 0 replicas (deploy.blueGreen.idleReplicas)');
+    // Back into the slot idleReplicas shrank (3 replicas live): the traffic would land on 1.
+    expect(rollback(switched(bg(1)).record, later(4)).summary).toBe('fraud-detector: rolled back to 1.0.0 in slot blue; 1.1.0 retired. '
+      + 'Slot blue runs 1 of its 3 replicas (deploy.blueGreen.idleReplicas) and takes the live traffic at the next deploy: '
+      + 'scale it to 3 first and wait until they are ready (README: "Rolling back into the idle slot")');
+    // Autoscaled: the live count is the autoscaler's minimum.
+    const scaled = { ...bg(1), serving: { ...bg(1).serving, autoscaling: { min: 2, max: 6, targetCpuPercent: 70 } } };
+    expect(rollback(switched(scaled).record, later(4)).summary).toMatch(/Slot blue runs 1 of its 2 replicas/);
+    // A full-size idle slot is ready: nothing to say.
+    expect(rollback(switched(bg()).record, later(4)).summary).toBe('fraud-detector: rolled back to 1.0.0 in slot blue; 1.1.0 retired');
+    expect(rollback(switched(bg(3)).record, later(4)).summary).toBe('fraud-detector: rolled back to 1.0.0 in slot blue; 1.1.0 retired');
+    // A retired version in neither slot (the record turned blue-green after it retired) goes into the empty one.
+    const empty = blueGreen({ versions: [version('1.0.0', 'retired'), version('1.1.0', 'production', { digest: D2 })], slots: { active: 'blue', blue: '1.1.0', green: null } });
+    expect(rollback(empty, later(1)).summary).toBe('fraud-detector: rolled back to 1.0.0 in slot green; 1.1.0 retired. Slot green was empty: its 3 replicas start '
+      + 'while the live traffic moves there; deploy that slot alone first and wait until it is ready (README: "Rolling back into the idle slot")');
+  });
+
   it('blue-green rollback reloads the previous version when a newer preview took its slot', () => {
     let r = blueGreen({ versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated'), version('1.2.0', 'validated')] });
     r = promote(r, '1.0.0', later(1)).record;
@@ -134,6 +159,9 @@ describe('lifecycle', () => {
     r = back.record;
     expect(r.slots).toEqual({ active: 'blue', blue: '1.0.0', green: '1.1.0' });
     expect(back.events.find((e) => e.action === 'rollback')?.details).toEqual({ slot: 'blue', from: '1.1.0', displaced: '1.2.0' });
+    // The Service moves onto pods still running the preview until they are replaced: said, with what to do.
+    expect(back.summary).toBe('fraud-detector: rolled back to 1.0.0 in slot blue; 1.1.0 retired. Slot blue held the preview 1.2.0: its pods are replaced by '
+      + '1.0.0\'s while the live traffic moves there; deploy that slot alone first and wait until it is ready (README: "Rolling back into the idle slot")');
     expect(productionVersion(r)?.version).toBe('1.0.0');
     expect(stageOf(r, '1.2.0')).toBe('validated');
   });

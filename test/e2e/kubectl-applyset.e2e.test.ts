@@ -289,6 +289,29 @@ suite('kubectl apply --prune --applyset with the commands synth prints', () => {
     expect(modelObjects().map(idOf).filter((o) => o.startsWith('HorizontalPodAutoscaler ml-serving/d'))).toEqual(['HorizontalPodAutoscaler ml-serving/d-green']);
   });
 
+  it('rolls back into the shrunk slot as the README says: the slot alone first, then the Services', async () => {
+    // d after the switch: green live, blue retired at one pod; back to blue.
+    expect(ok(['rollback', 'd'])).toContain('Slot blue runs 1 of its 2 replicas (deploy.blueGreen.idleReplicas)');
+    const synth = ok(['synth', '--target', 'kubernetes', '--out', out]);
+    const liveSelector = () => (api.get('Service', 'ml-serving', 'd')?.spec as { selector: Record<string, string> }).selector['modelship.io/slot'];
+    expect(liveSelector()).toBe('green');
+    // The README's first step, verbatim but for the paths: only the slot's own objects are written.
+    const first = await kubectl(`kubectl apply -n ml-serving --server-side --force-conflicts -l modelship.io/slot=blue -f ${out}/kubernetes/d.k8s.yaml`);
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    expect(first.requests.filter((q) => q.method !== 'GET').map((q) => `${q.method} ${q.url.split('?')[0]}`).sort()).toEqual([
+      'PATCH /apis/apps/v1/namespaces/ml-serving/deployments/d-blue',
+      'PATCH /apis/autoscaling/v2/namespaces/ml-serving/horizontalpodautoscalers/d-blue',
+    ]);
+    // The slot is autoscaled again (no replicas of its own to fight the HPA); the live traffic has not moved.
+    expect(api.get('HorizontalPodAutoscaler', 'ml-serving', 'd-blue')).toBeDefined();
+    expect(liveSelector()).toBe('green');
+    // Then what synth printed: the Services move.
+    const apply = synth.split('\n').find((l) => l.startsWith('apply: '))!.replace(/^apply: /, '');
+    const second = await kubectl(apply);
+    expect([second.code, second.stderr]).toEqual([0, '']);
+    expect(liveSelector()).toBe('blue');
+  });
+
   it('refuses -n with a file of another namespace, with no object applied (but an empty parent made there)', async () => {
     const before = modelObjects();
     const r = await kubectl(`KUBECTL_APPLYSET=true kubectl apply -n ml-dev --server-side --force-conflicts --prune --applyset=modelship-applyset -f ${out}/kubernetes/a.k8s.yaml`);
