@@ -7,6 +7,7 @@ import { retrainingJobEnvironment, retrainingResources } from '../core/retrainin
 import { MODEL_UID } from '../core/runtime-user';
 import { hardenedContainer } from './hardened-container';
 import { kubeletLiteral } from './kubelet-literal';
+import { podPlacement } from './pod-placement';
 import { ANNOTATION_RETRAIN_ON_DRIFT, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
 
 export interface RetrainingCronJobProps {
@@ -38,7 +39,10 @@ export class RetrainingCronJob extends Construct {
     if (!spec) throw new Error(`${r.name}: RetrainingCronJob needs a retraining block`);
     const [minute, hour, day, month, weekDay] = spec.schedule.trim().split(/\s+/);
     const uid = props.runAsUser ?? MODEL_UID;
+    // The record's labels, annotations, pull secrets and placement go on every pod, the training pod included.
+    const k8s = r.deploy.kubernetes ?? {};
     const labels = {
+      ...k8s.labels,
       [LABEL_NAME]: r.name,
       [LABEL_PART_OF]: r.name,
       [LABEL_MANAGED_BY]: 'modelship',
@@ -53,9 +57,9 @@ export class RetrainingCronJob extends Construct {
       metadata: {
         name: props.cronJobName ?? `${r.name}-retrain`,
         labels,
-        annotations: { [ANNOTATION_RETRAIN_ON_DRIFT]: String(spec.onDrift ?? false) },
+        annotations: { ...k8s.annotations, [ANNOTATION_RETRAIN_ON_DRIFT]: String(spec.onDrift ?? false) },
       },
-      podMetadata: { labels },
+      podMetadata: { labels, ...(k8s.annotations ? { annotations: { ...k8s.annotations } } : {}) },
       schedule: Cron.schedule({ minute, hour, day, month, weekDay }),
       // The schedule means UTC wherever the controller runs.
       timeZone: 'Etc/UTC',
@@ -88,5 +92,6 @@ export class RetrainingCronJob extends Construct {
     api.addJsonPatch(JsonPatch.add(`${pod}/enableServiceLinks`, false));
     // As on the serving pods: a label encoding a construct path is not one to hand to a cluster.
     api.addJsonPatch(JsonPatch.remove('/spec/jobTemplate/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    for (const [field, value] of Object.entries(podPlacement(k8s))) api.addJsonPatch(JsonPatch.add(`${pod}/${field}`, value));
   }
 }

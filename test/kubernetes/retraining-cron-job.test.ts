@@ -87,6 +87,30 @@ describe('the retraining CronJob', () => {
     expect(objects.map((o) => o.kind)).toEqual(['CronJob']);
   });
 
+  it('gets the record\'s labels, annotations, pull secrets and placement, as every pod of the model does', () => {
+    const kubernetes = {
+      namespace: 'ml-serving', imagePullSecrets: ['regcred'], nodeSelector: { pool: 'ml' }, priorityClassName: 'batch-high',
+      tolerations: [{ key: 'dedicated', operator: 'Equal' as const, value: 'ml', effect: 'NoSchedule' as const }],
+      affinity: { required: [{ key: 'zone', operator: 'In' as const, values: ['a'] }] },
+      labels: { team: 'pricing' }, annotations: { 'owner.example.com/slack': '#pricing' },
+    };
+    const r = withRetraining({ deploy: { strategy: 'rolling', kubernetes } });
+    const objects = parseManifest(renderManifest(r));
+    const cron = byKindName(objects, 'CronJob', 'taxi-fare-retrain');
+    const deployment = byKindName(objects, 'Deployment', 'taxi-fare');
+    expect(cron.metadata.labels.team).toBe('pricing');
+    expect(cron.metadata.annotations).toMatchObject({ 'owner.example.com/slack': '#pricing', 'modelship.io/retrain-on-drift': 'true' });
+    const template = cron.spec.jobTemplate.spec.template;
+    expect(template.metadata.labels.team).toBe('pricing');
+    expect(template.metadata.annotations).toEqual({ 'owner.example.com/slack': '#pricing' });
+    // The same placement fields, with the same values, as the serving pods.
+    const placement = ['imagePullSecrets', 'nodeSelector', 'tolerations', 'affinity', 'priorityClassName'];
+    const pick = (spec: Record<string, unknown>) => Object.fromEntries(placement.map((k) => [k, spec[k]]));
+    expect(pick(template.spec)).toEqual(pick(deployment.spec.template.spec));
+    expect(template.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
+    validateAll(objects);
+  });
+
   it('a record without a retraining block has no CronJob', () => {
     expect(parseManifest(renderManifest(record({ versions: [version('1.4.0', 'production')] }))).map((o) => o.kind)).not.toContain('CronJob');
   });
