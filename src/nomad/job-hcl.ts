@@ -28,11 +28,11 @@ function update(u: UpdateStrategy): HclBlock {
   ]);
 }
 
-const constraint = (c: Constraint): HclBlock => block('constraint', [], [
+export const constraintBlock = (c: Constraint): HclBlock => block('constraint', [], [
   attr('attribute', c.LTarget), attr('operator', c.Operand), attr('value', c.RTarget),
 ]);
 
-const affinity = (a: Affinity): HclBlock => block('affinity', [], [
+export const affinityBlock = (a: Affinity): HclBlock => block('affinity', [], [
   attr('attribute', a.LTarget), attr('operator', a.Operand), attr('value', a.RTarget), attr('weight', a.Weight),
 ]);
 
@@ -109,8 +109,8 @@ export function renderJobHcl(job: NomadJob): string {
     attr('region', job.Region),
     attr('namespace', job.Namespace),
     attr('datacenters', job.Datacenters),
-    (job.Constraints ?? []).map(constraint),
-    (job.Affinities ?? []).map(affinity),
+    (job.Constraints ?? []).map(constraintBlock),
+    (job.Affinities ?? []).map(affinityBlock),
     mapBlock('meta', job.Meta),
     job.TaskGroups.map(group),
   ];

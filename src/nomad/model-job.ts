@@ -6,7 +6,8 @@ import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { MODEL_UID } from '../core/runtime-user';
 import { DeploymentRole, planDeployments, PlannedDeployment, roleRefusal } from '../core/deployment-plan';
 import type { GpuVendor, ModelRecord, SlotName, VersionEntry } from '../core/record';
-import { Affinity, Constraint, minutes, NomadJob, ScalingPolicy, seconds, Task, TaskGroup } from './job-model';
+import { minutes, NomadJob, ScalingPolicy, seconds, Task, TaskGroup } from './job-model';
+import { jobPlacement } from './job-placement';
 
 /** Where the docker driver mounts the allocation directory shared by all tasks of a group. */
 const ALLOC_DATA = '/alloc/data';
@@ -184,14 +185,6 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
 
 function jobOf(r: ModelRecord, id: string, meta: Record<string, string>, groups: TaskGroup[]): NomadJob {
   const nomad = r.deploy.nomad ?? {};
-  const constraints: Constraint[] = (nomad.constraints ?? []).map((c) => ({
-    ...(c.attribute !== undefined ? { LTarget: c.attribute } : {}),
-    ...(c.value !== undefined ? { RTarget: c.value } : {}),
-    Operand: c.operator ?? '=',
-  }));
-  const affinities: Affinity[] = (nomad.affinities ?? []).map((a) => ({
-    LTarget: a.attribute, RTarget: a.value, Operand: a.operator ?? '=', Weight: a.weight ?? 50,
-  }));
   return {
     ID: id,
     Name: id,
@@ -199,8 +192,7 @@ function jobOf(r: ModelRecord, id: string, meta: Record<string, string>, groups:
     ...(nomad.region ? { Region: nomad.region } : {}),
     ...(nomad.namespace ? { Namespace: nomad.namespace } : {}),
     Datacenters: [...(nomad.datacenters ?? ['dc1'])],
-    ...(constraints.length ? { Constraints: constraints } : {}),
-    ...(affinities.length ? { Affinities: affinities } : {}),
+    ...jobPlacement(nomad),
     Meta: meta,
     TaskGroups: groups,
   };

@@ -3,8 +3,9 @@ import type { ModelRecord } from '../core/record';
 import { retrainingJobEnvironment, retrainingResources } from '../core/retraining-contract';
 import { MODEL_UID } from '../core/runtime-user';
 import { attr, block, renderHcl } from './hcl-writer';
-import { duration } from './job-hcl';
-import { minutes, seconds } from './job-model';
+import { affinityBlock, constraintBlock, duration } from './job-hcl';
+import { Affinity, Constraint, minutes, seconds } from './job-model';
+import { jobPlacement } from './job-placement';
 
 /** Nomad has no millicores; it schedules in MHz. One core is taken as 1000 MHz, as for the server. */
 const MHZ_PER_CORE = 1000;
@@ -27,6 +28,8 @@ export interface RetrainingJob {
   Region?: string;
   Namespace?: string;
   Datacenters: string[];
+  Constraints?: Constraint[];
+  Affinities?: Affinity[];
   Meta: Record<string, string>;
   Periodic: { Enabled: boolean; Specs: string[]; SpecType: 'cron'; ProhibitOverlap: boolean; TimeZone: string };
   TaskGroups: [{
@@ -67,6 +70,8 @@ export function buildRetrainingJob(props: RetrainingJobProps): RetrainingJob | u
     ...(nomad.region ? { Region: nomad.region } : {}),
     ...(nomad.namespace ? { Namespace: nomad.namespace } : {}),
     Datacenters: [...(nomad.datacenters ?? ['dc1'])],
+    // Where the model's jobs may run, the training job may too (a node class, a kernel, distinct hosts).
+    ...jobPlacement(nomad),
     // A drift exit 1 also starts this job (`nomad job periodic force`), for the tool that runs `drift`.
     Meta: { modelship_model: r.name, modelship_managed_by: 'modelship', modelship_retrain_on_drift: String(spec.onDrift ?? false) },
     Periodic: { Enabled: true, Specs: [spec.schedule.trim()], SpecType: 'cron', ProhibitOverlap: true, TimeZone: 'UTC' },
@@ -110,6 +115,8 @@ export function renderRetrainingJobHcl(job: RetrainingJob): string {
     attr('region', job.Region),
     attr('namespace', job.Namespace),
     attr('datacenters', job.Datacenters),
+    (job.Constraints ?? []).map(constraintBlock),
+    (job.Affinities ?? []).map(affinityBlock),
     block('meta', [], Object.entries(job.Meta).map(([k, v]) => attr(k, v)).flat()),
     block('periodic', [], [
       attr('crons', job.Periodic.Specs),

@@ -86,6 +86,26 @@ describe('the retraining periodic job', () => {
     expect(renderJobs([record({ versions: [version('1.4.0', 'production')] })]).has('taxi-fare-retrain.nomad.hcl')).toBe(false);
   });
 
+  it('the model\'s constraints and affinities, as on its serving job, valid to Nomad in HCL and JSON', async () => {
+    const nomad = {
+      datacenters: ['dc1'],
+      constraints: [{ attribute: '${attr.kernel.name}', value: 'linux' }, { attribute: '${node.class}', operator: 'regexp' as const, value: '^ml-' }],
+      affinities: [{ attribute: '${meta.gpu}', value: 'a100', weight: 30 }],
+    };
+    const r = withRetraining({ deploy: { strategy: 'rolling', nomad } });
+    const { hcl, json, job } = files(r);
+    const serving = JSON.parse(renderJobs([r]).get('taxi-fare.nomad.json')!).Job;
+    expect(job.Constraints).toEqual(serving.Constraints);
+    expect(job.Affinities).toEqual(serving.Affinities);
+    expect(job.Constraints).toEqual([
+      { LTarget: '${attr.kernel.name}', RTarget: 'linux', Operand: '=' }, { LTarget: '${node.class}', RTarget: '^ml-', Operand: 'regexp' },
+    ]);
+    expect(hcl).toContain('  constraint {\n    attribute = "$${node.class}"\n    operator  = "regexp"\n    value     = "^ml-"\n  }\n');
+    expect(hclProblems(await parseHcl(hcl))).toEqual([]);
+    expect(await format(hcl)).toBe(hcl);
+    expectNomadValid({ 'taxi-fare-retrain.nomad.hcl': hcl, 'taxi-fare-retrain.nomad.json': json });
+  });
+
   it('region and namespace from the record', () => {
     const { job } = files(withRetraining({ deploy: { strategy: 'rolling', nomad: { datacenters: ['eu1', 'eu2'], region: 'eu', namespace: 'ml' } } }));
     expect(job).toMatchObject({ Region: 'eu', Namespace: 'ml', Datacenters: ['eu1', 'eu2'] });
