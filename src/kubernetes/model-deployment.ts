@@ -28,6 +28,10 @@ const DEFAULT_REPLICAS = 2;
 
 /** Where the init container mounts the shared volume; the artifact lands in `model/` under it. */
 const STAGING_MOUNT = '/modelship';
+/** The writable /tmp of both containers (the root file system is read-only). */
+const TMP_MIB = 64;
+/** A container's logs and anything else outside the volumes, in its disk request. */
+const LOG_MIB = 64;
 const MODEL_SUBDIR = 'model';
 
 /** The figures of the version a deployment runs: what it needs, and what gates read. */
@@ -190,8 +194,14 @@ export class ModelDeployment extends Construct {
       ...selectorLabels,
     };
     const uid = props.runAsUser ?? MODEL_UID;
-    const modelVolume = kplus.Volume.fromEmptyDir(this, 'model', 'model', { sizeLimit: Size.mebibytes(modelVolumeMiB(sizeBytes)) });
-    const tmpVolume = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(64) });
+    const modelMiB = modelVolumeMiB(sizeBytes);
+    const modelVolume = kplus.Volume.fromEmptyDir(this, 'model', 'model', { sizeLimit: Size.mebibytes(modelMiB) });
+    const tmpVolume = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(TMP_MIB) });
+    // The node's disk the pod uses, asked for like CPU and memory: the scheduler places a large model where it fits,
+    // a quota on requests.ephemeral-storage admits the pod, and disk pressure does not evict it first (usage over a
+    // request of 0). The volumes count against the pod's limit, the sum of its containers'; the rest is logs.
+    // cdk8s-plus writes ephemeral-storage in whole GiB only: patched in as MiB below.
+    const diskMiB = modelMiB + TMP_MIB + LOG_MIB;
     const hardened = hardenedContainer(uid);
     const modelDir = `${mountPath.replace(/\/$/, '')}/${MODEL_SUBDIR}`;
     const initCpu = Math.max(100, cpuMillis(props.initResources?.cpu ?? serving.resources.cpu));
@@ -300,6 +310,11 @@ export class ModelDeployment extends Construct {
       // pass through the generated KubeDeployment's typed conversion, hence a Quantity.
       const path = `/spec/template/spec/containers/0/resources/limits/${gpuResourceName(gpu.vendor).replace('/', '~1')}`;
       api.addJsonPatch(JsonPatch.add(path, kplus.k8s.Quantity.fromString(String(gpu.count))));
+    }
+    for (const container of ['initContainers/0', 'containers/0']) {
+      for (const bound of ['requests', 'limits']) {
+        api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${container}/resources/${bound}/ephemeral-storage`, kplus.k8s.Quantity.fromString(`${diskMiB}Mi`)));
+      }
     }
     for (const [field, value] of Object.entries(podPlacement(k8s))) {
       api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${field}`, value));

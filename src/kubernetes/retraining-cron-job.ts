@@ -48,7 +48,10 @@ export class RetrainingCronJob extends Construct {
       [LABEL_MANAGED_BY]: 'modelship',
       [LABEL_COMPONENT]: 'retraining',
     };
-    const scratch = kplus.Volume.fromEmptyDir(this, 'scratch', 'scratch', { sizeLimit: props.scratch ?? Size.gibibytes(10) });
+    const scratchSize = props.scratch ?? Size.gibibytes(10);
+    const scratch = kplus.Volume.fromEmptyDir(this, 'scratch', 'scratch', { sizeLimit: scratchSize });
+    // The scratch volume and the logs, asked for as the serving pods ask for theirs.
+    const diskMiB = Math.ceil(scratchSize.toMebibytes()) + 64;
     const resources = retrainingResources(r);
     const cpu = kplus.Cpu.millis(cpuMillis(resources.cpu));
     const memory = Size.mebibytes(memoryMiB(resources.memory));
@@ -92,6 +95,10 @@ export class RetrainingCronJob extends Construct {
     api.addJsonPatch(JsonPatch.add(`${pod}/enableServiceLinks`, false));
     // As on the serving pods: a label encoding a construct path is not one to hand to a cluster.
     api.addJsonPatch(JsonPatch.remove('/spec/jobTemplate/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+    // In MiB: cdk8s-plus writes ephemeral-storage in whole GiB only.
+    for (const bound of ['requests', 'limits']) {
+      api.addJsonPatch(JsonPatch.add(`${pod}/containers/0/resources/${bound}/ephemeral-storage`, kplus.k8s.Quantity.fromString(`${diskMiB}Mi`)));
+    }
     for (const [field, value] of Object.entries(podPlacement(k8s))) api.addJsonPatch(JsonPatch.add(`${pod}/${field}`, value));
   }
 }

@@ -46,8 +46,8 @@ describe('Kubernetes: what real model servers need', () => {
   const server = pod.containers[0];
 
   it('GPU limits under the vendor resource name, and the init container without them', () => {
-    expect(server.resources.limits).toEqual({ cpu: '2000m', memory: '8192Mi', 'nvidia.com/gpu': '2' });
-    expect(server.resources.requests).toEqual({ cpu: '2000m', memory: '8192Mi' });
+    expect(server.resources.limits).toEqual({ cpu: '2000m', memory: '8192Mi', 'ephemeral-storage': expect.any(String), 'nvidia.com/gpu': '2' });
+    expect(server.resources.requests).toEqual({ cpu: '2000m', memory: '8192Mi', 'ephemeral-storage': expect.any(String) });
     expect(pod.initContainers[0].resources.limits['nvidia.com/gpu']).toBeUndefined();
     const amd = render(record({ ...placed, serving: { ...placed.serving, resources: { cpu: '1', memory: '1Gi', gpu: { count: 1, vendor: 'amd' } } } }));
     expect(byKindName(amd, 'Deployment', 'taxi-fare').spec.template.spec.containers[0].resources.limits['amd.com/gpu']).toBe('1');
@@ -91,9 +91,26 @@ describe('Kubernetes: what real model servers need', () => {
   });
 
   it("the init container gets the server's CPU and memory, at least 100m and 64Mi", () => {
-    expect(pod.initContainers[0].resources).toEqual({ requests: { cpu: '2000m', memory: '8192Mi' }, limits: { cpu: '2000m', memory: '8192Mi' } });
+    const disk = server.resources.requests['ephemeral-storage'];
+    expect(pod.initContainers[0].resources).toEqual({ requests: { cpu: '2000m', memory: '8192Mi', 'ephemeral-storage': disk }, limits: { cpu: '2000m', memory: '8192Mi', 'ephemeral-storage': disk } });
     const small = render(record({ versions: [version('1.0.0', 'production')], serving: { ...record().serving, resources: { cpu: '50m', memory: '32Mi' } } }));
-    expect(byKindName(small, 'Deployment', 'taxi-fare').spec.template.spec.initContainers[0].resources.limits).toEqual({ cpu: '100m', memory: '64Mi' });
+    expect(byKindName(small, 'Deployment', 'taxi-fare').spec.template.spec.initContainers[0].resources.limits).toEqual({ cpu: '100m', memory: '64Mi', 'ephemeral-storage': expect.stringMatching(/^\d+Mi$/) });
+  });
+
+  it('asks for the node disk its volumes can fill, plus 64Mi of logs, in both containers of every pod', () => {
+    const mib = (q: string) => Number(/^(\d+)Mi$/.exec(q)![1]);
+    for (const d of objects.filter((o) => o.kind === 'Deployment')) {
+      const spec = d.spec.template.spec;
+      const volumes = spec.volumes.reduce((sum: number, v: { emptyDir: { sizeLimit: string } }) => sum + mib(v.emptyDir.sizeLimit), 0);
+      for (const c of [...spec.initContainers, ...spec.containers]) {
+        expect([d.metadata.name, c.name, c.resources.requests['ephemeral-storage']]).toEqual([d.metadata.name, c.name, `${volumes + 64}Mi`]);
+        expect(c.resources.limits['ephemeral-storage']).toBe(c.resources.requests['ephemeral-storage']);
+      }
+    }
+    // A 400 MB model: a 484Mi model volume (1.1x and 64Mi) and the 64Mi /tmp.
+    const sized = render(record({ versions: [version('1.0.0', 'production', { sizeBytes: 400_000_000 })] }));
+    const c = byKindName(sized, 'Deployment', 'taxi-fare').spec.template.spec.containers[0];
+    expect(c.resources.requests['ephemeral-storage']).toBe(`${484 + 64 + 64}Mi`);
   });
 });
 

@@ -52,7 +52,7 @@ describe('ModelDeployment, cdk8s-plus style', () => {
     expect(server.startupProbe).toMatchObject({ failureThreshold: 240, periodSeconds: 15 });
     expect(server.livenessProbe).toMatchObject({ failureThreshold: 6, periodSeconds: 10, timeoutSeconds: 5 });
     expect(d.spec.strategy).toEqual({ type: 'Recreate' });
-    expect(d.spec.template.spec.initContainers[0].resources.limits).toEqual({ cpu: '4000m', memory: '512Mi' });
+    expect(d.spec.template.spec.initContainers[0].resources.limits).toEqual({ cpu: '4000m', memory: '512Mi', 'ephemeral-storage': '203Mi' });
     // Four CPUs: four hashing processes (nproc in a container would count the node's CPUs).
     expect(d.spec.template.spec.initContainers[0].env).toEqual(expect.arrayContaining([{ name: 'MODELSHIP_HASH_JOBS', value: '4' }]));
   });
