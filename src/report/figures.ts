@@ -104,18 +104,21 @@ function provenanceIn(v: unknown): VersionFigures['provenance'] {
  * report reads history written by newer modelship versions too.
  */
 export function versionFigures(record: ModelRecord, events: readonly HistoryEvent[]): VersionFigures[] {
-  const fromEvents = new Map<string, Loose>();
+  const fromEvents = new Map<string, Loose[]>();
   for (const e of events) {
     if (e.action !== 'measure' || !e.version || !isObject(e.details)) continue;
-    fromEvents.set(e.version, { ...(fromEvents.get(e.version) ?? {}), ...e.details });
+    fromEvents.set(e.version, [...(fromEvents.get(e.version) ?? []), e.details]);
   }
   return [...record.versions]
     .sort((a, b) => compareVersions(a.version, b.version))
     .map((v: VersionEntry) => {
       const entry = v as unknown as Loose;
-      const measured = fromEvents.get(v.version) ?? {};
-      const pick = (p: 50 | 95 | 99) => latencyIn(entry, p) ?? latencyIn(measured, p);
-      const sizeBytes = isNumber(entry.sizeBytes) ? entry.sizeBytes : isNumber(measured.sizeBytes) ? measured.sizeBytes : undefined;
+      const measures = fromEvents.get(v.version) ?? [];
+      // The latency figures of one measurement together: a p95 beside the interval (or the p50) of another
+      // run is a figure nobody measured. The entry holds the latest; an older history may only have events.
+      const latency = [entry, ...[...measures].reverse()].find((source) => latencyIn(source, 95) !== undefined) ?? {};
+      const sized = [entry, ...[...measures].reverse()].find((source) => isNumber(source.sizeBytes));
+      const sizeBytes = sized?.sizeBytes as number | undefined;
       return {
         version: v.version,
         stage: v.stage,
@@ -125,11 +128,11 @@ export function versionFigures(record: ModelRecord, events: readonly HistoryEven
         digest: v.digest,
         reason: v.reason,
         sizeMiB: sizeBytes === undefined ? undefined : sizeBytes / MIB,
-        p50Ms: pick(50),
-        p95Ms: pick(95),
-        p99Ms: pick(99),
-        p95Ci: p95CiIn(entry) ?? p95CiIn(measured),
-        metrics: { ...metricsIn(measured), ...metricsIn(entry) },
+        p50Ms: latencyIn(latency, 50),
+        p95Ms: latencyIn(latency, 95),
+        p99Ms: latencyIn(latency, 99),
+        p95Ci: p95CiIn(latency),
+        metrics: { ...Object.assign({}, ...measures.map(metricsIn)), ...metricsIn(entry) },
         provenance: provenanceIn(entry.provenance),
       };
     });

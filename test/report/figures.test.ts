@@ -25,8 +25,28 @@ describe('versionFigures', () => {
       ev('3', 'unknown-thing', '1.2.0', null, null, { latencyP95Ms: 1 }),
     ]);
     expect(f[0]).toMatchObject({ p50Ms: 9, p95Ms: 20, p95Ci: { low: 18, high: 22 }, metrics: { auc: 0.9, f1: 0.8 } });
-    // The record entry wins over an event for the same figure.
-    expect(f[1]).toMatchObject({ p95Ms: 30, p99Ms: 70, p95Ci: { low: 28, high: 33 } });
+    // The record entry's latency wins, whole: not beside an older event's p99 and interval, which another run measured.
+    expect(f[1]).toMatchObject({ p95Ms: 30, p99Ms: undefined, p95Ci: undefined });
+  });
+
+  it('never joins the p95 of one measurement to the interval of another', () => {
+    const r = record();
+    // 300 requests gave p95 77.18 (CI 75.61-90.51); then 30 requests gave 68.85 with only a lower bound, which the entry keeps.
+    const entry = { ...r.versions[1], latencyP95Ms: 68.85, latencyP95LowMs: 61.5, provenance: { latency: { kind: 'measured' } } };
+    const f = versionFigures({ ...r, versions: [r.versions[0], entry as never, r.versions[2]] }, [
+      ev('1', 'measure', '1.2.0', null, null, { latencyP95Ms: 77.18, latencyP95LowMs: 75.61, latencyP95HighMs: 90.51 }),
+      ev('2', 'measure', '1.2.0', null, null, { latencyP95Ms: 68.85, latencyP95LowMs: 61.5 }),
+    ]);
+    expect(f[1]).toMatchObject({ p95Ms: 68.85, p95Ci: undefined });
+    // Without the figure on the entry (an older record), the latest event's own figures, whole.
+    const bare = { ...r.versions[1] } as Record<string, unknown>;
+    delete bare.latencyP95Ms;
+    const g = versionFigures({ ...r, versions: [r.versions[0], bare as never, r.versions[2]] }, [
+      ev('1', 'measure', '1.2.0', null, null, { latencyP95Ms: 77.18, latencyP95LowMs: 75.61, latencyP95HighMs: 90.51, latencyP50Ms: 40 }),
+      ev('2', 'measure', '1.2.0', null, null, { latencyP95Ms: 68.85, latencyP95LowMs: 61.5 }),
+      ev('3', 'measure', '1.2.0', null, null, { sizeBytes: 1048576 }),
+    ]);
+    expect(g[1]).toMatchObject({ p95Ms: 68.85, p50Ms: undefined, p95Ci: undefined });
   });
 
   it("reads the record's own p95 interval and each figure group's provenance", () => {
