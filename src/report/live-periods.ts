@@ -1,5 +1,6 @@
 import type { HistoryEvent } from '../core/history-event';
 import type { ModelRecord } from '../core/record';
+import { lastStand } from '../core/stands';
 
 /** A span during which one version served production traffic. */
 export interface LivePeriod {
@@ -11,15 +12,19 @@ export interface LivePeriod {
 
 /**
  * Which version was live when, from the history's stage changes: a period opens
- * when a version moves to production and closes when it leaves. A record whose
+ * when a version moves to production and closes when it leaves. With stands, live
+ * means in the last stand (production), as `history --alias <last stand>` says:
+ * a version promoted into dev was never live. A record whose
  * history is missing falls back to the entries' promotedAt/retiredAt (the last
  * period of each version only).
  */
 export function livePeriods(record: ModelRecord, events: readonly HistoryEvent[]): LivePeriod[] {
   const periods: { version: string; from: string; to?: string }[] = [];
   const open = new Map<string, { version: string; from: string; to?: string }>();
+  const last = lastStand(record);
   for (const e of events) {
-    if (!e.version) continue;
+    // Events without a stand are the last stand's: records without stands, or before stands were declared.
+    if (!e.version || (e.stand ?? last) !== last) continue;
     if (e.to === 'production' && e.from !== 'production' && !open.has(e.version)) {
       const p = { version: e.version, from: e.at };
       open.set(e.version, p);

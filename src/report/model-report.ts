@@ -124,10 +124,14 @@ export async function modelReport(r: ModelRecord, events: readonly HistoryEvent[
     charts.push(await chart(`metric-${m}`, `Quality: ${m}${gates.some((g) => g.metric === m) ? ' against its gate' : ''}`, metricChartSpec(m, versions, gates.find((g) => g.metric === m))));
   }
   for (const d of drift) charts.push(await chart(d.id, d.title, driftChartSpec(d)));
-  if (periods.length) charts.push(await chart('live-timeline', 'Which version was live when', liveTimelineSpec(periods, opts.now)));
+  const liveTitle = r.stands ? `Which version was live when (in ${lastStand(r)}, the last stand)` : 'Which version was live when';
+  if (periods.length) charts.push(await chart('live-timeline', liveTitle, liveTimelineSpec(periods, opts.now)));
 
   const standRows = positions.map((s) => `<tr>${r.stands ? `<td>${esc(s.stand ?? '')}</td>` : ''}<td>${esc(s.role)}</td><td>${esc(s.slot ?? '–')}</td><td>${esc(s.version)}</td><td>${esc(s.stage)}</td><td><code>${esc(s.image)}</code></td><td><code>${esc(s.digest ?? '–')}</code></td><td>${esc(s.since ?? '–')}</td></tr>`);
-  const timelineRows = events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.actor)}</td><td>${esc(e.action)}</td><td>${esc(e.version ?? '–')}</td><td>${esc(e.from ?? '–')} → ${esc(e.to ?? '–')}</td><td>${esc(eventDetails(e))}</td></tr>`);
+  // With stands, the same promote happens once per stand: the stand tells the rows apart (events without one are the last stand's).
+  const last = lastStand(r);
+  const standCell = (e: HistoryEvent) => (r.stands ? `<td>${esc(e.stand ?? last)}</td>` : '');
+  const timelineRows = events.map((e) => `<tr><td>${esc(e.at)}</td><td>${esc(e.actor)}</td>${standCell(e)}<td>${esc(e.action)}</td><td>${esc(e.version ?? '–')}</td><td>${esc(e.from ?? '–')} → ${esc(e.to ?? '–')}</td><td>${esc(eventDetails(e))}</td></tr>`);
 
   const body = `<p class="meta"><a href="../index.html">← all models</a></p>
 <h1>${esc(r.name)}</h1>
@@ -143,7 +147,7 @@ ${charts.length ? charts.join('\n') : '<p>No figures recorded yet.</p>'}
 <h2>Drift checks</h2>
 ${checks.length ? driftTable(checks) : '<p>No drift recorded yet (<code>modelship drift</code>).</p>'}
 <h2>Timeline</h2>
-${timelineRows.length ? `<table class="timeline"><thead><tr><th>at (UTC)</th><th>actor</th><th>action</th><th>version</th><th>stage</th><th>reason and details</th></tr></thead><tbody>${timelineRows.join('\n')}</tbody></table>` : '<p>No history recorded.</p>'}
+${timelineRows.length ? `<table class="timeline"><thead><tr><th>at (UTC)</th><th>actor</th>${r.stands ? '<th>stand</th>' : ''}<th>action</th><th>version</th><th>stage</th><th>reason and details</th></tr></thead><tbody>${timelineRows.join('\n')}</tbody></table>` : '<p>No history recorded.</p>'}
 `;
   return {
     html: page(`${r.name} · modelship report`, body),

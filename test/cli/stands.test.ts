@@ -236,4 +236,22 @@ describe('stands in the report', () => {
     expect(rows).toEqual(expect.arrayContaining([['dev', 'live', v2], ['int', 'live', v1]]));
     expect(rows.some(([stand]) => stand === 'prod')).toBe(false);
   });
+
+  it('report: live means the last stand, and the timeline says which stand each event happened in', async () => {
+    const dir = await stagedModel();
+    const v1 = await validatedVersion(dir, 'taxi', 'major', 'r1');
+    const v2 = await validatedVersion(dir, 'taxi', 'minor', 'r2');
+    for (const [v, times] of [[v1, 3], [v2, 2]] as const) for (let i = 0; i < times; i++) expect((await run(dir, 'promote', 'taxi', v)).code).toBe(0);
+    const out = tempDir('report-');
+    expect((await run(dir, 'report', '--out', out)).code).toBe(0);
+    const html = fs.readFileSync(path.join(out, 'models', 'taxi.html'), 'utf8');
+    // v2 went through dev and int; prod still runs v1, its only live version.
+    const live = /<figure class="chart" id="live-timeline"><figcaption>([^<]*)<\/figcaption>([\s\S]*?)<\/figure>/.exec(html)!;
+    expect(live[1]).toBe('Which version was live when (in prod, the last stand)');
+    expect(live[2]).toContain(v1);
+    expect(live[2]).not.toContain(v2);
+    expect(html).toContain('<th>actor</th><th>stand</th><th>action</th>');
+    const rows = [...html.matchAll(/<tr><td>[^<]*<\/td><td>[^<]*<\/td><td>(dev|int|prod)<\/td><td>promote<\/td><td>([^<]*)<\/td>/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(rows).toEqual([`dev ${v1}`, `int ${v1}`, `prod ${v1}`, `dev ${v2}`, `int ${v2}`]);
+  });
 });

@@ -90,6 +90,17 @@ describe('livePeriods', () => {
     ]);
   });
 
+  it('with stands, live is the last stand: a version promoted into dev only was never live', () => {
+    const stands = { ...record(), stands: [{ name: 'dev' }, { name: 'prod' }] } as never;
+    const inStand = (stand: string, e: HistoryEvent): HistoryEvent => ({ ...e, stand });
+    expect(livePeriods(stands, [
+      inStand('dev', ev('2026-01-01T00:00:00Z', 'promote', '1.0.0', 'validated', 'production')),
+      inStand('prod', ev('2026-01-02T00:00:00Z', 'promote', '1.0.0', 'validated', 'production')),
+      inStand('dev', ev('2026-01-03T00:00:00Z', 'retire', '1.0.0', 'production', 'retired')),
+      inStand('dev', ev('2026-01-03T00:00:00Z', 'promote', '1.2.0', 'validated', 'production')),
+    ])).toEqual([{ version: '1.0.0', from: '2026-01-02T00:00:00Z' }]);
+  });
+
   it('falls back to the record when the history is missing', () => {
     expect(livePeriods(record(), [])).toEqual([
       { version: '1.0.0', from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' },
