@@ -3,6 +3,7 @@ import type { CommandContext } from './cli-context';
 import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } from '../core/deployment-plan';
 import { isModelshipError } from '../core/errors';
 import { provenanceKind } from '../core/provenance';
+import { latencyGateOutcome } from '../core/gates';
 import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
 import { compareVersions } from '../core/semver-rules';
 import { deployedVersionsOf } from '../core/deployed-versions';
@@ -38,6 +39,8 @@ export interface StatusRow {
   latencyP95Ci: [number, number] | null;
   /** Each figure against its gate: true within, false outside, null not measured. */
   withinGates: { size: boolean | null; latencyP95: boolean | null };
+  /** The p95 against its gate as validate judges it (its interval included): null when not measured. */
+  latencyP95Verdict: 'pass' | 'fail' | 'inconclusive' | null;
   /** When it went live (live rows). */
   since: string | null;
 }
@@ -74,12 +77,15 @@ function nextVersionOf(r: ModelRecord, plan: DeploymentPlan): ModelStatus['next'
 function rowOf(r: ModelRecord, v: VersionEntry, role: StatusRow['role'], slot: string | null, since: string | null): StatusRow {
   const sizeMiB = v.sizeBytes !== undefined ? v.sizeBytes / MIB : null;
   const p95 = v.latencyP95Ms ?? null;
+  const latency = p95 === null ? null : latencyGateOutcome(r.gates, v) as StatusRow['latencyP95Verdict'];
   return {
     version: v.version, role, slot, stage: v.stage, digest: v.digest ?? null, sizeMiB,
     latencyP50Ms: v.latencyP50Ms ?? null, latencyP95Ms: p95, latencyP99Ms: v.latencyP99Ms ?? null,
     latencyP95Source: p95 === null ? null : provenanceKind(v.provenance?.latency),
     latencyP95Ci: v.latencyP95LowMs !== undefined && v.latencyP95HighMs !== undefined ? [v.latencyP95LowMs, v.latencyP95HighMs] : null,
-    withinGates: { size: sizeMiB === null ? null : sizeMiB <= r.gates.maxSizeMiB, latencyP95: p95 === null ? null : p95 <= r.gates.maxLatencyP95Ms },
+    // Within only when validate would pass it: a p95 under the gate with an interval across it is not.
+    withinGates: { size: sizeMiB === null ? null : sizeMiB <= r.gates.maxSizeMiB, latencyP95: latency === null ? null : latency === 'pass' },
+    latencyP95Verdict: latency,
     since,
   };
 }
@@ -132,8 +138,10 @@ function statusOfView(r: ModelRecord): ModelStatus {
 const num = (n: number) => (n >= 100 || Number.isInteger(n) ? n.toFixed(0) : n.toFixed(1));
 
 /** `figure/gate` and a verdict symbol, coloured too on a terminal: ✔ within, ✘ outside. */
-function against(st: Style, actual: number | null, limit: number, within: boolean | null): string {
+function against(st: Style, actual: number | null, limit: number, within: boolean | null, inconclusive = false): string {
   if (actual === null || within === null) return st.dim(`-/${num(limit)}`);
+  // `?`: under the gate, but its interval reaches over it; validate would neither pass nor reject it.
+  if (inconclusive) return st.yellow(`${num(actual)}/${num(limit)} ?`);
   const text = `${num(actual)}/${num(limit)} ${within ? '✔' : '✘'}`;
   return within ? st.green(text) : st.red(text);
 }
@@ -143,6 +151,7 @@ const roleOf = (row: StatusRow) => (row.slot ? `${row.role} (${row.slot})` : row
 
 const DECLARED_MARK = ' *';
 const DECLARED_NOTE = '* declared: typed or imported, not measured by modelship\n';
+const INCONCLUSIVE_NOTE = '? inconclusive: under the gate, but its 95% interval reaches over it (validate neither passes nor rejects it; measure more requests)\n';
 
 const NARROW = ['MODEL', 'VERSION', 'ROLE', 'SIZE MiB', 'P95 ms'];
 const WIDE = ['MODEL', 'STRATEGY', 'VERSION', 'ROLE', 'STAGE', 'DIGEST', 'SIZE MiB', 'P50 ms', 'P95 ms', 'P95 95% CI', 'P99 ms', 'LIVE SINCE'];
@@ -150,7 +159,8 @@ const WIDE = ['MODEL', 'STRATEGY', 'VERSION', 'ROLE', 'STAGE', 'DIGEST', 'SIZE M
 function cellsOf(st: Style, s: ModelStatus, row: StatusRow, wide: boolean, first = true): string[] {
   const size = against(st, row.sizeMiB, s.size.maxMiB, row.withinGates.size);
   // A typed figure says so (a footnote explains the mark): it is weighed differently from a measured one.
-  const p95 = against(st, row.latencyP95Ms, s.latencyP95.maxMs, row.withinGates.latencyP95) + (row.latencyP95Source === 'declared' ? DECLARED_MARK : '');
+  const p95 = against(st, row.latencyP95Ms, s.latencyP95.maxMs, row.withinGates.latencyP95, row.latencyP95Verdict === 'inconclusive')
+    + (row.latencyP95Source === 'declared' ? DECLARED_MARK : '');
   const ci = row.latencyP95Ci ? `${num(row.latencyP95Ci[0])}-${num(row.latencyP95Ci[1])}` : st.dim('-');
   return wide
     ? [first ? s.strategy : '', row.version, roleOf(row), row.stage, row.digest ? abbreviateDigest(row.digest) : st.dim('-'), size, opt(st, row.latencyP50Ms), p95, ci, opt(st, row.latencyP99Ms), row.since ?? st.dim('-')]
@@ -174,7 +184,8 @@ export interface StatusLayout {
  */
 export function renderStatus(statuses: readonly ModelStatus[], opts: StatusLayout): string {
   const declared = statuses.some((s) => s.rows.some((r) => r.latencyP95Source === 'declared'));
-  return layout(statuses, opts) + (declared ? DECLARED_NOTE : '');
+  const inconclusive = statuses.some((s) => s.rows.some((r) => r.latencyP95Verdict === 'inconclusive'));
+  return layout(statuses, opts) + (declared ? DECLARED_NOTE : '') + (inconclusive ? INCONCLUSIVE_NOTE : '');
 }
 
 function layout(statuses: readonly ModelStatus[], opts: StatusLayout): string {

@@ -1,4 +1,4 @@
-import type { Gates, MetricBound, VersionEntry } from './record';
+import type { Gates, MetricBound, Provenance, VersionEntry } from './record';
 import { isDeclared } from './provenance';
 import { MIN_REQUESTS_FOR_INTERVAL, requestsToSettle } from './p95-interval';
 
@@ -35,6 +35,10 @@ export interface GateVerdict {
 export type GateFigures = Pick<VersionEntry,
   'sizeBytes' | 'latencyP95Ms' | 'latencyP95LowMs' | 'latencyP95HighMs' | 'latencyRequests' | 'metrics' | 'provenance'>;
 
+/** What the p95 gate reads: the figure, its interval, the requests behind it and whether it was declared. */
+export type LatencyFigures = Pick<GateFigures, 'latencyP95Ms' | 'latencyP95LowMs' | 'latencyP95HighMs' | 'latencyRequests'>
+  & { readonly provenance?: { readonly latency?: Pick<Provenance, 'kind'> } };
+
 export function fmt(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(1);
 }
@@ -70,7 +74,7 @@ function sizeGate(gates: Gates, f: GateFigures): GateResult {
  * over it, and is inconclusive otherwise. A declared p95 has no interval and
  * is compared as given.
  */
-function latencyGate(gates: Gates, f: GateFigures): GateResult {
+function latencyGate(gates: Gates, f: LatencyFigures): GateResult {
   const gate = 'maxLatencyP95Ms';
   const limit = gates.maxLatencyP95Ms;
   const p95 = f.latencyP95Ms;
@@ -135,6 +139,15 @@ function declaredGate(gates: Gates, f: GateFigures): GateResult[] {
 export interface GateOptions {
   /** The door to production: declared figures are refused unless `gates.acceptDeclared`. @default false */
   readonly production?: boolean;
+}
+
+/**
+ * The p95 gate's outcome as `validate` judges it, for views (status, report)
+ * that show a version's latency against its gate: a p95 under the gate whose
+ * interval straddles it is inconclusive there, not within.
+ */
+export function latencyGateOutcome(gates: Gates, figures: LatencyFigures): GateOutcome {
+  return latencyGate(gates, figures).outcome;
 }
 
 /**

@@ -11,7 +11,7 @@ th, td { border: 1px solid #bbb; padding: .25em .55em; text-align: left; vertica
 th { background: #eee; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code { font-size: .9em; word-break: break-all; }
-.pass { color: #14622b; } .fail { color: #a10f0f; font-weight: bold; } .none { color: #555; }
+.pass { color: #14622b; } .fail { color: #a10f0f; font-weight: bold; } .unsure { color: #8a5a00; } .none { color: #555; }
 .callout { border: 2px solid #111; border-left-width: 8px; padding: .4em .8em; margin: .6em 0; }
 figure { margin: 1em 0; page-break-inside: avoid; break-inside: avoid; }
 figcaption { font-weight: bold; margin-bottom: .3em; }
@@ -42,8 +42,8 @@ ${body}
 }
 
 /** A gate verdict in a symbol, a word and a class: readable without colour. */
-export function verdictCell(verdict: 'pass' | 'fail' | 'no gate' | 'not measured', text: string): string {
-  const mark = { pass: '✔ within', fail: '✘ outside', 'no gate': '· no gate', 'not measured': '– not measured' }[verdict];
-  const cls = verdict === 'pass' ? 'pass' : verdict === 'fail' ? 'fail' : 'none';
+export function verdictCell(verdict: 'pass' | 'fail' | 'inconclusive' | 'no gate' | 'not measured', text: string): string {
+  const mark = { pass: '✔ within', fail: '✘ outside', inconclusive: '? inconclusive', 'no gate': '· no gate', 'not measured': '– not measured' }[verdict];
+  const cls = verdict === 'pass' ? 'pass' : verdict === 'fail' ? 'fail' : verdict === 'inconclusive' ? 'unsure' : 'none';
   return `<td class="num ${cls}">${text ? `${esc(text)} ` : ''}<span class="verdict">${mark}</span></td>`;
 }

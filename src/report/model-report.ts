@@ -11,6 +11,7 @@ import { metricGates, metricVerdict } from './metric-gates';
 import { renderSvg } from './render-svg';
 import { deployedVersionsOf } from '../core/deployed-versions';
 import { lastStand, standDeployment, standNames } from '../core/stands';
+import { latencyGateOutcome } from '../core/gates';
 import { DEFAULT_SUDDEN_CHANGE, suddenChanges, SuddenChange } from './sudden-changes';
 
 export interface ModelReportOptions {
@@ -64,7 +65,7 @@ function figuresTable(r: ModelRecord, versions: readonly VersionFigures[]): stri
     const from = (kind?: string) => (kind && kind !== 'measured' ? ` [${kind}]` : '');
     const size = v.sizeMiB === undefined ? verdictCell('not measured', '') : verdictCell(v.sizeMiB <= r.gates.maxSizeMiB ? 'pass' : 'fail', `${fmt(v.sizeMiB)}${from(v.provenance.size)}`);
     const p95Text = v.p95Ms === undefined ? '' : `${fmt(v.p95Ms)}${v.p95Ci ? ` (CI ${fmt(v.p95Ci.low)}–${fmt(v.p95Ci.high)})` : ''}${from(v.provenance.latency)}`;
-    const p95 = v.p95Ms === undefined ? verdictCell('not measured', '') : verdictCell(v.p95Ms <= r.gates.maxLatencyP95Ms ? 'pass' : 'fail', p95Text);
+    const p95 = v.p95Ms === undefined ? verdictCell('not measured', '') : verdictCell(p95Verdict(r, v), p95Text);
     const metrics = metricNames.map((m) => {
       const value = v.metrics[m];
       return verdictCell(metricVerdict(gates.find((g) => g.metric === m), value), value === undefined ? '' : `${fmt(value, 3)}${from(v.provenance.metrics)}`);
@@ -83,10 +84,23 @@ function driftTable(checks: ReturnType<typeof driftChecks>): string {
   return `<table class="drift"><thead><tr><th>at (UTC)</th><th>live version</th><th>verdict</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
+/**
+ * The p95 against its gate as validate judges it: a measured p95 under the gate
+ * whose interval reaches over it (or that has none) is inconclusive, not within.
+ */
+function p95Verdict(r: ModelRecord, v: VersionFigures): 'pass' | 'fail' | 'inconclusive' {
+  const outcome = latencyGateOutcome(r.gates, {
+    latencyP95Ms: v.p95Ms, latencyP95LowMs: v.p95Ci?.low, latencyP95HighMs: v.p95Ci?.high,
+    provenance: { latency: v.provenance.latency === 'measured' || v.provenance.latency === 'declared' ? { kind: v.provenance.latency } : undefined },
+  });
+  return outcome === 'pass' || outcome === 'fail' ? outcome : 'inconclusive';
+}
+
+/** Versions with a figure outside its gate, or a p95 whose interval does not settle which side it is on. */
 function outOfGateCount(r: ModelRecord, versions: readonly VersionFigures[]): number {
   const gates = metricGates(r);
   return versions.filter((v) => (v.sizeMiB !== undefined && v.sizeMiB > r.gates.maxSizeMiB)
-    || (v.p95Ms !== undefined && v.p95Ms > r.gates.maxLatencyP95Ms)
+    || (v.p95Ms !== undefined && p95Verdict(r, v) !== 'pass')
     || gates.some((g) => metricVerdict(g, v.metrics[g.metric]) === 'fail')).length;
 }
 

@@ -66,6 +66,28 @@ describe('status on 80 columns', () => {
     expect(s.rows[0].withinGates).toEqual({ size: true, latencyP95: true });
   });
 
+  it('a p95 under its gate whose interval reaches over it is inconclusive, as validate says, not within', async () => {
+    const dir = exampleModelsDir();
+    const taxi = path.join(dir, 'taxi-fare.yaml');
+    // 1.2.0-rc.1 measured at p95 49.8 ms, 95% CI 49.3-55.8, against a 50 ms gate.
+    fs.writeFileSync(taxi, fs.readFileSync(taxi, 'utf8')
+      .replace('    latencyP95Ms: 29.8\n', '    latencyP95Ms: 49.8\n    latencyP95LowMs: 49.3\n    latencyP95HighMs: 55.8\n    latencyRequests: 400\n')
+      .replace(/( {6}latency:\n {8}kind: )declared(\n {8}at: 2026-11-23T09:39:26Z\n {8}actor: ml-platform-ci\n) {8}source: .*\n/, '$1measured$2        command: measure --endpoint\n'));
+    const validate = await cli(['validate', 'taxi-fare', '1.2.0-rc.1', '--models-dir', dir]);
+    expect(validate.stdout + validate.stderr).toMatch(/inconclusive/);
+    const r = await cli(['status', 'taxi-fare', '--models-dir', dir]);
+    expect(r.stdout).toMatch(/^\s+1\.2\.0-rc\.1\s+candidate\s+\d+\/512 ✔\s+49\.8\/50 \?$/m);
+    expect(r.stdout).toContain('? inconclusive: under the gate, but its 95% interval reaches over it');
+    const s = JSON.parse((await cli(['status', 'taxi-fare', '--json', '--models-dir', dir])).stdout);
+    expect(s.rows[1]).toMatchObject({ version: '1.2.0-rc.1', withinGates: { latencyP95: false }, latencyP95Verdict: 'inconclusive' });
+    expect(s.rows[0]).toMatchObject({ version: '1.1.0', withinGates: { latencyP95: true }, latencyP95Verdict: 'pass' });
+    // The report says the same, and counts it.
+    const out = tempDir('report-');
+    expect((await cli(['report', '--out', out, '--models-dir', dir])).code).toBe(0);
+    expect(fs.readFileSync(path.join(out, 'models', 'taxi-fare.html'), 'utf8'))
+      .toMatch(/<td class="num unsure">49\.8 \(CI 49\.3–55\.8\) <span class="verdict">\? inconclusive<\/span><\/td>/);
+  });
+
   it('a broken record does not hide the others: they are shown, it is named, exit 2', async () => {
     const dir = exampleModelsDir();
     fs.writeFileSync(path.join(dir, 'taxi-fare.yaml'), 'name: taxi-fare\nversions: [\n');
