@@ -33,6 +33,9 @@ type Loose = Readonly<Record<string, unknown>>;
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** A threshold as a reader takes it in: four significant digits (a computed one is 0.31015864250463643). */
+const short = (n: number): string => String(Number(n.toPrecision(4)));
+
 /** Column reports of a drift event: `[{column, psi, ...}]`. */
 function columns(v: unknown): Loose[] {
   return Array.isArray(v) ? v.filter((c): c is Loose => isObject(c) && typeof c.column === 'string') : [];
@@ -68,7 +71,8 @@ function leaves(value: unknown, prefix: string, out: [string, number][]): void {
 export function driftCharts(events: readonly HistoryEvent[]): DriftChart[] {
   const drift = events.filter((e) => e.action === 'drift' && isObject(e.details));
   const psi: DriftPoint[] = [];
-  const pValues: DriftPoint[] = [];
+  const ksPValues: DriftPoint[] = [];
+  const chiPValues: DriftPoint[] = [];
   const gaps: DriftPoint[] = [];
   const other: DriftPoint[] = [];
   let thresholds: Loose = {};
@@ -88,11 +92,12 @@ export function driftCharts(events: readonly HistoryEvent[]): DriftChart[] {
     if (isObject(d.thresholds)) thresholds = d.thresholds;
     for (const c of columns(d.numeric)) {
       point(String(c.column), c.psi, psi);
-      point(`${String(c.column)} (KS)`, c.ksPValue, pValues);
+      point(String(c.column), c.ksPValue, ksPValues);
     }
-    for (const c of columns(d.categorical)) point(`${String(c.column)} (χ²)`, c.pValue, pValues);
+    for (const c of columns(d.categorical)) point(String(c.column), c.pValue, chiPValues);
     if (isObject(d.meanGap)) {
-      point(`|mean ${String(d.meanGap.label)} − mean ${String(d.meanGap.prediction)}|`, d.meanGap.gap, gaps);
+      // The check compares the gap's size with the threshold: a negative gap drifts as much as a positive one.
+      if (isNumber(d.meanGap.gap)) point(`|mean ${String(d.meanGap.label)} − mean ${String(d.meanGap.prediction)}|`, Math.abs(d.meanGap.gap), gaps);
       if (isNumber(d.meanGap.threshold)) gapThreshold = d.meanGap.threshold;
     }
   }
@@ -101,9 +106,11 @@ export function driftCharts(events: readonly HistoryEvent[]): DriftChart[] {
     if (chart.points.length) charts.push({ ...chart, points: keepMost([...chart.points]) });
   };
   const at = (key: string, label: (n: number) => string) => (isNumber(thresholds[key]) ? { value: thresholds[key] as number, label: label(thresholds[key] as number) } : undefined);
-  add({ id: 'drift-psi', title: 'Drift: population stability index per numeric feature (higher is more drift)', yTitle: 'PSI', threshold: at('psi', (n) => `drift at PSI ≥ ${n}`), points: psi });
-  add({ id: 'drift-p-values', title: 'Drift: p-values of the KS (numeric) and chi-square (categorical) tests (lower is more drift)', yTitle: 'p-value', threshold: at('ksPValue', (n) => `drift below p ${n}`), points: pValues });
-  add({ id: 'drift-mean-gap', title: 'Drift: gap between mean label and mean prediction', yTitle: 'gap', threshold: gapThreshold === undefined ? undefined : { value: gapThreshold, label: `drift above ${gapThreshold}` }, points: gaps });
+  add({ id: 'drift-psi', title: 'Drift: population stability index per numeric feature (higher is more drift)', yTitle: 'PSI', threshold: at('psi', (n) => `drift at PSI ≥ ${short(n)}`), points: psi });
+  // One chart per test: each has its own threshold (monitoring.drift.ksPValue, chiSquarePValue).
+  add({ id: 'drift-ks', title: 'Drift: p-values of the KS test per numeric feature (lower is more drift)', yTitle: 'p-value', threshold: at('ksPValue', (n) => `drift below p ${short(n)}`), points: ksPValues });
+  add({ id: 'drift-chi-square', title: 'Drift: p-values of the chi-square test per categorical feature (lower is more drift)', yTitle: 'p-value', threshold: at('chiSquarePValue', (n) => `drift below p ${short(n)}`), points: chiPValues });
+  add({ id: 'drift-mean-gap', title: 'Drift: gap between mean label and mean prediction', yTitle: 'gap', threshold: gapThreshold === undefined ? undefined : { value: gapThreshold, label: `drift above ${short(gapThreshold)}` }, points: gaps });
   add({ id: 'drift', title: 'Drift over time', yTitle: 'drift', points: other });
   return charts;
 }

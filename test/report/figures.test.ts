@@ -123,7 +123,7 @@ describe('metric gates', () => {
 
 describe('drift charts', () => {
   const recorded = (at: string, psi: number, drifted: boolean) => ev(at, 'drift', '1.2.0', null, null, {
-    drifted, referenceRows: 1000, thresholds: { psi: 0.2, ksPValue: 0.01, chiSquarePValue: 0.01 },
+    drifted, referenceRows: 1000, thresholds: { psi: 0.2, ksPValue: 0.01, chiSquarePValue: 0.05 },
     numeric: [{ column: 'amount', psi, ksStatistic: 0.1, ksPValue: 0.2, referenceValues: 1000, drifted }],
     categorical: [{ column: 'country', chiSquare: 2, pValue: 0.3, categories: 4, drifted: false }],
     meanGap: { label: 'y', prediction: 'p', gap: 0.5, threshold: 1, drifted: false },
@@ -131,13 +131,21 @@ describe('drift charts', () => {
 
   it("reads `modelship drift` events into PSI, p-value and mean-gap charts with their thresholds, not counts", () => {
     const charts = driftCharts([recorded('t1', 0.05, false), recorded('t2', 0.3, true), ev('t3', 'measure', '1.2.0', null, null, { x: 1 })]);
-    expect(charts.map((c) => [c.id, c.threshold?.value])).toEqual([['drift-psi', 0.2], ['drift-p-values', 0.01], ['drift-mean-gap', 1]]);
+    expect(charts.map((c) => [c.id, c.threshold?.value])).toEqual([['drift-psi', 0.2], ['drift-ks', 0.01], ['drift-chi-square', 0.05], ['drift-mean-gap', 1]]);
     expect(charts[0].points.map((p) => [p.series, p.value])).toEqual([['amount', 0.05], ['amount', 0.3]]);
-    expect(charts[1].points.map((p) => p.series)).toEqual(['amount (KS)', 'country (χ²)', 'amount (KS)', 'country (χ²)']);
+    expect(charts[1].points.map((p) => [p.series, p.value])).toEqual([['amount', 0.2], ['amount', 0.2]]);
+    expect(charts[2].points.map((p) => [p.series, p.value])).toEqual([['country', 0.3], ['country', 0.3]]);
     expect(driftChecks([recorded('t1', 0.05, false), recorded('t2', 0.3, true)])).toEqual([
       { at: 't1', version: '1.2.0', drifted: false, driftedFigures: [] },
       { at: 't2', version: '1.2.0', drifted: true, driftedFigures: ['amount'] },
     ]);
+  });
+
+  it('charts the size of the mean gap, as the check compares it, against a readable threshold', () => {
+    const gap = (g: number) => ev('t', 'drift', '1.2.0', null, null, { drifted: true, meanGap: { label: 'fare', prediction: 'pred', gap: g, threshold: 0.31015864250463643, drifted: true } });
+    const [chart] = driftCharts([gap(-1.176), gap(0.2)]);
+    expect(chart.points.map((p) => [p.series, p.value])).toEqual([['|mean fare − mean pred|', 1.176], ['|mean fare − mean pred|', 0.2]]);
+    expect(chart.threshold).toEqual({ value: 0.31015864250463643, label: 'drift above 0.3102' });
   });
 
   it('charts an unknown shape generically, keeping the series that moved most and leaving counts out', () => {

@@ -62,7 +62,7 @@ describe('the report in a browser', () => {
     const file = path.join(out, 'models', 'taxi-fare.html');
     const shot = path.join(out, 'taxi-fare.png');
     const seen = await openInChromium(file, { screenshot: shot, print: true });
-    expect(seen.charts.map((c) => c.id).sort()).toEqual(['drift', 'drift-mean-gap', 'drift-p-values', 'drift-psi', 'latency', 'live-timeline', 'metric-r2', 'metric-rmse', 'size']);
+    expect(seen.charts.map((c) => c.id).sort()).toEqual(['drift', 'drift-chi-square', 'drift-ks', 'drift-mean-gap', 'drift-psi', 'latency', 'live-timeline', 'metric-r2', 'metric-rmse', 'size']);
     for (const c of seen.charts) {
       expect(c.width).toBeGreaterThan(100);
       expect(c.height).toBeGreaterThan(50);
