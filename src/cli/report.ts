@@ -21,7 +21,9 @@ export function registerReport(program: Command, ctx: CommandContext): void {
       const inputs = (names.length ? names : store.names()).map((name) => ({ record: store.load(name), events: store.history(name) }));
       // Loaded here: vega is only paid for by the command that draws.
       const { writeReport } = await import('../report/write-report');
-      const { files } = await writeReport(inputs, { out: opts.out, now: now(ctx), suddenChange: opts.suddenChange });
+      // Named models: their pages only; the index summarizes every model, so only a whole report rewrites it.
+      const { files, removed } = await writeReport(inputs, { out: opts.out, now: now(ctx), suddenChange: opts.suddenChange, complete: !names.length });
       for (const file of files) ctx.stdout.write(`wrote ${file}\n`);
+      for (const file of removed) ctx.stdout.write(`removed ${file}\n`);
     });
 }

@@ -17,6 +17,13 @@ export interface WriteReportOptions {
   readonly out: string;
   readonly now: string;
   readonly suddenChange?: number;
+  /**
+   * The inputs are every model: the index is written from them and the pages of
+   * models no longer there are removed. Otherwise only the inputs' pages are
+   * written, and the index (a summary of every model) is left as it is.
+   * @default true
+   */
+  readonly complete?: boolean;
 }
 
 /**
@@ -24,7 +31,7 @@ export interface WriteReportOptions {
  * while rendering leaves the previous report as it was. Model pages live under
  * `models/` so a model named `index` cannot overwrite the front page.
  */
-export async function writeReport(inputs: readonly ReportInput[], opts: WriteReportOptions): Promise<{ files: string[]; models: ModelReportSummary[] }> {
+export async function writeReport(inputs: readonly ReportInput[], opts: WriteReportOptions): Promise<{ files: string[]; removed: string[]; models: ModelReportSummary[] }> {
   const pages = new Map<string, string>();
   const models: ModelReportSummary[] = [];
   for (const { record, events } of inputs) {
@@ -32,7 +39,13 @@ export async function writeReport(inputs: readonly ReportInput[], opts: WriteRep
     pages.set(path.join(opts.out, 'models', `${record.name}.html`), report.html);
     models.push(report.summary);
   }
-  pages.set(path.join(opts.out, 'index.html'), indexPage(models, opts.now));
+  const complete = opts.complete ?? true;
+  if (complete) pages.set(path.join(opts.out, 'index.html'), indexPage(models, opts.now));
+  // A removed model's page would stay on disk, unlinked and stale.
+  const pagesDir = path.join(opts.out, 'models');
+  const removed = complete && fs.existsSync(pagesDir)
+    ? fs.readdirSync(pagesDir).filter((f) => f.endsWith('.html')).map((f) => path.join(pagesDir, f)).filter((f) => !pages.has(f)).sort()
+    : [];
   let current = opts.out;
   try {
     fs.mkdirSync(path.join(opts.out, 'models'), { recursive: true });
@@ -40,11 +53,15 @@ export async function writeReport(inputs: readonly ReportInput[], opts: WriteRep
       current = file;
       writeFileAtomic(file, html);
     }
+    for (const file of removed) {
+      current = file;
+      fs.rmSync(file, { force: true });
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (!code) throw e;
     // A file where a directory should be, no permission, a full disk: the user's to fix, named.
     throw new InputError(`--out: cannot write ${current} (${code})`);
   }
-  return { files: [...pages.keys()], models };
+  return { files: [...pages.keys()], removed, models };
 }

@@ -23,6 +23,25 @@ describe('modelship report', () => {
     expect(index).toContain('<a href="models/taxi-fare.html">taxi-fare</a>');
   });
 
+  it('a named model rewrites its page only; a whole report rewrites the index and removes the pages of removed models', async () => {
+    const dir = exampleModelsDir();
+    const out = tempDir('report-');
+    expect((await cli(['report', '--out', out, '--models-dir', dir])).code).toBe(0);
+    const index = fs.readFileSync(path.join(out, 'index.html'), 'utf8');
+    const one = await cli(['report', 'taxi-fare', '--out', out, '--models-dir', dir]);
+    expect(one.stdout).toBe(`wrote ${path.join(out, 'models', 'taxi-fare.html')}\n`);
+    // The index still lists both models.
+    expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).toBe(index);
+    fs.rmSync(path.join(dir, 'fraud-detector.yaml'));
+    fs.rmSync(path.join(dir, 'fraud-detector.history.jsonl'));
+    const all = await cli(['report', '--out', out, '--models-dir', dir]);
+    expect(all.stdout.split('\n').filter(Boolean)).toEqual([
+      `wrote ${path.join(out, 'models', 'taxi-fare.html')}`, `wrote ${path.join(out, 'index.html')}`, `removed ${path.join(out, 'models', 'fraud-detector.html')}`,
+    ]);
+    expect(fs.readdirSync(path.join(out, 'models'))).toEqual(['taxi-fare.html']);
+    expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).not.toContain('fraud-detector');
+  });
+
   it('escapes what it shows: an actor or reason cannot inject markup', async () => {
     const dir = exampleModelsDir();
     fs.appendFileSync(path.join(dir, 'taxi-fare.history.jsonl'),
