@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { CommandContext } from './cli-context';
 import { DeploymentPlan, DeploymentRole, planDeployments, plannedDeployments } from '../core/deployment-plan';
-import { isModelshipError } from '../core/errors';
+import { InputError, isModelshipError } from '../core/errors';
 import { provenanceKind } from '../core/provenance';
 import { latencyGateOutcome } from '../core/gates';
 import { ModelRecord, productionVersion, VersionEntry } from '../core/record';
@@ -232,6 +232,11 @@ export function registerStatus(program: Command, ctx: CommandContext): void {
         }
       }
       const shown = opts.stand === undefined ? records : records.filter((r) => name !== undefined || standNames(r).includes(opts.stand as string));
+      // A misspelt stand is bad input, as for synth and history: an empty table would read as "nothing deployed there".
+      if (opts.stand !== undefined && !name && records.length && !shown.length && !broken.length) {
+        const known = [...new Set(records.flatMap((r) => standNames(r)))];
+        throw new InputError(`--stand ${opts.stand}: no model declares that stand (stands: ${known.join(', ')})`);
+      }
       const statuses = shown.map((r) => statusOf(r, opts.stand));
       if (opts.json) ctx.stdout.write(JSON.stringify(name ? statuses[0] : statuses, null, 2) + '\n');
       else ctx.stdout.write(renderStatus(statuses, { wide: Boolean(opts.wide), width: terminalWidth(ctx.stdout, ctx.env), style: styleFor(ctx) }));

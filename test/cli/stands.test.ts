@@ -64,6 +64,9 @@ describe('stands on the command line', () => {
     expect(await json(dir, 'status', 'taxi', '--stand', 'int')).toMatchObject({
       stand: 'int', production: v1, versions: [{ version: v1, stage: 'production' }, { version: v2, stage: 'retired' }],
     });
+    // Every model, in a stand none declares: bad input, as for history and synth, not an empty table.
+    expect(await run(dir, 'status', '--stand', 'qa')).toEqual({ code: 2, stdout: '', stderr: 'modelship: --stand qa: no model declares that stand (stands: dev, int, prod)\n' });
+    expect((await run(dir, 'status', '--stand', 'int')).code).toBe(0);
     // Without --stand: the last stand, as synth deploys it (its candidate runs in dev, not here).
     expect(await json(dir, 'status', 'taxi')).toMatchObject({
       production: null, deployments: [], versions: [{ version: v1, stage: 'validated' }, { version: v2, stage: 'validated' }],
