@@ -67,7 +67,8 @@ function printAlias(ctx: CliContext, record: ModelRecord, events: readonly Histo
     return;
   }
   if (opts.json) {
-    ctx.stdout.write(JSON.stringify(timeline, null, 2) + '\n');
+    // Every period has the same keys: the open one says `until: null` rather than leaving it out.
+    ctx.stdout.write(JSON.stringify(timeline.map((p) => ({ ...p, until: p.until ?? null })), null, 2) + '\n');
     return;
   }
   ctx.stdout.write(renderTable(

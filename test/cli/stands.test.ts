@@ -112,7 +112,11 @@ describe('stands on the command line', () => {
     expect((await run(dir, 'history', 'taxi', '--alias', 'champion', '--at', new Date().toISOString())).stdout).toBe(`${v2}\n`);
     expect((await run(dir, 'history', 'taxi', '--alias', 'champion', '--at', '2020-01-01')).stdout).toBe('-\n');
     expect((await run(dir, 'history', 'taxi', '--alias', 'dev', '--at', new Date().toISOString())).stdout).toBe(`${v1}\n`);
-    expect((await json(dir, 'history', 'taxi', '--alias', 'champion')).map((p: { version: string }) => p.version)).toEqual([v1, v2]);
+    const periods = await json(dir, 'history', 'taxi', '--alias', 'champion');
+    expect(periods.map((p: { version: string }) => p.version)).toEqual([v1, v2]);
+    // The same keys in every period: the open one ends `null`, the closed one when the next began.
+    expect(periods.map((p: object) => Object.keys(p).sort())).toEqual([['action', 'actor', 'from', 'until', 'version'], ['action', 'actor', 'from', 'until', 'version']]);
+    expect([periods[0].until, periods[1].until]).toEqual([periods[1].from, null]);
     expect((await run(dir, 'alias', 'rm', 'taxi', 'champion')).stdout).toBe(`taxi@champion removed (was ${v2})\n`);
     expect(parse(fs.readFileSync(path.join(dir, 'taxi.yaml'), 'utf8')).aliases).toBeUndefined();
     expect((await run(dir, 'history', 'taxi', '--at', '2020-01-01')).code).toBe(2);
