@@ -3,7 +3,8 @@ import type { CliContext, CommandContext } from './cli-context';
 import { aliasAt, aliasTimeline } from '../core/aliases';
 import { InputError } from '../core/errors';
 import type { HistoryEvent } from '../core/history-event';
-import type { ModelRecord, Provenance } from '../core/record';
+import { eventDetailParts } from '../core/event-details';
+import type { ModelRecord } from '../core/record';
 import { requireStand } from '../core/stands';
 import { abbreviateDigests } from './digest-display';
 import { CommonOptions, modelsDirFlag, storeOf } from './options';
@@ -52,7 +53,7 @@ export function registerHistory(program: Command, ctx: CommandContext): void {
         events.map((e) => [
           // Seconds are enough to read; --json keeps the milliseconds and the full digests.
           e.at.replace(/\.\d+Z$/, 'Z'), e.actor, e.action, ...(withStand ? [e.stand ?? '-'] : []), e.version ?? '-', e.from ?? '-', e.to ?? '-',
-          abbreviateDigests(detailsText(e.details)),
+          abbreviateDigests(eventDetailParts(e.details).join(' ')),
         ]),
         styleFor(ctx),
       ));
@@ -78,14 +79,3 @@ function printAlias(ctx: CliContext, record: ModelRecord, events: readonly Histo
   ));
 }
 
-/** Scalars as k=v; the figures' provenance and metrics spelled out, since they are what a reader checks. */
-function detailsText(details: Record<string, unknown>): string {
-  const out = Object.entries(details)
-    .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
-    .map(([k, v]) => `${k}=${String(v)}`);
-  const metrics = details.metrics as Record<string, number> | undefined;
-  if (metrics && typeof metrics === 'object') out.push(`metrics=${Object.entries(metrics).map(([k, v]) => `${k}:${v}`).join(',')}`);
-  const p = details.provenance as Provenance | undefined;
-  if (p && typeof p === 'object') out.push(p.kind === 'measured' ? `measured-by=${p.command ?? 'measure'}` : `declared=${p.source ?? 'typed'}`);
-  return out.join(' ');
-}

@@ -6,7 +6,8 @@ export function esc(value: unknown): string {
 const STYLE = `
 body { font-family: sans-serif; color: #111; background: #fff; margin: 2em auto; max-width: 62em; padding: 0 1em; line-height: 1.4; }
 h1 { margin-bottom: .2em; } h2 { border-bottom: 1px solid #999; padding-bottom: .2em; margin-top: 1.8em; }
-table { border-collapse: collapse; margin: .6em 0; font-size: .92em; }
+table { border-collapse: collapse; margin: .6em 0; font-size: .92em; max-width: 100%; }
+@media screen and (max-width: 48em) { table { display: block; overflow-x: auto; } }
 th, td { border: 1px solid #bbb; padding: .25em .55em; text-align: left; vertical-align: top; }
 th { background: #eee; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -1,3 +1,5 @@
+import { eventDetailParts } from '../core/event-details';
+import { compareVersions } from '../core/semver-rules';
 import type { HistoryEvent } from '../core/history-event';
 import type { ModelRecord } from '../core/record';
 import {
@@ -41,15 +43,11 @@ const fmt = (n: number | undefined, digits = 1) => (n === undefined ? '' : Numbe
 const short = (digest?: string) => (digest ? digest.replace(/^(sha256:[0-9a-f]{12})[0-9a-f]*$/, '$1') : '–');
 
 /** Details of an event worth a reader's time: the reason first, then flat values. */
+/** The reason first, then what `history` shows (metrics and provenance included), digests shortened. */
 function eventDetails(e: HistoryEvent): string {
-  const d = (e.details ?? {}) as Record<string, unknown>;
-  const parts: string[] = [];
-  if (typeof d.reason === 'string') parts.push(d.reason);
-  for (const [k, v] of Object.entries(d)) {
-    if (k === 'reason' || v === null || v === undefined || typeof v === 'object') continue;
-    parts.push(`${k}=${typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v) ? short(v) : String(v)}`);
-  }
-  return parts.join('; ');
+  const { reason, ...rest } = (e.details ?? {}) as Record<string, unknown>;
+  const parts = [...(typeof reason === 'string' ? [reason] : []), ...eventDetailParts(rest)];
+  return parts.map((p) => p.replace(/sha256:[0-9a-f]{64}/g, (d) => short(d))).join('; ');
 }
 
 function figuresTable(r: ModelRecord, versions: readonly VersionFigures[]): string {
@@ -70,9 +68,29 @@ function figuresTable(r: ModelRecord, versions: readonly VersionFigures[]): stri
       const value = v.metrics[m];
       return verdictCell(metricVerdict(gates.find((g) => g.metric === m), value), value === undefined ? '' : `${fmt(value, 3)}${from(v.provenance.metrics)}`);
     });
-    return `<tr><td>${esc(v.version)}</td><td>${esc(v.stage)}${v.reason ? `<br><span class="meta">${esc(v.reason)}</span>` : ''}</td>${size}<td class="num">${fmt(v.p50Ms)}</td>${p95}<td class="num">${fmt(v.p99Ms)}</td>${metrics.join('')}</tr>`;
+    // p50 and p99 come with the p95 (one measurement, or one imported report): they are declared when it is.
+    const other = (n?: number) => `<td class="num">${n === undefined ? fmt(n) : `${fmt(n)}${from(v.provenance.latency)}`}</td>`;
+    return `<tr><td>${esc(v.version)}</td><td>${esc(v.stage)}${v.reason ? `<br><span class="meta">${esc(v.reason)}</span>` : ''}</td>${size}${other(v.p50Ms)}${p95}${other(v.p99Ms)}${metrics.join('')}</tr>`;
   });
   return `<table class="figures"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+/**
+ * Where each version's figures come from, as the record keeps it: measured by
+ * which command (and how: requests, endpoint, dataset) or declared from which
+ * source, when and by whom. The figures table only marks the declared ones.
+ */
+function provenanceTable(r: ModelRecord): string {
+  const groups = [['size', 'size and digest'], ['latency', 'latency'], ['metrics', 'quality metrics']] as const;
+  const rows = [...r.versions].sort((a, b) => compareVersions(a.version, b.version)).flatMap((v) => groups.flatMap(([key, label]) => {
+    const p = v.provenance?.[key];
+    if (!p) return [];
+    const how = p.kind === 'measured' ? `measured by ${p.command ?? 'modelship measure'}` : `declared: ${p.source ?? 'typed'}`;
+    const method = Object.entries(p.method ?? {}).map(([k, x]) => `${k}=${typeof x === 'string' ? x.replace(/sha256:[0-9a-f]{64}/g, (d) => short(d)) : x}`).join(', ');
+    return [`<tr><td>${esc(v.version)}</td><td>${esc(label)}</td><td>${esc(how)}</td><td>${esc(method || '–')}</td><td>${esc(p.at)}</td><td>${esc(p.actor)}</td></tr>`];
+  }));
+  if (!rows.length) return '<p>No figure of any version says where it comes from.</p>';
+  return `<table class="provenance"><thead><tr><th>version</th><th>figures</th><th>how</th><th>method</th><th>at (UTC)</th><th>by</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }
 
 function driftTable(checks: ReturnType<typeof driftChecks>): string {
@@ -154,6 +172,8 @@ export async function modelReport(r: ModelRecord, events: readonly HistoryEvent[
 ${positions.length ? `<table class="stands"><thead><tr>${r.stands ? '<th>stand</th>' : ''}<th>role</th><th>slot</th><th>version</th><th>stage</th><th>image</th><th>digest</th><th>live since</th></tr></thead><tbody>${standRows.join('\n')}</tbody></table>` : '<p>Nothing deployed: no version is in production or waiting in a slot.</p>'}
 <h2>Figures against gates</h2>
 ${versions.length ? figuresTable(r, versions) : '<p>No versions yet.</p>'}
+<h2>Where the figures come from</h2>
+${versions.length ? provenanceTable(r) : '<p>No versions yet.</p>'}
 <h2>Sudden changes</h2>
 ${changeCallouts(changes, threshold)}
 <h2>Charts</h2>

@@ -79,6 +79,17 @@ describe('modelship report', () => {
     expect(r.stderr).toBe(`modelship: --out: cannot write ${file} (ENOTDIR)\n`);
   });
 
+  it('p50 and p99 measured or declared with the p95 are marked as it is', async () => {
+    const dir = exampleModelsDir();
+    const taxi = path.join(dir, 'taxi-fare.yaml');
+    fs.writeFileSync(taxi, fs.readFileSync(taxi, 'utf8').replace('    latencyP95Ms: 29.8\n', '    latencyP50Ms: 16\n    latencyP95Ms: 29.8\n    latencyP99Ms: 40\n'));
+    const out = tempDir('report-');
+    expect((await cli(['report', 'taxi-fare', '--out', out, '--models-dir', dir])).code).toBe(0);
+    const html = fs.readFileSync(path.join(out, 'models', 'taxi-fare.html'), 'utf8');
+    expect(html).toContain('<td class="num">16 [declared]</td>');
+    expect(html).toContain('<td class="num">40 [declared]</td>');
+  });
+
   it('quality metrics against the gates the record states, and declared figures marked', async () => {
     const out = tempDir('report-');
     expect((await cli(['report', 'taxi-fare', '--out', out, '--models-dir', richModelsDir()])).code).toBe(0);
@@ -88,6 +99,14 @@ describe('modelship report', () => {
     expect(html).toMatch(/4\.900 <span class="verdict">✘ outside<\/span>/);
     expect(html).toMatch(/0\.790 <span class="verdict">✘ outside<\/span>/);
     expect(html).toMatch(/29\.8 \[declared\] <span class="verdict">✔ within<\/span>/);
+    // The entry's declared p95 came without p50 and p99: an event's p50 and p99 from another run are not put beside it.
+    expect(html).toMatch(/<tr><td>1\.2\.0-rc\.1<\/td><td>validated<\/td><td[^>]*>[^<]*<span[^>]*>[^<]*<\/span><\/td><td class="num"><\/td><td class="num pass">29\.8 \[declared\]/);
+    // Where each figure comes from: the command and its method, or the declared source; when and by whom.
+    expect(html).toContain('<h2>Where the figures come from</h2>');
+    expect(html).toMatch(/<tr><td>1\.2\.0-rc\.1<\/td><td>size and digest<\/td><td>measured by measure --artifact<\/td><td>digest=sha256:[0-9a-f]{12}<\/td><td>2026-11-23T09:39:25Z<\/td><td>ml-platform-ci<\/td><\/tr>/);
+    expect(html).toContain('<tr><td>1.2.0-rc.1</td><td>latency</td><td>declared: typed: example figures, not measured</td><td>–</td><td>2026-11-23T09:39:26Z</td><td>ml-platform-ci</td></tr>');
+    // The timeline shows a measurement's metrics, as history does.
+    expect(html).toMatch(/metrics=rmse:4\.9,r2:0\.79/);
     expect(html).toMatch(/id="drift-psi"/);
     expect(html).toMatch(/✘ drifted: distance_km, mean gap/);
   });

@@ -76,6 +76,23 @@ describe('the report in a browser', () => {
     expect(fs.statSync(shot).size).toBeGreaterThan(20_000);
   });
 
+  it('fits a phone: the page never pans sideways at 390 px, wide tables scroll inside themselves', async () => {
+    const out = tempDir('report-');
+    expect((await cli(['report', 'taxi-fare', '--out', out, '--models-dir', richModelsDir()])).code).toBe(0);
+    const page = await browser.context.newPage();
+    try {
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.goto(pathToFileURL(path.join(out, 'models', 'taxi-fare.html')).href, { waitUntil: 'load' });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      // The figures table is wider than the screen: it scrolls, whole, rather than being cut off.
+      const figures = await page.$eval('table.figures', (t) => ({ client: t.clientWidth, scroll: t.scrollWidth }));
+      expect(figures.client).toBeLessThanOrEqual(390);
+      expect(figures.scroll).toBeGreaterThan(figures.client);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("the example models' report: index and every model page render, links stay on disk", async () => {
     const out = tempDir('report-');
     const r = await cli(['report', '--out', out, '--models-dir', exampleModelsDir()]);
