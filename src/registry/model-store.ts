@@ -11,7 +11,7 @@ import { removeTempFiles } from './atomic-write';
 import { fileProblem } from './file-errors';
 import { appendHistory, readHistory } from './history-log';
 import { applyManagedFields, parseRecordText, RecordDocument } from './record-document';
-import { LockOptions, removeLockDebris, withLock } from './record-lock';
+import { LockOptions, removeLockDebris, withLock, withLockAsync } from './record-lock';
 import { commitChange, hasIntent, intentFile, recoverIntent } from './write-intent';
 
 const RECORD_SUFFIX = '.yaml';
@@ -180,6 +180,26 @@ export class ModelStore {
       this.recover(name);
       const rd = this.readDocument(name);
       const result = step(rd.record);
+      const text = applyAndCheck(rd, result.record);
+      this.commit(file, this.historyFile(name), text, result.events.map((e) => this.stamp(e)));
+      return result;
+    }, this.lockOptions());
+    if (outcome.refusal) throw outcome.refusal;
+    return outcome;
+  }
+
+  /**
+   * `update` whose step waits (on a registry): the lock is held from the read
+   * to the write, so what the step decided is still true when it is recorded.
+   */
+  async updateAsync(name: string, step: (record: ModelRecord) => Promise<Outcome>): Promise<Outcome> {
+    const file = this.recordFile(name);
+    this.settle(name);
+    if (!fs.existsSync(file)) this.readDocument(name);
+    const outcome = await withLockAsync(file, async () => {
+      this.recover(name);
+      const rd = this.readDocument(name);
+      const result = await step(rd.record);
       const text = applyAndCheck(rd, result.record);
       this.commit(file, this.historyFile(name), text, result.events.map((e) => this.stamp(e)));
       return result;

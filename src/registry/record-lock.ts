@@ -218,6 +218,30 @@ export function lockTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 export function withLock<T>(recordFile: string, fn: () => T, opts: LockOptions = {}): T {
+  const { lockFile, me } = acquire(recordFile, opts);
+  try {
+    return fn();
+  } finally {
+    releaseIfMine(lockFile, me);
+  }
+}
+
+/**
+ * `withLock` around work that waits on the network (prune deleting images): the
+ * lock is held until `fn` settles, so no other command changes the record
+ * between the decision and what is done on it. Others wait up to their timeout
+ * and are refused (exit 1) past it, as for any held lock.
+ */
+export async function withLockAsync<T>(recordFile: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  const { lockFile, me } = acquire(recordFile, opts);
+  try {
+    return await fn();
+  } finally {
+    releaseIfMine(lockFile, me);
+  }
+}
+
+function acquire(recordFile: string, opts: LockOptions): { lockFile: string; me: LockOwner } {
   const lockFile = `${recordFile}.lock`;
   const timeoutMs = opts.timeoutMs ?? lockTimeoutMs();
   const graceMs = opts.ownerlessGraceMs ?? 2000;
@@ -243,9 +267,5 @@ export function withLock<T>(recordFile: string, fn: () => T, opts: LockOptions =
     if (e instanceof PolicyError) throw e;
     throw fileProblem(e, lockFile, 'lock');
   }
-  try {
-    return fn();
-  } finally {
-    releaseIfMine(lockFile, me);
-  }
+  return { lockFile, me };
 }

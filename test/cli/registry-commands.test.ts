@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { acceptDeclared, cli, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
+import { acceptDeclared, cli, cliProcessAsync, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
 import { expectNomadValid } from '../helpers/nomad-validate';
 import { StandInRegistry } from '../helpers/stand-in-registry';
 
@@ -216,6 +216,30 @@ describe('prune', () => {
     expect(r.stdout).toContain(`${registry.host}/models-rc/demo:${rejected.version}: shared (${rejected.digest} is also tagged latest; tag left in place)`);
     expect(registry.tagOf('models-rc/demo', 'latest')).toBe(rejected.digest);
     expect(registry.tagOf('models-rc/demo', rejected.version)).toBe(rejected.digest);
+  });
+
+  it('a rollback while prune deletes waits for it, and never lands on a deleted image (real processes)', async () => {
+    await initDemo();
+    const v1 = await candidate('major', ['one']);
+    expect((await run('promote', 'demo', v1.version)).code).toBe(0);
+    const v2 = await candidate('minor', ['two']);
+    expect((await run('promote', 'demo', v2.version)).code).toBe(0);
+    // While the registry deletes v1's image, another process rolls back to v1: it may start, but not before prune is done.
+    let rollback: Promise<{ code: number; stdout: string; stderr: string }> | undefined;
+    registry.beforeDelete = async () => {
+      rollback = cliProcessAsync(['rollback', 'demo', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '30000' } });
+      // Long enough for an unlocked rollback to finish (a node start and one change); a locked-out one is still waiting.
+      await Promise.race([rollback, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    };
+    const prune = await run('prune', 'demo', '--keep', '0', '--yes');
+    expect(prune.stdout).toContain(`demo: expired ${v1.version}\n`);
+    const back = await rollback!;
+    expect(back).toMatchObject({ code: 1, stderr: 'modelship: demo: no retired version to roll back to\n' });
+    // What runs in production still has its image.
+    const live = versionsOf().find((v) => v.stage === 'production')!;
+    expect(live.version).toBe(v2.version);
+    expect(registry.tagOf('models/demo', live.version)).toBeDefined();
+    expect(registry.tagOf('models/demo', v1.version)).toBeUndefined();
   });
 
   it('a registry that refuses deletes is reported (exit 1) and the version stays', async () => {

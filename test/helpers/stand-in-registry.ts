@@ -51,6 +51,8 @@ export class StandInRegistry {
   failures: number[] = [];
   /** Raw manifest bodies to serve for a tag, for malformed-answer tests: `repo:tag` -> body. */
   readonly rawManifests = new Map<string, { body: string; type?: string; digestHeader?: string }>();
+  /** Awaited before the next DELETE is answered, once: to run another command while a delete is in flight. */
+  beforeDelete?: () => Promise<void>;
   /** Token endpoint answers: override for malformed-token tests. */
   tokenBody?: string;
   private readonly server: http.Server;
@@ -60,7 +62,14 @@ export class StandInRegistry {
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => this.handle(req, res, Buffer.concat(chunks)));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        // One-shot: the next DELETE waits for the test's hook (something else happening meanwhile).
+        const hook = req.method === 'DELETE' ? this.beforeDelete : undefined;
+        if (!hook) return this.handle(req, res, body);
+        this.beforeDelete = undefined;
+        void hook().then(() => this.handle(req, res, body));
+      });
     });
   }
 
