@@ -1,9 +1,9 @@
 'use strict';
 // The floor of `modelship synth` (timed by bench/synth.js): a node process that
 // starts, reads the objects synth would serialize (bench/synth-floor-inputs.js),
-// serializes them with the same serializer and options (yaml's stringify as
-// cdk8s' Yaml.stringify calls it; modelship's HCL writer and JSON.stringify for
-// Nomad) and writes the same files the same way synth does
+// serializes them with the same serializer and options (yaml's stringify with
+// cdk8s' Yaml.stringify options, as modelship's manifestYaml calls it; modelship's
+// HCL writer and JSON.stringify for Nomad) and writes the same files the same way synth does
 // (writeFilesAtomicConcurrently: temp files, fsyncs in flight together, renames),
 // so the ratio is not flattered by a slower writer in the floor. No records
 // parsed, no constructs, no validation.
@@ -19,9 +19,10 @@ const { writeFilesAtomicConcurrently } = lib('registry/staged-write');
 const written = new Map();
 const dir = path.join(out, target);
 if (target === 'kubernetes') {
-  const YAML = require('yaml');
+  // The serializer synth uses: yaml's stringify with cdk8s' options, quoting for Go's readers as well.
+  const { manifestYaml } = lib('kubernetes/manifest-yaml');
   for (const f of files) {
-    const text = f.objects.map((o) => YAML.stringify(o, { keepUndefined: true, lineWidth: 0, version: '1.1' })).join('---\n');
+    const text = manifestYaml(f.objects);
     written.set(path.join(dir, f.name), f.header + text);
   }
 } else {

@@ -1,9 +1,10 @@
-import { App, Yaml } from 'cdk8s';
+import { App } from 'cdk8s';
 import { PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
 import type { EmitFile } from '../synth/rendered-file';
 import { applySetHeader } from './apply-set';
 import { collectManifests } from './collect-manifests';
+import { manifestYaml } from './manifest-yaml';
 import { ModelChart } from './model-chart';
 
 /**
@@ -46,5 +47,5 @@ export function renderManifest(record: ModelRecord): string {
   const errors = chart.node.findAll().flatMap((c) => c.node.validate());
   if (errors.length) throw new PolicyError(errors.join('; '));
   const objects = chart.toJson();
-  return objects.length ? Yaml.stringify(...objects) : '';
+  return objects.length ? manifestYaml(objects) : '';
 }
