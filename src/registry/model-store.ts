@@ -11,6 +11,7 @@ import { removeTempFiles } from './atomic-write';
 import { fileProblem } from './file-errors';
 import { appendHistory, readHistory } from './history-log';
 import { applyManagedFields, parseRecordText, RecordDocument } from './record-document';
+import { decodeRecordBytes } from './literal-text';
 import { LockOptions, removeLockDebris, withLock, withLockAsync } from './record-lock';
 import { commitChange, hasIntent, intentFile, recoverIntent } from './write-intent';
 
@@ -79,9 +80,9 @@ export class ModelStore {
     const problem = modelNameProblem(name);
     if (problem) throw new InputError(`model name: ${problem}`);
     const file = this.recordFile(name);
-    let text: string;
+    let bytes: Buffer;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      bytes = fs.readFileSync(file);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
         const known = fs.existsSync(this.dir) ? this.names() : [];
@@ -89,7 +90,7 @@ export class ModelStore {
       }
       throw fileProblem(e, file, 'record');
     }
-    return parseRecordText(text, file, name);
+    return parseRecordText(decodeRecordBytes(bytes, file), file, name);
   }
 
   /**

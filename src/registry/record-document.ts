@@ -1,6 +1,7 @@
 import { Document, isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { InputError } from '../core/errors';
 import type { ModelRecord, VersionEntry } from '../core/record';
+import { literalTextProblem } from './literal-text';
 import { parseRecord } from './record-schema';
 
 /** A record and the YAML document it came from, so that edits keep the user's comments. */
@@ -18,6 +19,9 @@ export function parseRecordText(text: string, file: string, name: string): Recor
     const where = e.linePos ? `line ${e.linePos[0].line}, column ${e.linePos[0].col}` : 'somewhere';
     throw new InputError(`${file}: ${where}: not valid YAML: ${e.message.split('\n')[0].replace(/:$/, '')}`);
   }
+  // Before the data: what toJS would drop (a reserved key) or what no consumer takes as written.
+  const problem = literalTextProblem(doc.contents);
+  if (problem) throw new InputError(`${file}: ${problem}`);
   let data: unknown;
   try {
     // yaml refuses documents that expand aliases past its limit (a "billion laughs" bomb).

@@ -44,7 +44,7 @@ describe('record sanity, before any rendering', () => {
   });
 
   it.each(['__proto__', 'constructor', 'prototype'])('refuses the env key %s rather than dropping it', (key) => {
-    expect(refuse(withEnv(`    ${key}: x\n    OK: y\n`))).toBe(`${F}: serving.env.${key}: is a JavaScript prototype name modelship cannot carry safely; rename the variable`);
+    expect(refuse(withEnv(`    ${key}: x\n    OK: y\n`))).toBe(`${F}: serving.env.${key}: "${key}" cannot be a name here (JavaScript objects reserve it, and it would be lost)`);
   });
 
   it('keeps every other env value as written, $ included', () => {
