@@ -175,7 +175,9 @@ function takeOver(file: string, staleKey: string, me: LockOwner, graceMs: number
 }
 
 function isStale(seen: NonNullable<Seen>, me: LockOwner, graceMs: number): boolean {
-  return seen.owner ? ownerDead(seen.owner, me) : seen.ageMs >= graceMs;
+  // An ownerless lock stamped in the future (a clock set back, a file copied from another machine) counts by how far
+  // off it is: waiting for the clock to catch up would block every command for that long.
+  return seen.owner ? ownerDead(seen.owner, me) : Math.abs(seen.ageMs) >= graceMs;
 }
 
 /** Deletes `file` only if it names `me`: a lock that is not ours is never ours to delete. */

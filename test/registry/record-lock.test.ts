@@ -69,6 +69,17 @@ describe('the record lock', () => {
     expect(fs.existsSync(lock)).toBe(false);
   });
 
+  it('an ownerless lock stamped hours in the future is taken over, not waited on until the clock catches up', async () => {
+    const dir = await modelsDir();
+    const lock = path.join(dir, 'x.yaml.lock');
+    fs.writeFileSync(lock, '');
+    const later = new Date(Date.now() + 2 * 3600_000);
+    fs.utimesSync(lock, later, later);
+    let ran = false;
+    withLock(path.join(dir, 'x.yaml'), () => (ran = true), { timeoutMs: 3000, ownerlessGraceMs: 200 });
+    expect(ran).toBe(true);
+  });
+
   it('removes token files and take-over claims of killed processes once they are a minute old, not before', async () => {
     const dir = await modelsDir();
     const old = path.join(dir, `x.yaml.lock.${'a'.repeat(32)}`);
