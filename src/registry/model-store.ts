@@ -90,7 +90,27 @@ export class ModelStore {
       }
       throw fileProblem(e, file, 'record');
     }
+    this.refuseLinks(name);
     return parseRecordText(decodeRecordBytes(bytes, file), file, name);
+  }
+
+  /**
+   * A change writes a new record and renames it over the old one: over a
+   * symbolic link that replaces the link, while the history is appended
+   * through its link, and the two real files no longer agree. Refused, named.
+   */
+  private refuseLinks(name: string): void {
+    for (const file of [this.recordFile(name), this.historyFile(name)]) {
+      let link = false;
+      try {
+        link = fs.lstatSync(file).isSymbolicLink();
+      } catch {
+        // Absent (a history not yet written): nothing to refuse.
+      }
+      if (link) {
+        throw new InputError(`${file}: is a symbolic link; modelship replaces a record by renaming a new file over it, which would replace the link and leave its target behind: keep the file itself in the models dir`);
+      }
+    }
   }
 
   /**

@@ -68,4 +68,19 @@ describe('model store', () => {
     expect(r.code).toBe(0);
     expect(fs.existsSync(path.join(dir, 'taxi-fare.yaml.lock'))).toBe(false);
   });
+
+  it('refuses a record or history that is a symbolic link (a change would replace the link, not its target), exit 2, nothing changed', () => {
+    for (const linked of ['taxi-fare.yaml', 'taxi-fare.history.jsonl']) {
+      const dir = exampleModelsDir();
+      const shared = path.join(path.dirname(dir), `shared-${linked}`);
+      fs.renameSync(path.join(dir, linked), shared);
+      fs.symlinkSync(shared, path.join(dir, linked));
+      const before = fs.readFileSync(shared, 'utf8');
+      const r = cliProcess(['bump', 'taxi-fare', 'patch', '--models-dir', dir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`modelship: ${path.join(dir, linked)}: is a symbolic link; modelship replaces a record by renaming a new file over it, which would replace the link and leave its target behind: keep the file itself in the models dir\n`);
+      expect(fs.readFileSync(shared, 'utf8')).toBe(before);
+      expect(fs.lstatSync(path.join(dir, linked)).isSymbolicLink()).toBe(true);
+    }
+  });
 });
