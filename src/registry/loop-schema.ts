@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 
-/** The serving spec's rules, shared so both blocks accept the same quantities and images. */
+/** The serving spec's rules, shared so both blocks accept the same quantities (bounds included) and images. */
 export interface SharedRules {
-  readonly cpu: RegExp;
-  readonly memory: RegExp;
+  readonly cpu: v.GenericSchema<unknown, string>;
+  readonly memory: v.GenericSchema<unknown, string>;
   readonly imageRef: RegExp;
 }
 
@@ -24,13 +24,14 @@ const stringList = v.array(v.string('must be a string (quote numbers and boolean
  * checks each field's range.
  */
 function cronProblem(expr: string): string | undefined {
-  const fields = expr.trim().split(/\s+/);
-  if (fields.length !== 5 || fields.some((f) => !/^[0-9*,/-]+$/.test(f))) {
-    return `"${expr}" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /`;
+  // Spaces and tabs only between fields: JavaScript's \s also takes NBSP or U+3000, which Nomad's parser does not.
+  if (!/^[ \t]*[0-9*,/-]+(?:[ \t]+[0-9*,/-]+){4}[ \t]*$/.test(expr)) {
+    return `${JSON.stringify(expr)} must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /, separated by spaces`;
   }
+  const fields = expr.trim().split(/[ \t]+/);
   // Nomad and cron-parser take 7 for Sunday; Kubernetes' parser (robfig/cron) refuses anything above 6.
   if (/(^|[,-])0*7($|[,/-])/.test(fields[4])) {
-    return `"${expr}": day-of-week 7 is refused by Kubernetes, which reads 0-6; write Sunday as 0`;
+    return `${JSON.stringify(expr)}: day-of-week 7 is refused by Kubernetes, which reads 0-6; write Sunday as 0`;
   }
   try {
     // Loaded only for a record that has a schedule: every command parses records, few have one.
@@ -38,7 +39,7 @@ function cronProblem(expr: string): string | undefined {
     (require('cron-parser') as typeof import('cron-parser')).CronExpressionParser.parse(expr);
     return undefined;
   } catch (e) {
-    return `"${expr}" is not a cron schedule: ${(e as Error).message}`;
+    return `${JSON.stringify(expr)} is not a cron schedule: ${(e as Error).message}`;
   }
 }
 
@@ -70,10 +71,8 @@ export function loopSchemas(rules: SharedRules) {
     command: v.optional(stringList),
     args: v.optional(stringList),
     env: v.optional(v.record(envName, v.string('must be a string (quote numbers and booleans)'))),
-    resources: v.optional(v.strictObject({
-      cpu: str(rules.cpu, 'must be a CPU quantity such as 500m or 2'),
-      memory: str(rules.memory, 'must be a memory quantity such as 512Mi or 1Gi'),
-    }, 'must be a mapping')),
+    // The serving quantities' bounds too: Nomad refuses a task under 10 MB of memory, and 0.0001 CPU would be 0m.
+    resources: v.optional(v.strictObject({ cpu: rules.cpu, memory: rules.memory }, 'must be a mapping')),
     datasets: v.optional(v.pipe(v.record(
       str(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a dataset name of letters, digits and _'),
       v.pipe(v.string('must be a string'), v.minLength(1, 'must not be empty')),

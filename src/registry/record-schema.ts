@@ -24,7 +24,11 @@ const IMAGE_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-
 const PINNED_IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*:\w[\w.-]{0,127}@sha256:[0-9a-f]{64}$/;
 
 const str = (re: RegExp, rule: string) => v.pipe(v.string('must be a string'), v.regex(re, rule));
-const absPath = str(/^\/\S*$/, 'must be an absolute path without spaces');
+// Compared as written: `//tmp` or `/x/../tmp` would slip past a rule about /tmp, so only the plain form is taken.
+const absPath = v.pipe(
+  str(/^\/\S*$/, 'must be an absolute path without spaces'),
+  v.check((p) => !p.includes('//') && !/(^|\/)\.\.?(\/|$)/.test(p), 'must be a plain absolute path, without //, . or .. segments'),
+);
 // YAML's `.inf` is a number: a gate or figure must also be finite to mean anything.
 const finite = v.pipe(v.number('must be a number'), v.finite('must be a finite number'));
 const positive = v.pipe(finite, v.gtValue(0, 'must be greater than 0'));
@@ -119,17 +123,21 @@ const nomadSpec = v.strictObject({
   }, 'must be a mapping'), 'must be a list')),
 }, 'must be a mapping');
 
+const cpuQuantity = v.pipe(
+  str(CPU, 'must be a CPU quantity such as 500m or 2'),
+  v.check((q) => cpuMillis(q) >= 1, (i) => `${JSON.stringify(i.input)} must be at least 1m`),
+  v.check((q) => cpuMillis(q) <= MAX_CPU_MILLIS, (i) => `${JSON.stringify(i.input)} must be at most ${MAX_CPU_MILLIS / 1000} cores`),
+);
+
+const memoryQuantity = v.pipe(
+  str(MEMORY, 'must be a memory quantity such as 512Mi or 1Gi'),
+  v.check((q) => memoryMiB(q) >= MIN_MEMORY_MIB, (i) => `${JSON.stringify(i.input)} must be at least ${MIN_MEMORY_MIB}Mi (Nomad's minimum)`),
+  v.check((q) => memoryMiB(q) <= MAX_MEMORY_MIB, (i) => `${JSON.stringify(i.input)} must be at most 64Ti`),
+);
+
 const resourcesSpec = v.strictObject({
-  cpu: v.pipe(
-    str(CPU, 'must be a CPU quantity such as 500m or 2'),
-    v.check((q) => cpuMillis(q) >= 1, (i) => `${JSON.stringify(i.input)} must be at least 1m`),
-    v.check((q) => cpuMillis(q) <= MAX_CPU_MILLIS, (i) => `${JSON.stringify(i.input)} must be at most ${MAX_CPU_MILLIS / 1000} cores`),
-  ),
-  memory: v.pipe(
-    str(MEMORY, 'must be a memory quantity such as 512Mi or 1Gi'),
-    v.check((q) => memoryMiB(q) >= MIN_MEMORY_MIB, (i) => `${JSON.stringify(i.input)} must be at least ${MIN_MEMORY_MIB}Mi (Nomad's minimum)`),
-    v.check((q) => memoryMiB(q) <= MAX_MEMORY_MIB, (i) => `${JSON.stringify(i.input)} must be at most 64Ti`),
-  ),
+  cpu: cpuQuantity,
+  memory: memoryQuantity,
   gpu: v.optional(v.strictObject({
     count: wholeAtLeast(1),
     vendor: v.optional(picklist(GPU_VENDORS)),
@@ -204,14 +212,15 @@ const versionEntry = v.strictObject({
   reason: v.optional(v.string('must be a string')),
 }, 'must be a mapping');
 
-const { monitoringSchema, retrainingSchema } = loopSchemas({ cpu: CPU, memory: MEMORY, imageRef: IMAGE_REF });
+const { monitoringSchema, retrainingSchema } = loopSchemas({ cpu: cpuQuantity, memory: memoryQuantity, imageRef: IMAGE_REF });
 
 const recordSchema = v.strictObject({
   name: v.string('must be a string'),
   artifact: v.strictObject({
     image: str(IMAGE_REPO, 'must be an image repository without a tag, e.g. registry.example.com/models/x'),
     candidateImage: v.optional(str(IMAGE_REPO, 'must be an image repository without a tag, e.g. registry.example.com/models-rc/x')),
-    path: absPath,
+    path: v.pipe(absPath, v.check(artifactPathOk, (i) => `${JSON.stringify(i.input)} must be the model's own directory in its image: `
+      + 'not /, and not /tmp or /modelship (the init container mounts its volumes there) or /alloc, /local, /secrets (Nomad\'s task directories), or inside them')),
   }, 'must be a mapping'),
   serving: v.strictObject({
     image: str(IMAGE_REF, 'must be an image reference, e.g. registry.example.com/apps/api:1.2.3'),
@@ -220,7 +229,13 @@ const recordSchema = v.strictObject({
     replicas: replicasSpec,
     resources: resourcesSpec,
     // Probes send it as the request line: no spaces, no control characters.
-    health: v.strictObject({ path: str(/^\/[\x21-\x7e]*$/, 'must start with / and hold only visible ASCII (no spaces or newlines)') }, 'must be a mapping'),
+    health: v.strictObject({
+      path: v.pipe(
+        str(/^\/[\x21-\x7e]*$/, 'must start with / and hold only visible ASCII (no spaces or newlines)'),
+        // Kubernetes probes the path as written; Nomad's client interpolates ${...} in a check's path first.
+        v.check((p) => !p.includes('${'), 'must not contain ${ (Nomad\'s client would replace it in the check path; Kubernetes would not)'),
+      ),
+    }, 'must be a mapping'),
     env: v.optional(v.record(
       v.pipe(
         str(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
@@ -265,6 +280,12 @@ const recordSchema = v.strictObject({
   }, 'must be a mapping'))),
   aliases: v.optional(v.record(v.string(), version)),
 }, 'must be a mapping');
+
+/** Where the init task cannot read the model from: the image's root, or a directory a mount hides on either target. */
+function artifactPathOk(p: string): boolean {
+  const d = p.replace(/\/+$/, '');
+  return d !== '' && !['/tmp', '/modelship', '/alloc', '/local', '/secrets'].some((m) => d === m || d.startsWith(`${m}/`));
+}
 
 function modelDirOk(dir: string): boolean {
   const d = dir.replace(/\/+$/, '');

@@ -46,15 +46,18 @@ describe('the retraining block', () => {
   });
 
   it.each([
-    ['0 3 * *', `"0 3 * *" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /`],
-    ['0 0 3 * * 1', `"0 0 3 * * 1" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /`],
-    ['@daily', `"@daily" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /`],
+    ['0 3 * *', `"0 3 * *" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /, separated by spaces`],
+    ['0 0 3 * * 1', `"0 0 3 * * 1" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /, separated by spaces`],
+    ['@daily', `"@daily" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /, separated by spaces`],
     ['61 3 * * 1', `"61 3 * * 1" is not a cron schedule: Constraint error, got value 61 expected range 0-59`],
-    ['0 3 * * L', `"0 3 * * L" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /`],
+    ['0 3 * * L', `"0 3 * * L" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /, separated by spaces`],
     // Sunday as 7: Nomad reads it, Kubernetes' robfig/cron refuses it at apply.
     ['0 3 * * 7', `"0 3 * * 7": day-of-week 7 is refused by Kubernetes, which reads 0-6; write Sunday as 0`],
     ['0 3 * * 5-7', `"0 3 * * 5-7": day-of-week 7 is refused by Kubernetes, which reads 0-6; write Sunday as 0`],
     ['0 3 * * 1,7', `"0 3 * * 1,7": day-of-week 7 is refused by Kubernetes, which reads 0-6; write Sunday as 0`],
+    // Whitespace JavaScript splits on and Nomad's parser does not; a value that would print a fake line is quoted.
+    ['0\u00a03 * * 1', `"0\u00a03 * * 1" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /, separated by spaces`],
+    ['0 3 * * X\n\u001b[32mmodelship: synth OK', `"0 3 * * X\\n\\u001b[32mmodelship: synth OK" must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /, separated by spaces`],
   ])('refuses the schedule %j', (schedule, rule) => {
     expect(refusal({ retraining: { ...RETRAINING, schedule } })).toBe(`${F}: retraining.schedule: ${rule}`);
   });
@@ -62,6 +65,9 @@ describe('the retraining block', () => {
   it.each([
     [{ image: 'Not An Image' }, `${F}: retraining.image: must be an image reference, e.g. registry.example.com/train/x:1.0.0, not "Not An Image"`],
     [{ resources: { cpu: 'lots', memory: '1Gi' } }, `${F}: retraining.resources.cpu: must be a CPU quantity such as 500m or 2, not "lots"`],
+    // The serving bounds: Nomad refuses a task under 10 MB, and 0.0001 of a CPU is 0m.
+    [{ resources: { cpu: '2', memory: '1' } }, `${F}: retraining.resources.memory: "1" must be at least 10Mi (Nomad's minimum)`],
+    [{ resources: { cpu: '0.0001', memory: '1Gi' } }, `${F}: retraining.resources.cpu: "0.0001" must be at least 1m`],
     [{ env: { A: 1 } }, `${F}: retraining.env.A: must be a string (quote numbers and booleans), not 1`],
     [{ datasets: { 'my-data': 's3://x' } }, `${F}: retraining.datasets.my-data: must be a dataset name of letters, digits and _, not "my-data"`],
     [{ onDrift: 'yes' }, `${F}: retraining.onDrift: must be true or false, not "yes"`],

@@ -32,6 +32,13 @@ describe('record sanity, before any rendering', () => {
     ['modelDir /tmp', 'modelDir: /models', 'modelDir: /tmp', 'serving.modelDir: "/tmp" must be a directory of its own'],
     ['modelDir under /tmp', 'modelDir: /models', 'modelDir: /tmp/models', 'serving.modelDir: "/tmp/models" must be a directory of its own'],
     ['a version longer than a label value', 'version: 1.2.0-rc.1', `version: 1.2.0-${'a'.repeat(60)}`, `versions[3].version: "1.2.0-${'a'.repeat(60)}" is longer than the 63 characters`],
+    ['modelDir //tmp, which is /tmp', 'modelDir: /models', 'modelDir: //tmp', 'serving.modelDir: must be a plain absolute path, without //, . or .. segments'],
+    ['modelDir /var/../tmp', 'modelDir: /models', 'modelDir: /var/../tmp', 'serving.modelDir: must be a plain absolute path, without //, . or .. segments'],
+    ['modelDir /.', 'modelDir: /models', 'modelDir: /.', 'serving.modelDir: must be a plain absolute path, without //, . or .. segments'],
+    ['an artifact path of /', '  path: /model\n', '  path: /\n', 'artifact.path: "/" must be the model\'s own directory in its image: not /'],
+    ['an artifact path the init container mounts over', '  path: /model\n', '  path: /tmp/model\n', 'artifact.path: "/tmp/model" must be the model\'s own directory in its image'],
+    ['an artifact path Nomad mounts over', '  path: /model\n', '  path: /local\n', 'artifact.path: "/local" must be the model\'s own directory in its image'],
+    ['a health path Nomad would interpolate', 'path: /healthz', 'path: /v1/${NOMAD_ALLOC_ID}/ready', 'serving.health.path: must not contain ${ (Nomad\'s client would replace it in the check path; Kubernetes would not)'],
     ['a health path with a newline', 'path: /healthz', 'path: "/healthz\\nX-Injected: 1"', 'serving.health.path: must start with / and hold only visible ASCII (no spaces or newlines)'],
     ['a size beyond what a volume can be sized for', 'sizeBytes: 417333279', 'sizeBytes: 9007199254740991', 'versions[0].sizeBytes: must be at most 1125899906842624 (1 PiB)'],
   ])('refuses %s, naming the field and the rule', (_what, from, to, message) => {
