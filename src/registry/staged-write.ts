@@ -127,8 +127,15 @@ export class StagedWrite {
  * up to `concurrency` in flight (see StagedWrite): every temp file is removed
  * on any failure, and no file changes unless all were written.
  */
-export async function writeFilesAtomicConcurrently(files: ReadonlyMap<string, string | Buffer>, concurrency = 16): Promise<void> {
-  await new StagedWrite({ concurrency }).commit(files);
+export async function writeFilesAtomicConcurrently(files: ReadonlyMap<string, string | Buffer>, concurrency = 16, options: Omit<StagedWriteOptions, 'concurrency'> = {}): Promise<void> {
+  const staged = new StagedWrite({ ...options, concurrency });
+  try {
+    await staged.commit(files);
+  } catch (e) {
+    // The folders staging created go too (commit already removed the temp files).
+    await staged.abort();
+    throw e;
+  }
 }
 
 function same(a: string | Buffer, b: string | Buffer): boolean {

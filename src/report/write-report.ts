@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../core/errors';
 import type { HistoryEvent } from '../core/history-event';
 import type { ModelRecord } from '../core/record';
-import { writeFileAtomic } from '../registry/atomic-write';
+import { fileProblem } from '../registry/file-errors';
+import { writeFilesAtomicConcurrently } from '../registry/staged-write';
 import { indexPage } from './index-page';
 import { modelReport, ModelReportSummary } from './model-report';
 
@@ -46,22 +46,18 @@ export async function writeReport(inputs: readonly ReportInput[], opts: WriteRep
   const removed = complete && fs.existsSync(pagesDir)
     ? fs.readdirSync(pagesDir).filter((f) => f.endsWith('.html')).map((f) => path.join(pagesDir, f)).filter((f) => !pages.has(f)).sort()
     : [];
-  let current = opts.out;
   try {
-    fs.mkdirSync(path.join(opts.out, 'models'), { recursive: true });
-    for (const [file, html] of pages) {
-      current = file;
-      writeFileAtomic(file, html);
+    // An --out that is a file is named as such, not by the models/ folder that cannot be made under it.
+    if (fs.existsSync(opts.out) && !fs.statSync(opts.out).isDirectory()) {
+      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${opts.out}'`), { code: 'ENOTDIR', syscall: 'mkdir', path: opts.out });
     }
-    for (const file of removed) {
-      current = file;
-      fs.rmSync(file, { force: true });
-    }
+    // Every page to a temp file first, then all renamed into place: a full disk leaves the old report whole and
+    // consistent, not some pages new and others (and the index) old.
+    await writeFilesAtomicConcurrently(pages, 16, { createFolders: true });
+    for (const file of removed) fs.rmSync(file, { force: true });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (!code) throw e;
-    // A file where a directory should be, no permission, a full disk: the user's to fix, named.
-    throw new InputError(`--out: cannot write ${current} (${code})`);
+    // A file where a directory should be, no permission, a full disk: the user's or the machine's, named.
+    throw fileProblem(e, (e as NodeJS.ErrnoException).path?.replace(/\/\.([^/]+)\.tmp-[^/]+$/, '/$1') ?? opts.out, '--out');
   }
   return { files: [...pages.keys()], removed, models };
 }

@@ -53,6 +53,21 @@ maybe('a full disk (a real small tmpfs)', () => {
     expect(fs.readFileSync(history, 'utf8').trim().split('\n').map((l) => JSON.parse(l).version).pop()).toBe(next.stdout.trim());
   });
 
+  it('report on a full disk: exit 74, every old page and the index whole and from one run, no temp files', async () => {
+    const out = path.join(mountTmpfs(1024), 'report');
+    expect((await cli(['report', '--out', out, '--models-dir', EXAMPLE_MODELS])).code).toBe(0);
+    const pages = ['index.html', 'models/taxi-fare.html', 'models/fraud-detector.html'];
+    for (const f of pages) fs.appendFileSync(path.join(out, f), '<!-- old -->\n');
+    const before = pages.map((f) => fs.readFileSync(path.join(out, f), 'utf8'));
+    const disk = fillDisk(out, 8);
+    const r = cliProcess(['report', '--out', out, '--models-dir', bumpedModels()]);
+    disk.release();
+    expect(r.stderr).toMatch(/^modelship: .*: --out: cannot write: no space left on the device \(ENOSPC\)\n$/);
+    expect(r.code).toBe(74);
+    expect(pages.map((f) => fs.readFileSync(path.join(out, f), 'utf8'))).toEqual(before);
+    expect(fs.readdirSync(out, { recursive: true }).map(String).filter((n) => n.includes('.tmp-'))).toEqual([]);
+  });
+
   it('synth on a full disk: exit 74, every old output whole, no temp files in dist', async () => {
     const out = path.join(mountTmpfs(256), 'dist');
     expect((await cli(['synth', '--out', out, '--models-dir', EXAMPLE_MODELS])).code).toBe(0);

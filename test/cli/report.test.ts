@@ -76,7 +76,7 @@ describe('modelship report', () => {
     fs.writeFileSync(file, 'x');
     const r = await cli(['report', '--out', file, '--models-dir', exampleModelsDir()]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`modelship: --out: cannot write ${file} (ENOTDIR)\n`);
+    expect(r.stderr).toBe(`modelship: ${file}: --out: cannot mkdir: it is a file, not a directory (ENOTDIR)\n`);
   });
 
   it('p50 and p99 measured or declared with the p95 are marked as it is', async () => {
