@@ -38,6 +38,27 @@ export interface SynthResult {
 /** Files a target owns in its folder; others found there are left alone. */
 const OWNED = { kubernetes: /^(.+)\.k8s\.yaml$/, nomad: /^(.+)\.nomad\.(hcl|json)$/ } as const;
 
+/** A temp file of a generated file (`.<file>.tmp-<pid>-<hex>`, see atomic-write.ts). */
+const TEMP_FILE = /^\.(.+)\.(?:k8s\.yaml|nomad\.(?:hcl|json))\.tmp-(\d+)-[0-9a-f]{12}$/;
+
+/**
+ * A temp file a killed synth left behind: its process is gone. A live one (another
+ * synth writing the same folder) is left to its owner. Without this they pile up
+ * in dist/ and get committed with it.
+ */
+function isOrphanTemp(name: string): boolean {
+  const m = TEMP_FILE.exec(name);
+  if (!m) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 function targetsOf(target: Target): ('kubernetes' | 'nomad')[] {
   return target === 'all' ? ['kubernetes', 'nomad'] : [target];
 }
@@ -182,6 +203,10 @@ async function renderAndWrite(
         if (!fs.existsSync(dir)) continue;
         for (const name of fs.readdirSync(dir)) {
           const file = path.join(dir, name);
+          if (isOrphanTemp(name)) {
+            fs.rmSync(file, { force: true });
+            continue;
+          }
           const stem = OWNED[target].exec(name)?.[1];
           if (stem === undefined || files.has(file)) continue;
           // `<name>-candidate.*` belongs to model `<name>`.

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, exampleModelsDir, initModel, ROOT, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
+import { cli, EXAMPLE_MODELS, exampleModelsDir, initModel, ROOT, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
 import { applySetId } from '../../src/kubernetes/apply-set';
 import { parseManifest, validateAll } from '../helpers/kube';
 import { expectNomadValid } from '../helpers/nomad-validate';
@@ -241,5 +242,18 @@ describe('synth', () => {
     expect(tf.provider.nomad).toHaveLength(1);
     // stacks/main.ts reads NOMAD_ADDR.
     expect(tf.provider.nomad[0].address).toBe('http://nomad.internal:4646');
+  });
+
+  it("removes the temp files a killed synth left (their process is gone), and no one else's", async () => {
+    const out = path.join(tempDir(), 'out');
+    expect((await cli(['synth', '--out', out, '--models-dir', EXAMPLE_MODELS])).code).toBe(0);
+    const dead = spawnSync('true').pid as number;
+    const dir = path.join(out, 'kubernetes');
+    const orphan = path.join(dir, `.taxi-fare.k8s.yaml.tmp-${dead}-${'a'.repeat(12)}`);
+    const live = path.join(out, 'nomad', `.taxi-fare.nomad.hcl.tmp-${process.ppid}-${'b'.repeat(12)}`);
+    const mine = path.join(dir, '.notes');
+    for (const f of [orphan, live, mine]) fs.writeFileSync(f, 'x');
+    expect((await cli(['synth', '--out', out, '--models-dir', EXAMPLE_MODELS])).code).toBe(0);
+    expect([fs.existsSync(orphan), fs.existsSync(live), fs.existsSync(mine)]).toEqual([false, true, true]);
   });
 });
