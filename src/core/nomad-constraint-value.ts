@@ -9,14 +9,14 @@ export function constraintValueProblem(operator: string, value: string): string 
   if (value.includes('${')) return undefined;
   if (operator === 'version' || operator === 'semver') {
     const bad = value.split(',').find((part) => !VERSION_CONSTRAINT.test(part));
-    return bad === undefined ? undefined : `"${value}" is not a version constraint such as ">= 1.2, < 2.0" (operator ${operator}; "${bad.trim()}" is not one)`;
+    return bad === undefined ? undefined : `${JSON.stringify(value)} is not a version constraint such as ">= 1.2, < 2.0" (operator ${operator}; ${JSON.stringify(bad.trim())} is not one)`;
   }
   if (operator === 'regexp') {
     try {
       new RegExp(asJsPattern(value));
       return undefined;
     } catch (e) {
-      return `"${value}" is not a regular expression (operator regexp: ${(e as Error).message.replace(/^Invalid regular expression: \/.*\/: /, '')})`;
+      return `${JSON.stringify(value)} is not a regular expression (operator regexp: ${(e as Error).message.replace(/^Invalid regular expression: \/.*\/: /, '')})`;
     }
   }
   return undefined;

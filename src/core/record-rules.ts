@@ -137,21 +137,45 @@ function kubernetesFitViolations(k8s: KubernetesDeploySpec, base: string): RuleV
   return out;
 }
 
+/**
+ * A constraint's attribute as the Nomad server takes it: a literal, or one of
+ * the node's own values, `${attr.<name>}`, `${meta.<name>}` or `${node.unique.id}`,
+ * `${node.unique.name}`, `${node.datacenter}`, `${node.class}`, `${node.pool}`
+ * (nomadvalidate refuses `$HOME`, `${env.HOME}` and `${node.region}`).
+ */
+function nomadAttributeProblem(attribute: string): string | undefined {
+  if (!attribute.includes('$')) return undefined;
+  if (/^\$\{(?:attr\.[^{}$]+|meta\.[^{}$]+|node\.(?:unique\.id|unique\.name|datacenter|class|pool))\}$/.test(attribute)) return undefined;
+  return `${JSON.stringify(attribute)} is not a node value Nomad knows: use \${attr.<name>}, \${meta.<name>} or \${node.unique.id|unique.name|datacenter|class|pool}, or a literal without $`;
+}
+
 function nomadFitViolations(nomad: NomadDeploySpec, base: string): RuleViolation[] {
   const out: RuleViolation[] = [];
   (nomad.constraints ?? []).forEach((c, i) => {
     const at = `${base}.constraints[${i}]`;
     const op = c.operator ?? '=';
     if (op !== 'distinct_hosts' && c.attribute === undefined) out.push({ path: `${at}.attribute`, message: `is required for operator ${op}` });
+    const attributeProblem = c.attribute === undefined ? undefined : nomadAttributeProblem(c.attribute);
+    if (attributeProblem) out.push({ path: `${at}.attribute`, message: attributeProblem });
     const valueless = op === 'is_set' || op === 'is_not_set' || op === 'distinct_hosts';
-    if (!valueless && op !== 'distinct_property' && c.value === undefined) out.push({ path: `${at}.value`, message: `is required for operator ${op}` });
+    if (!valueless && op !== 'distinct_property' && (c.value === undefined || c.value === '')) {
+      out.push({ path: `${at}.value`, message: c.value === undefined ? `is required for operator ${op}` : `must not be empty for operator ${op} (Nomad requires a value)` });
+    }
     if (valueless && c.value !== undefined) out.push({ path: `${at}.value`, message: `must be empty for operator ${op}` });
-    const problem = c.value === undefined ? undefined : constraintValueProblem(op, c.value);
+    // distinct_property's value is how many allocations may share the property: a whole number of at least 1.
+    if (op === 'distinct_property' && c.value !== undefined && !/^[1-9][0-9]*$/.test(c.value)) {
+      out.push({ path: `${at}.value`, message: `must be a whole number of at least 1 for operator distinct_property (how many allocations may share the property), not ${JSON.stringify(c.value)}` });
+    }
+    const problem = c.value === undefined || c.value === '' ? undefined : constraintValueProblem(op, c.value);
     if (problem) out.push({ path: `${at}.value`, message: problem });
   });
   (nomad.affinities ?? []).forEach((a, i) => {
-    const problem = constraintValueProblem(a.operator ?? '=', a.value);
-    if (problem) out.push({ path: `${base}.affinities[${i}].value`, message: problem });
+    const at = `${base}.affinities[${i}]`;
+    const attributeProblem = nomadAttributeProblem(a.attribute);
+    if (attributeProblem) out.push({ path: `${at}.attribute`, message: attributeProblem });
+    if (a.value === '') out.push({ path: `${at}.value`, message: `must not be empty for operator ${a.operator ?? '='} (Nomad requires a value)` });
+    const problem = a.value === '' ? undefined : constraintValueProblem(a.operator ?? '=', a.value);
+    if (problem) out.push({ path: `${at}.value`, message: problem });
   });
   return out;
 }
