@@ -4,6 +4,8 @@ import ms from 'ms';
 import { PolicyError } from '../core/errors';
 import { expire, Expiring, expiryPlan } from '../core/expiry';
 import type { ModelRecord } from '../core/record';
+import { retirementOrder } from '../core/retired-order';
+import { lastStand } from '../core/stands';
 import type { RegistryClient } from '../oci/registry-client';
 import { splitPinned } from '../core/model-image';
 import { CommonOptions, modelsDirFlag, parseWholeNumber, storeOf } from './options';
@@ -93,7 +95,11 @@ export function registerPrune(program: Command, ctx: CommandContext): void {
   addRegistryOptions(command)
     .action(async (name: string, opts: PruneFlags) => {
       const store = storeOf(opts, ctx);
-      const planOf = (record: ModelRecord) => expiryPlan(record, { keep: opts.keep, olderThanMs: opts.olderThan, now: ctx.now() });
+      // The newest retirements are the history's last ones (see rollback), read before the record's lock is taken.
+      const events = store.history(name);
+      const planOf = (record: ModelRecord) => expiryPlan(record, {
+        keep: opts.keep, olderThanMs: opts.olderThan, now: ctx.now(), retirements: retirementOrder(events, lastStand(record), lastStand(record)),
+      });
       const printPlan = (record: ModelRecord, plan: readonly Expiring[]): void => {
         for (const e of plan) ctx.stdout.write(`${e.version.version}\t${e.reason}\t${repositoriesOf(record).map((r) => `${r}:${e.version.version}`).join(' ')}\n`);
       };

@@ -14,6 +14,8 @@ export interface ExpiryOptions {
    */
   readonly olderThanMs?: number;
   readonly now: Date;
+  /** The history's order of retirements, oldest first (retirementOrder), which decides the newest. @default - by retiredAt */
+  readonly retirements?: readonly string[];
 }
 
 /** A version that expires and why. */
@@ -38,7 +40,7 @@ export function expiryPlan(record: ModelRecord, opts: ExpiryOptions): Expiring[]
   // Still running in a stand before production, or named by an alias: kept like a slot's version.
   for (const v of [...versionsRunningInStands(record), ...Object.values(record.aliases ?? {})]) inSlot.add(v);
   const oldEnough = (at: string | undefined) => opts.olderThanMs === undefined || ageMs(at, opts.now) >= opts.olderThanMs;
-  const retired = newestRetiredFirst(record.versions);
+  const retired = newestRetiredFirst(record.versions, opts.retirements);
   const surplus = new Set(retired.slice(opts.keep).map((v) => v.version));
   const out: Expiring[] = [];
   for (const v of record.versions) {

@@ -362,15 +362,24 @@ function idleSlotWarning(record: ModelRecord, slot: SlotName, held: string | nul
   return `. Slot ${slot} runs ${idle} of its ${full} replicas (deploy.blueGreen.idleReplicas) and takes the live traffic at the next deploy: ${how.replace('deploy that slot alone', `scale it to ${full}`).replace('until it is ready', 'until they are ready')}`;
 }
 
+export interface RollbackOptions {
+  /**
+   * Versions in the order the history recorded their retirement, oldest first
+   * (retirementOrder): which was retired last, whatever the clocks said.
+   * @default - by each version's retiredAt
+   */
+  readonly retirements?: readonly string[];
+}
+
 /**
  * Undoes the last production change: the most recently retired version goes
  * back to production (so a second rollback undoes the first, as with
  * `helm rollback`). Blue-green switches back to the slot holding it, first
  * loading it into the idle slot if a newer preview took its place.
  */
-export function rollback(record: ModelRecord, now: string): Outcome {
+export function rollback(record: ModelRecord, now: string, opts: RollbackOptions = {}): Outcome {
   const live = productionVersion(record);
-  const previous = newestRetiredFirst(record.versions)[0];
+  const previous = newestRetiredFirst(record.versions, opts.retirements)[0];
   if (!previous) {
     throw new PolicyError(`${record.name}: no retired version to roll back to`);
   }

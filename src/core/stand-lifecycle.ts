@@ -1,5 +1,5 @@
 import { PolicyError } from './errors';
-import { Outcome, promote, rollback, switchSlots } from './lifecycle';
+import { Outcome, promote, rollback, RollbackOptions, switchSlots } from './lifecycle';
 import { hasSeparateCandidateStorage } from './model-image';
 import { findVersion, ModelRecord } from './record';
 import { hasBeenLive, inStand, lastStand, requirePromotionOrder, requireStand, standNames } from './stands';
@@ -40,8 +40,8 @@ export function switchInStand(record: ModelRecord, stand: string, now: string): 
   return inStand(record, stand, (view) => switchSlots(view, now));
 }
 
-export function rollbackInStand(record: ModelRecord, stand: string, now: string): Outcome {
-  return inStand(record, stand, (view) => rollback(view, now));
+export function rollbackInStand(record: ModelRecord, stand: string, now: string, opts: RollbackOptions = {}): Outcome {
+  return inStand(record, stand, (view) => rollback(view, now, opts));
 }
 
 /** Whether promoting into this stand puts the version into production storage (only the last stand does). */

@@ -187,4 +187,22 @@ describe('status on a terminal', () => {
     expect(r.stdout).toContain('\u001b[32m1302/2048 ✔\u001b[39m');
     expect(r.stdout).toContain('\u001b[1mMODEL');
   });
+
+  it("rollback and prune go by the history's order of retirements, not by a skewed clock's times", async () => {
+    const dir = newDir();
+    await initModel(dir, 'taxi', 'rolling');
+    const versions: string[] = [];
+    for (const seed of ['a', 'b', 'c', 'd']) versions.push(await validatedVersion(dir, 'taxi', 'minor', seed));
+    const at = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+    for (const [i, v] of versions.slice(0, 3).entries()) expect((await cli(['promote', 'taxi', v, '--models-dir', dir], { now: at(i) })).code).toBe(0);
+    // The last promote runs on a machine whose clock is two hours behind: it retires versions[2] "before" versions[1] was.
+    expect((await cli(['promote', 'taxi', versions[3], '--models-dir', dir], { now: at(-120) })).code).toBe(0);
+    const retiredAt = (v: string) => (parse(fs.readFileSync(path.join(dir, 'taxi.yaml'), 'utf8')).versions as { version: string; retiredAt?: string }[]).find((e) => e.version === v)?.retiredAt as string;
+    expect(retiredAt(versions[2]) < retiredAt(versions[1])).toBe(true);
+    // prune keeps the newest retirement (versions[2]), not the newest time.
+    const plan = await cli(['prune', 'taxi', '--keep', '1', '--models-dir', dir], { now: at(5) });
+    expect(plan.stdout.split('\n').filter((l) => l.includes('\t')).map((l) => l.split('\t')[0])).toEqual([versions[0], versions[1]]);
+    const r = await cli(['rollback', 'taxi', '--models-dir', dir], { now: at(5) });
+    expect(r.stdout).toBe(`taxi: rolled back to ${versions[2]}; ${versions[3]} retired\n`);
+  });
 });

@@ -1,5 +1,6 @@
 import { InputError, PolicyError } from '../../src/core/errors';
 import { bump, promote, recordFigures, rollback, switchSlots, validate } from '../../src/core/lifecycle';
+import { newestRetiredFirst, retirementOrder } from '../../src/core/retired-order';
 import { ModelRecord, productionVersion, VersionEntry } from '../../src/core/record';
 import { recordRuleViolations } from '../../src/core/record-rules';
 import { blueGreen, D2, MEASURED_LATENCY, MEASURED_SIZE, record, version } from '../helpers/records';
@@ -91,6 +92,18 @@ describe('lifecycle', () => {
     expect(recordRuleViolations(r)).toEqual([]);
     r = rollback(r, later(++t)).record;
     expect(productionVersion(r)?.version).toBe('1.3.0');
+  });
+
+  it("the history's order of retirements decides over retiredAt, unless it misses a retired version", () => {
+    const r = record({ versions: [version('1.0.0', 'retired', { retiredAt: '2026-01-03T00:00:00Z' }), version('1.1.0', 'retired', { retiredAt: '2026-01-02T00:00:00Z' }), version('1.2.0', 'production')] });
+    expect(newestRetiredFirst(r.versions).map((v) => v.version)).toEqual(['1.0.0', '1.1.0']);
+    expect(newestRetiredFirst(r.versions, ['1.0.0', '1.1.0']).map((v) => v.version)).toEqual(['1.1.0', '1.0.0']);
+    expect(newestRetiredFirst(r.versions, ['1.1.0']).map((v) => v.version)).toEqual(['1.0.0', '1.1.0']);
+    expect(productionVersion(rollback(r, NOW, { retirements: ['1.0.0', '1.1.0'] }).record)?.version).toBe('1.1.0');
+    const ev = (version: string, to: string, stand?: string) => ({ at: 'x', actor: 'a', action: 'retire', version, from: 'production', to, details: {}, ...(stand ? { stand } : {}) });
+    // The last retirement counts; other stands' and other transitions' events do not.
+    expect(retirementOrder([ev('1.0.0', 'retired'), ev('1.1.0', 'retired'), ev('1.0.0', 'retired'), ev('1.2.0', 'production'), ev('1.3.0', 'retired', 'dev')], 'prod', 'prod'))
+      .toEqual(['1.1.0', '1.0.0']);
   });
 
   it('rollback with nothing retired is refused', () => {
