@@ -70,15 +70,18 @@ export function truncateHistory(file: string, offset: number): void {
 }
 
 export function readHistory(file: string): HistoryEvent[] {
-  let text: string;
+  let fd: number;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    fd = fs.openSync(file, 'r');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw fileProblem(e, file, 'history');
   }
   const events: HistoryEvent[] = [];
-  text.split('\n').forEach((line, i) => {
+  let lineNumber = 0;
+  const take = (bytes: Buffer): void => {
+    lineNumber++;
+    const line = bytes.toString('utf8');
     if (!line.trim()) return;
     let event: unknown;
     try {
@@ -87,9 +90,27 @@ export function readHistory(file: string): HistoryEvent[] {
       event = undefined;
     }
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-      throw new InputError(`${file}: line ${i + 1}: not a JSON object (a line cut off by a crash or an edit; remove it to read the history)`);
+      throw new InputError(`${file}: line ${lineNumber}: not a JSON object (a line cut off by a crash or an edit; remove it to read the history)`);
     }
     events.push(event as HistoryEvent);
-  });
+  };
+  try {
+    // Line by line from 1 MiB reads: a history grows without bound, and one string of it all stops at about 512 MiB.
+    const chunk = Buffer.alloc(1 << 20);
+    let rest = Buffer.alloc(0);
+    for (let n = fs.readSync(fd, chunk); n > 0; n = fs.readSync(fd, chunk)) {
+      let data = Buffer.concat([rest, chunk.subarray(0, n)]);
+      for (let nl = data.indexOf(0x0a); nl >= 0; nl = data.indexOf(0x0a)) {
+        take(data.subarray(0, nl));
+        data = data.subarray(nl + 1);
+      }
+      rest = Buffer.from(data);
+    }
+    if (rest.length) take(rest);
+  } catch (e) {
+    throw fileProblem(e, file, 'history');
+  } finally {
+    fs.closeSync(fd);
+  }
   return events;
 }

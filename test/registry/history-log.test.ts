@@ -28,4 +28,15 @@ describe('history log', () => {
     expect(snapshotDir(dir)).toEqual(before);
     expect(fs.readdirSync(dir).sort()).toEqual(Object.keys(before).concat('taxi-fare.history.jsonl').sort());
   });
+
+  it('reads a history line by line: lines across its 1 MiB reads and multi-byte characters come back whole', () => {
+    const file = path.join(tempDir(), 'big.history.jsonl');
+    const events = Array.from({ length: 9000 }, (_, i) => ({ at: `2026-11-0${1 + (i % 9)}T00:00:00Z`, actor: 'ci', action: 'note', version: null, from: null, to: null, details: { reason: `é€😀 ${'x'.repeat(i % 300)} ${i}` } }));
+    fs.writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    expect(fs.statSync(file).size).toBeGreaterThan(2 * (1 << 20));
+    expect(readHistory(file)).toEqual(events);
+    // A last line without its newline (cut by a crash) is still read as a line, and refused when it is not JSON.
+    fs.appendFileSync(file, '{"at": "2026');
+    expect(() => readHistory(file)).toThrow(`line ${events.length + 1}: not a JSON object`);
+  });
 });
