@@ -193,17 +193,10 @@ export class ModelStore {
    * written; a recorded refusal (a rejection) is written, then thrown.
    */
   update(name: string, step: (record: ModelRecord) => Outcome): Outcome {
-    const file = this.recordFile(name);
-    this.settle(name);
-    // Refuse an unknown model before creating a lock file beside a record that does not exist.
-    if (!fs.existsSync(file)) this.readDocument(name);
+    const file = this.lockable(name);
     const outcome = withLock(file, () => {
-      this.recover(name);
-      const rd = this.readDocument(name);
-      const result = step(rd.record);
-      const text = applyAndCheck(rd, result.record);
-      this.commit(file, this.historyFile(name), text, result.events.map((e) => this.stamp(e)));
-      return result;
+      const rd = this.readToChange(name);
+      return this.write(name, rd, step(rd.record));
     }, this.lockOptions());
     if (outcome.refusal) throw outcome.refusal;
     return outcome;
@@ -214,19 +207,34 @@ export class ModelStore {
    * to the write, so what the step decided is still true when it is recorded.
    */
   async updateAsync(name: string, step: (record: ModelRecord) => Promise<Outcome>): Promise<Outcome> {
-    const file = this.recordFile(name);
-    this.settle(name);
-    if (!fs.existsSync(file)) this.readDocument(name);
+    const file = this.lockable(name);
     const outcome = await withLockAsync(file, async () => {
-      this.recover(name);
-      const rd = this.readDocument(name);
-      const result = await step(rd.record);
-      const text = applyAndCheck(rd, result.record);
-      this.commit(file, this.historyFile(name), text, result.events.map((e) => this.stamp(e)));
-      return result;
+      const rd = this.readToChange(name);
+      return this.write(name, rd, await step(rd.record));
     }, this.lockOptions());
     if (outcome.refusal) throw outcome.refusal;
     return outcome;
+  }
+
+  /** The record file to lock, once an interrupted change is settled; an unknown model is refused before a lock file is made beside nothing. */
+  private lockable(name: string): string {
+    const file = this.recordFile(name);
+    this.settle(name);
+    if (!fs.existsSync(file)) this.readDocument(name);
+    return file;
+  }
+
+  /** Under the lock: what a killed command left is finished or undone first, then the record is read. */
+  private readToChange(name: string): RecordDocument {
+    this.recover(name);
+    return this.readDocument(name);
+  }
+
+  /** Under the lock: the record written atomically with its events, checked to load back. */
+  private write(name: string, rd: RecordDocument, result: Outcome): Outcome {
+    const text = applyAndCheck(rd, result.record);
+    this.commit(this.recordFile(name), this.historyFile(name), text, result.events.map((e) => this.stamp(e)));
+    return result;
   }
 
   /**
