@@ -311,9 +311,20 @@ export class ModelDeployment extends Construct {
       const path = `/spec/template/spec/containers/0/resources/limits/${gpuResourceName(gpu.vendor).replace('/', '~1')}`;
       api.addJsonPatch(JsonPatch.add(path, kplus.k8s.Quantity.fromString(String(gpu.count))));
     }
-    for (const container of ['initContainers/0', 'containers/0']) {
+    // The record's quantities as written (cdk8s-plus writes whole millicores and MiB: `1000M` would be 954Mi); the
+    // API server reads them as it reads any manifest. The init container's are the server's unless raised to its minimum.
+    const literal = (q: string) => kplus.k8s.Quantity.fromString(q);
+    const quantities: Record<string, Record<string, kplus.k8s.Quantity>> = {
+      'initContainers/0': {
+        'ephemeral-storage': literal(`${diskMiB}Mi`),
+        ...(props.initResources?.cpu === undefined && initCpu === cpuMillis(serving.resources.cpu) ? { cpu: literal(serving.resources.cpu) } : {}),
+        ...(props.initResources?.memory === undefined && initMemory === memoryMiB(serving.resources.memory) ? { memory: literal(serving.resources.memory) } : {}),
+      },
+      'containers/0': { 'ephemeral-storage': literal(`${diskMiB}Mi`), cpu: literal(serving.resources.cpu), memory: literal(serving.resources.memory) },
+    };
+    for (const [container, values] of Object.entries(quantities)) {
       for (const bound of ['requests', 'limits']) {
-        api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${container}/resources/${bound}/ephemeral-storage`, kplus.k8s.Quantity.fromString(`${diskMiB}Mi`)));
+        for (const [resource, q] of Object.entries(values)) api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${container}/resources/${bound}/${resource}`, q));
       }
     }
     for (const [field, value] of Object.entries(podPlacement(k8s))) {

@@ -46,8 +46,9 @@ describe('Kubernetes: what real model servers need', () => {
   const server = pod.containers[0];
 
   it('GPU limits under the vendor resource name, and the init container without them', () => {
-    expect(server.resources.limits).toEqual({ cpu: '2000m', memory: '8192Mi', 'ephemeral-storage': expect.any(String), 'nvidia.com/gpu': '2' });
-    expect(server.resources.requests).toEqual({ cpu: '2000m', memory: '8192Mi', 'ephemeral-storage': expect.any(String) });
+    // CPU and memory as the record writes them.
+    expect(server.resources.limits).toEqual({ cpu: '2', memory: '8Gi', 'ephemeral-storage': expect.any(String), 'nvidia.com/gpu': '2' });
+    expect(server.resources.requests).toEqual({ cpu: '2', memory: '8Gi', 'ephemeral-storage': expect.any(String) });
     expect(pod.initContainers[0].resources.limits['nvidia.com/gpu']).toBeUndefined();
     const amd = render(record({ ...placed, serving: { ...placed.serving, resources: { cpu: '1', memory: '1Gi', gpu: { count: 1, vendor: 'amd' } } } }));
     expect(byKindName(amd, 'Deployment', 'taxi-fare').spec.template.spec.containers[0].resources.limits['amd.com/gpu']).toBe('1');
@@ -92,9 +93,18 @@ describe('Kubernetes: what real model servers need', () => {
 
   it("the init container gets the server's CPU and memory, at least 100m and 64Mi", () => {
     const disk = server.resources.requests['ephemeral-storage'];
-    expect(pod.initContainers[0].resources).toEqual({ requests: { cpu: '2000m', memory: '8192Mi', 'ephemeral-storage': disk }, limits: { cpu: '2000m', memory: '8192Mi', 'ephemeral-storage': disk } });
+    expect(pod.initContainers[0].resources).toEqual({ requests: { cpu: '2', memory: '8Gi', 'ephemeral-storage': disk }, limits: { cpu: '2', memory: '8Gi', 'ephemeral-storage': disk } });
     const small = render(record({ versions: [version('1.0.0', 'production')], serving: { ...record().serving, resources: { cpu: '50m', memory: '32Mi' } } }));
     expect(byKindName(small, 'Deployment', 'taxi-fare').spec.template.spec.initContainers[0].resources.limits).toEqual({ cpu: '100m', memory: '64Mi', 'ephemeral-storage': expect.stringMatching(/^\d+Mi$/) });
+  });
+
+  it('writes CPU and memory as the record does, not rounded to millicores and MiB', () => {
+    const odd = render(record({ versions: [version('1.0.0', 'production')], serving: { ...record().serving, resources: { cpu: '0.0015', memory: '1000M' } } }));
+    const spec = byKindName(odd, 'Deployment', 'taxi-fare').spec.template.spec;
+    expect(spec.containers[0].resources.requests).toMatchObject({ cpu: '0.0015', memory: '1000M' });
+    expect(spec.containers[0].resources.limits).toMatchObject({ cpu: '0.0015', memory: '1000M' });
+    // Raised to the init container's minimum: its own figures, not the record's.
+    expect(spec.initContainers[0].resources.limits).toMatchObject({ cpu: '100m', memory: '1000M' });
   });
 
   it('asks for the node disk its volumes can fill, plus 64Mi of logs, in both containers of every pod', () => {

@@ -53,7 +53,7 @@ describe('the retraining CronJob', () => {
       allowPrivilegeEscalation: false, privileged: false, capabilities: { drop: ['ALL'] },
     });
     // The disk: the 10Gi scratch volume and 64Mi of logs.
-    expect(c.resources).toEqual({ requests: { cpu: '2000m', memory: '8192Mi', 'ephemeral-storage': '10304Mi' }, limits: { cpu: '2000m', memory: '8192Mi', 'ephemeral-storage': '10304Mi' } });
+    expect(c.resources).toEqual({ requests: { cpu: '2', memory: '8Gi', 'ephemeral-storage': '10304Mi' }, limits: { cpu: '2', memory: '8Gi', 'ephemeral-storage': '10304Mi' } });
     expect(c.volumeMounts).toEqual([{ name: 'scratch', mountPath: '/tmp' }]);
     expect(pod.volumes).toEqual([{ name: 'scratch', emptyDir: { sizeLimit: '10240Mi' } }]);
     expect(cronJobOf(withRetraining()).spec.jobTemplate.spec.template.metadata.labels).toEqual({
@@ -80,7 +80,7 @@ describe('the retraining CronJob', () => {
       .spec.jobTemplate.spec.template.spec.containers;
     expect(c.command).toBeUndefined();
     expect(c.args).toBeUndefined();
-    expect(c.resources.limits).toEqual({ cpu: '1000m', memory: '2048Mi', 'ephemeral-storage': '10304Mi' });
+    expect(c.resources.limits).toEqual({ cpu: '1', memory: '2Gi', 'ephemeral-storage': '10304Mi' });
   });
 
   it('is rendered before the model has a version to serve', () => {
