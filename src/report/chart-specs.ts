@@ -34,6 +34,18 @@ function gateRule(y: number, label: string) {
   ];
 }
 
+/**
+ * Versions a chart labels one by one; with more, labels would overlap into a
+ * band: the axis turns its labels upright and hides those that still collide,
+ * and only figures outside their gate keep a label on the plot.
+ */
+const DENSE = 24;
+
+function versionAxis(order: readonly string[]) {
+  const dense = order.length > DENSE;
+  return { field: 'version', type: 'ordinal', sort: order, title: 'version', axis: dense ? { labelAngle: -90, labelOverlap: 'parity' } : { labelAngle: -30 } } as const;
+}
+
 /** Artifact size per version against the size gate; each bar labelled with its verdict. */
 export function sizeChartSpec(versions: readonly VersionFigures[], maxSizeMiB: number): TopLevelSpec {
   const order = versions.map((v) => v.version);
@@ -42,7 +54,7 @@ export function sizeChartSpec(versions: readonly VersionFigures[], maxSizeMiB: n
     label: `${fmt(v.sizeMiB as number)}${(v.sizeMiB as number) > maxSizeMiB ? ' ✘ over' : ' ✔'}`,
     over: (v.sizeMiB as number) > maxSizeMiB ? 'over the gate' : 'within the gate',
   }));
-  const x = { field: 'version', type: 'ordinal', sort: order, title: 'version', axis: { labelAngle: -30 } } as const;
+  const x = versionAxis(order);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     description: `Artifact size in MiB per version against the gate of ${maxSizeMiB} MiB`,
@@ -57,7 +69,11 @@ export function sizeChartSpec(versions: readonly VersionFigures[], maxSizeMiB: n
           color: { field: 'over', type: 'nominal', title: null, scale: { domain: ['within the gate', 'over the gate'], range: ['#4c78a8', '#f4a6a6'] } },
         },
       },
-      { data: { values }, mark: { type: 'text', dy: -6, baseline: 'bottom' }, encoding: { x, y: { field: 'mib', type: 'quantitative' }, text: { field: 'label' } } },
+      {
+        // Dense: the mark alone, over the bars outside the gate (a figure per bar would run together).
+        data: { values: order.length > DENSE ? values.filter((v) => v.over === 'over the gate').map((v) => ({ ...v, label: '✘' })) : values },
+        mark: { type: 'text', dy: -6, baseline: 'bottom' }, encoding: { x, y: { field: 'mib', type: 'quantitative' }, text: { field: 'label' } },
+      },
       ...gateRule(maxSizeMiB, `gate ${fmt(maxSizeMiB)} MiB`),
     ],
   } as unknown as TopLevelSpec;
@@ -71,7 +87,7 @@ export function latencyChartSpec(versions: readonly VersionFigures[], maxP95Ms: 
       .filter(([, ms]) => ms !== undefined)
       .map(([percentile, ms]) => ({ version: v.version, percentile, ms })));
   const intervals = versions.filter((v) => v.p95Ci).map((v) => ({ version: v.version, low: v.p95Ci?.low, high: v.p95Ci?.high }));
-  const x = { field: 'version', type: 'ordinal', sort: order, title: 'version', axis: { labelAngle: -30 } } as const;
+  const x = versionAxis(order);
   const series = { domain: ['p50', 'p95', 'p99'] };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -98,7 +114,10 @@ export function latencyChartSpec(versions: readonly VersionFigures[], maxP95Ms: 
       },
       {
         // The verdict next to every p95 point, so an over-gate figure reads in greyscale.
-        data: { values: points.filter((p) => p.percentile === 'p95').map((p) => ({ ...p, label: `${fmt(p.ms as number)}${(p.ms as number) > maxP95Ms ? ' ✘ over' : ''}` })) },
+        data: {
+          values: points.filter((p) => p.percentile === 'p95' && (order.length <= DENSE || (p.ms as number) > maxP95Ms))
+            .map((p) => ({ ...p, label: order.length > DENSE ? '✘' : `${fmt(p.ms as number)}${(p.ms as number) > maxP95Ms ? ' ✘ over' : ''}` })),
+        },
         mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 10 },
         encoding: { x, y: { field: 'ms', type: 'quantitative' }, text: { field: 'label' } },
       },
@@ -116,7 +135,7 @@ export function latencyChartSpec(versions: readonly VersionFigures[], maxP95Ms: 
 export function metricChartSpec(metric: string, versions: readonly VersionFigures[], gate?: MetricGate): TopLevelSpec {
   const order = versions.map((v) => v.version);
   const values = versions.filter((v) => v.metrics[metric] !== undefined).map((v) => ({ version: v.version, value: v.metrics[metric] }));
-  const x = { field: 'version', type: 'ordinal', sort: order, title: 'version', axis: { labelAngle: -30 } } as const;
+  const x = versionAxis(order);
   const rules = [
     ...(gate?.min !== undefined ? gateRule(gate.min, `min ${gate.min}`) : []),
     ...(gate?.max !== undefined ? gateRule(gate.max, `max ${gate.max}`) : []),
@@ -131,7 +150,7 @@ export function metricChartSpec(metric: string, versions: readonly VersionFigure
         mark: { type: 'line', point: { filled: true, size: 60 } },
         encoding: { x, y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } } },
       },
-      { data: { values }, mark: { type: 'text', dy: -10 }, encoding: { x, y: { field: 'value', type: 'quantitative' }, text: { field: 'value', format: '.3~f' } } },
+      ...(order.length <= DENSE ? [{ data: { values }, mark: { type: 'text', dy: -10 }, encoding: { x, y: { field: 'value', type: 'quantitative' }, text: { field: 'value', format: '.3~f' } } }] : []),
       ...rules,
     ],
   } as unknown as TopLevelSpec;
