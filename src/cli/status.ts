@@ -140,7 +140,7 @@ const num = (n: number) => (n >= 100 || Number.isInteger(n) ? n.toFixed(0) : n.t
 /** `figure/gate` and a verdict symbol, coloured too on a terminal: ✔ within, ✘ outside. */
 function against(st: Style, actual: number | null, limit: number, within: boolean | null, inconclusive = false): string {
   if (actual === null || within === null) return st.dim(`-/${num(limit)}`);
-  // `?`: under the gate, but its interval reaches over it; validate would neither pass nor reject it.
+  // `?`: its interval spans the gate (or there are too few requests for one); validate would neither pass nor reject it.
   if (inconclusive) return st.yellow(`${num(actual)}/${num(limit)} ?`);
   const text = `${num(actual)}/${num(limit)} ${within ? '✔' : '✘'}`;
   return within ? st.green(text) : st.red(text);
@@ -151,7 +151,8 @@ const roleOf = (row: StatusRow) => (row.slot ? `${row.role} (${row.slot})` : row
 
 const DECLARED_MARK = ' *';
 const DECLARED_NOTE = '* declared: typed or imported, not measured by modelship\n';
-const INCONCLUSIVE_NOTE = '? inconclusive: under the gate, but its 95% interval reaches over it (validate neither passes nor rejects it; measure more requests)\n';
+// As validate judges it: an interval across the gate, or too few requests for one. One line within 80 columns.
+const INCONCLUSIVE_NOTE = '? inconclusive: validate neither passes nor rejects it (measure more requests)\n';
 
 const NARROW = ['MODEL', 'VERSION', 'ROLE', 'SIZE MiB', 'P95 ms'];
 const WIDE = ['MODEL', 'STRATEGY', 'VERSION', 'ROLE', 'STAGE', 'DIGEST', 'SIZE MiB', 'P50 ms', 'P95 ms', 'P95 95% CI', 'P99 ms', 'LIVE SINCE'];

@@ -158,7 +158,8 @@ function nomadFitViolations(nomad: NomadDeploySpec, base: string): RuleViolation
     const attributeProblem = c.attribute === undefined ? undefined : nomadAttributeProblem(c.attribute);
     if (attributeProblem) out.push({ path: `${at}.attribute`, message: attributeProblem });
     const valueless = op === 'is_set' || op === 'is_not_set' || op === 'distinct_hosts';
-    if (!valueless && op !== 'distinct_property' && (c.value === undefined || c.value === '')) {
+    // An empty regexp compiles (and matches anything); every other valued operator needs a value (nomadvalidate).
+    if (!valueless && op !== 'distinct_property' && (c.value === undefined || (c.value === '' && op !== 'regexp'))) {
       out.push({ path: `${at}.value`, message: c.value === undefined ? `is required for operator ${op}` : `must not be empty for operator ${op} (Nomad requires a value)` });
     }
     if (valueless && c.value !== undefined) out.push({ path: `${at}.value`, message: `must be empty for operator ${op}` });
@@ -173,7 +174,7 @@ function nomadFitViolations(nomad: NomadDeploySpec, base: string): RuleViolation
     const at = `${base}.affinities[${i}]`;
     const attributeProblem = nomadAttributeProblem(a.attribute);
     if (attributeProblem) out.push({ path: `${at}.attribute`, message: attributeProblem });
-    if (a.value === '') out.push({ path: `${at}.value`, message: `must not be empty for operator ${a.operator ?? '='} (Nomad requires a value)` });
+    if (a.value === '' && a.operator !== 'regexp') out.push({ path: `${at}.value`, message: `must not be empty for operator ${a.operator ?? '='} (Nomad requires a value)` });
     const problem = a.value === '' ? undefined : constraintValueProblem(a.operator ?? '=', a.value);
     if (problem) out.push({ path: `${at}.value`, message: problem });
   });

@@ -25,7 +25,8 @@ const stringList = v.array(v.string('must be a string (quote numbers and boolean
  */
 function cronProblem(expr: string): string | undefined {
   // Spaces and tabs only between fields: JavaScript's \s also takes NBSP or U+3000, which Nomad's parser does not.
-  if (!/^[ \t]*[0-9*,/-]+(?:[ \t]+[0-9*,/-]+){4}[ \t]*$/.test(expr)) {
+  // A block scalar's final newline is fine: both parsers take whitespace around the fields.
+  if (!/^[ \t\r\n]*[0-9*,/-]+(?:[ \t]+[0-9*,/-]+){4}[ \t\r\n]*$/.test(expr)) {
     return `${JSON.stringify(expr)} must be five cron fields (minute hour day-of-month month day-of-week) of digits, *, ",", - and /, separated by spaces`;
   }
   const fields = expr.trim().split(/[ \t]+/);

@@ -253,6 +253,7 @@ describe('measure', () => {
 
   it.each([
     ['not an object', '[1, 2]', /must be a JSON object/],
+    ['a metric JavaScript reserves', '{"constructor": 0.9}', /metrics\.json: "constructor": not a metric name modelship can keep \(JavaScript objects reserve it\)/],
     ['a dataset that is not a digest', '{"auc": 0.9, "dataset": "data/holdout.csv"}', /metrics\.json: dataset: must be the digest of the evaluation set, sha256:<64 lowercase hex> \(the tree digest of a directory\), not "data\/holdout\.csv"/],
     ['a non-number', '{"auc": "high"}', /metrics\.json: auc: must be a finite number, not "high"/],
     ['not JSON', '{auc: 1', /is not JSON/],

@@ -22,6 +22,8 @@ describe('aliases', () => {
     ['V12', '"V12" looks like a version number; choose a name such as champion'],
     ['v3a', undefined],
     ['dev', '"dev" is a stand: it always points at the version live there'],
+    ['constructor', '"constructor" is reserved (JavaScript objects keep it for themselves)'],
+    ['__proto__', '"__proto__" is reserved (JavaScript objects keep it for themselves)'],
     ['a.b', '"a.b" must be 1 to 255 letters, digits, _ or -'],
     ['', '"" must be 1 to 255 letters, digits, _ or -'],
     ['x'.repeat(256), `"${'x'.repeat(256)}" must be 1 to 255 letters, digits, _ or -`],

@@ -88,6 +88,10 @@ describe('a model with retraining', () => {
     expect(parseRecord({ ...record(), name }, `models/${name}.yaml`, name).name).toBe(name);
   });
 
+  it('takes a schedule written as a block, with its final newline', () => {
+    expect(() => parse({ retraining: { ...RETRAINING, schedule: '0 3 * * 1\n' } })).not.toThrow();
+  });
+
   it('still takes 0-6 and steps in the day of week', () => {
     for (const schedule of ['0 3 * * 0', '0 3 * * 1-5', '0 3 * * */2', '17 7 * * 6']) {
       expect(parse({ retraining: { ...RETRAINING, schedule } }).retraining?.schedule).toBe(schedule);

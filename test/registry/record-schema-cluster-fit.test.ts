@@ -102,9 +102,12 @@ describe('record: cluster-fit fields', () => {
         { attribute: '${attr.unique.hostname}', operator: 'regexp', value: '^(?P<pool>gpu|cpu)-[0-9]+$' },
         { attribute: '${attr.kernel.version}', operator: 'version', value: '${meta.min_kernel}' },
         { attribute: '${node.class}', operator: 'regexp', value: '^\\Q(gpu\\E[0-9]*$' },
+        // An empty pattern compiles (nomadvalidate takes it), unlike an empty value for =.
+        { attribute: '${meta.rack}', operator: 'regexp', value: '' },
       ],
+      affinities: [{ attribute: '${meta.rack}', operator: 'regexp', value: '' }],
     };
-    expect(parse(d).deploy.nomad?.constraints).toHaveLength(6);
+    expect(parse(d).deploy.nomad?.constraints).toHaveLength(7);
   });
 
   it('idleReplicas: a whole number, 0 allowed, on a blue-green model', () => {
