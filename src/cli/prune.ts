@@ -8,6 +8,7 @@ import { retirementOrder } from '../core/retired-order';
 import { lastStand } from '../core/stands';
 import type { RegistryClient } from '../oci/registry-client';
 import { splitPinned } from '../core/model-image';
+import { historyForOrder } from './history-order';
 import { CommonOptions, modelsDirFlag, parseWholeNumber, storeOf } from './options';
 import { addRegistryOptions, registryClient, RegistryOptions } from './registry-options';
 
@@ -96,9 +97,9 @@ export function registerPrune(program: Command, ctx: CommandContext): void {
     .action(async (name: string, opts: PruneFlags) => {
       const store = storeOf(opts, ctx);
       // The newest retirements are the history's last ones (see rollback), read before the record's lock is taken.
-      const events = store.history(name);
+      const events = historyForOrder(store, name, ctx);
       const planOf = (record: ModelRecord) => expiryPlan(record, {
-        keep: opts.keep, olderThanMs: opts.olderThan, now: ctx.now(), retirements: retirementOrder(events, lastStand(record), lastStand(record)),
+        keep: opts.keep, olderThanMs: opts.olderThan, now: ctx.now(), retirements: events && retirementOrder(events, lastStand(record), lastStand(record)),
       });
       const printPlan = (record: ModelRecord, plan: readonly Expiring[]): void => {
         for (const e of plan) ctx.stdout.write(`${e.version.version}\t${e.reason}\t${repositoriesOf(record).map((r) => `${r}:${e.version.version}`).join(' ')}\n`);

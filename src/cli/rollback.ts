@@ -4,6 +4,7 @@ import { rollbackInStand } from '../core/stand-lifecycle';
 import { retirementOrder } from '../core/retired-order';
 import { lastStand } from '../core/stands';
 import { commandResult, JSON_FLAG, printResult, wentLive } from './command-result';
+import { historyForOrder } from './history-order';
 import { CommonOptions, modelsDirFlag, now, storeOf } from './options';
 
 export function registerRollback(program: Command, ctx: CommandContext): void {
@@ -19,10 +20,10 @@ export function registerRollback(program: Command, ctx: CommandContext): void {
       // Which version was retired last is the history's order, not the clocks': a runner whose clock was behind stamped
       // its retirement earlier than one made before it. Read first; a retirement appended since is missing from it,
       // and then the times decide.
-      const events = store.history(name);
+      const events = historyForOrder(store, name, ctx);
       const outcome = store.update(name, (r) => {
         const stand = opts.stand ?? lastStand(r);
-        return rollbackInStand(r, stand, now(ctx), { retirements: retirementOrder(events, stand, lastStand(r)) });
+        return rollbackInStand(r, stand, now(ctx), { retirements: events && retirementOrder(events, stand, lastStand(r)) });
       });
       printResult(ctx, opts.json, commandResult('rollback', name, wentLive(outcome), outcome));
     });

@@ -90,14 +90,14 @@ export class ModelStore {
       }
       throw fileProblem(e, file, 'record');
     }
-    this.refuseLinks(name);
     return parseRecordText(decodeRecordBytes(bytes, file), file, name);
   }
 
   /**
    * A change writes a new record and renames it over the old one: over a
    * symbolic link that replaces the link, while the history is appended
-   * through its link, and the two real files no longer agree. Refused, named.
+   * through its link, and the two real files no longer agree. Changes are
+   * refused, named; reading through a link (a ConfigMap mount) is fine.
    */
   private refuseLinks(name: string): void {
     for (const file of [this.recordFile(name), this.historyFile(name)]) {
@@ -221,6 +221,7 @@ export class ModelStore {
     const file = this.recordFile(name);
     this.settle(name);
     if (!fs.existsSync(file)) this.readDocument(name);
+    this.refuseLinks(name);
     return file;
   }
 
@@ -246,6 +247,7 @@ export class ModelStore {
     const file = this.recordFile(name);
     this.settle(name);
     this.readDocument(name);
+    this.refuseLinks(name);
     return withLock(file, () => {
       this.recover(name);
       const stamped = this.stamp(event);

@@ -205,4 +205,16 @@ describe('status on a terminal', () => {
     const r = await cli(['rollback', 'taxi', '--models-dir', dir], { now: at(5) });
     expect(r.stdout).toBe(`taxi: rolled back to ${versions[2]}; ${versions[3]} retired\n`);
   });
+
+  it('a history line that cannot be read does not stop a rollback: it is said, and retiredAt decides', async () => {
+    const dir = exampleModelsDir();
+    const history = path.join(dir, 'taxi-fare.history.jsonl');
+    const lines = fs.readFileSync(history, 'utf8').split('\n');
+    lines[1] = `<<<<<<< HEAD ${lines[1]}`;
+    fs.writeFileSync(history, lines.join('\n'));
+    const r = await cli(['rollback', 'taxi-fare', '--models-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`modelship: ${history}: line 2: not a JSON object (a line cut off by a crash or an edit; remove it to read the history); going by the versions' retiredAt times instead\n`);
+    expect(r.stdout).toMatch(/^taxi-fare: rolled back to /);
+  });
 });

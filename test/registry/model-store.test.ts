@@ -69,7 +69,7 @@ describe('model store', () => {
     expect(fs.existsSync(path.join(dir, 'taxi-fare.yaml.lock'))).toBe(false);
   });
 
-  it('refuses a record or history that is a symbolic link (a change would replace the link, not its target), exit 2, nothing changed', () => {
+  it('reads a record through a symbolic link (a ConfigMap mount) but refuses to change one (a change would replace the link), exit 2, nothing changed', () => {
     for (const linked of ['taxi-fare.yaml', 'taxi-fare.history.jsonl']) {
       const dir = exampleModelsDir();
       const shared = path.join(path.dirname(dir), `shared-${linked}`);
@@ -81,6 +81,8 @@ describe('model store', () => {
       expect(r.stderr).toBe(`modelship: ${path.join(dir, linked)}: is a symbolic link; modelship replaces a record by renaming a new file over it, which would replace the link and leave its target behind: keep the file itself in the models dir\n`);
       expect(fs.readFileSync(shared, 'utf8')).toBe(before);
       expect(fs.lstatSync(path.join(dir, linked)).isSymbolicLink()).toBe(true);
+      // Reading goes through the link: status, synth.
+      expect(cliProcess(['status', 'taxi-fare', '--models-dir', dir]).code).toBe(0);
     }
   });
 });
