@@ -41,16 +41,25 @@ const OWNED = { kubernetes: /^(.+)\.k8s\.yaml$/, nomad: /^(.+)\.nomad\.(hcl|json
 /** A temp file of a generated file (`.<file>.tmp-<pid>-<hex>`, see atomic-write.ts). */
 const TEMP_FILE = /^\.(.+)\.(?:k8s\.yaml|nomad\.(?:hcl|json))\.tmp-(\d+)-[0-9a-f]{12}$/;
 
+/** Longer than any synth takes to write its files: a temp file this old is no live synth's. */
+const ORPHAN_AGE_MS = 10 * 60_000;
+
 /**
- * A temp file a killed synth left behind: its process is gone. A live one (another
- * synth writing the same folder) is left to its owner. Without this they pile up
- * in dist/ and get committed with it.
+ * A temp file a killed synth left behind: its process is gone and it is old. The
+ * age matters: a synth in another PID namespace (a container) writing the same
+ * folder has a pid that looks dead from here. Without this they pile up in dist/
+ * and get committed with it.
  */
-function isOrphanTemp(name: string): boolean {
+function isOrphanTemp(file: string, name: string): boolean {
   const m = TEMP_FILE.exec(name);
   if (!m) return false;
   const pid = Number(m[2]);
   if (pid === process.pid) return false;
+  try {
+    if (Date.now() - fs.statSync(file).mtimeMs < ORPHAN_AGE_MS) return false;
+  } catch {
+    return false;
+  }
   try {
     process.kill(pid, 0);
     return false;
@@ -203,7 +212,7 @@ async function renderAndWrite(
         if (!fs.existsSync(dir)) continue;
         for (const name of fs.readdirSync(dir)) {
           const file = path.join(dir, name);
-          if (isOrphanTemp(name)) {
+          if (isOrphanTemp(file, name)) {
             fs.rmSync(file, { force: true });
             continue;
           }

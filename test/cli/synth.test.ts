@@ -244,7 +244,7 @@ describe('synth', () => {
     expect(tf.provider.nomad[0].address).toBe('http://nomad.internal:4646');
   });
 
-  it("removes the temp files a killed synth left (their process is gone), and no one else's", async () => {
+  it("removes the temp files a killed synth left (their process gone, ten minutes old), and no one else's", async () => {
     const out = path.join(tempDir(), 'out');
     expect((await cli(['synth', '--out', out, '--models-dir', EXAMPLE_MODELS])).code).toBe(0);
     const dead = spawnSync('true').pid as number;
@@ -252,8 +252,12 @@ describe('synth', () => {
     const orphan = path.join(dir, `.taxi-fare.k8s.yaml.tmp-${dead}-${'a'.repeat(12)}`);
     const live = path.join(out, 'nomad', `.taxi-fare.nomad.hcl.tmp-${process.ppid}-${'b'.repeat(12)}`);
     const mine = path.join(dir, '.notes');
-    for (const f of [orphan, live, mine]) fs.writeFileSync(f, 'x');
+    // A dead pid alone is not enough: a synth in another PID namespace looks dead from here; one writing now is young.
+    const young = path.join(dir, `.fraud-detector.k8s.yaml.tmp-${dead}-${'c'.repeat(12)}`);
+    for (const f of [orphan, live, mine, young]) fs.writeFileSync(f, 'x');
+    const old = new Date(Date.now() - 11 * 60_000);
+    for (const f of [orphan, live, mine]) fs.utimesSync(f, old, old);
     expect((await cli(['synth', '--out', out, '--models-dir', EXAMPLE_MODELS])).code).toBe(0);
-    expect([fs.existsSync(orphan), fs.existsSync(live), fs.existsSync(mine)]).toEqual([false, true, true]);
+    expect([fs.existsSync(orphan), fs.existsSync(live), fs.existsSync(mine), fs.existsSync(young)]).toEqual([false, true, true, true]);
   });
 });
