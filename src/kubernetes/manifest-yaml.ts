@@ -3,15 +3,19 @@ import type { CreateNodeOptions, DocumentOptions, ScalarTag, SchemaOptions, ToSt
 
 /**
  * Plain scalars that Go reads as numbers though YAML 1.1 does not: kubectl reads
- * manifests with sigs.k8s.io/yaml over go-yaml v2, which resolves an unquoted
- * scalar with `strconv.ParseInt(s, 0, 64)` (`0o17`, `0O17`, `0X1F`, `0B101`,
- * `+0o17`, underscores) before it calls it a string; YAML 1.2 reads `0o17` as 15.
- * As a compat tag, any string it matches is quoted, so it stays a string.
+ * manifests with sigs.k8s.io/yaml over go-yaml v2, whose resolve.go drops every
+ * `_` and then tries `strconv.ParseInt(s, 0, 64)` (`0o17`, `0O17`, `0X1F`,
+ * `0B101`, `+0o17`, `0_x10`) and its float pattern (`1e1_0`) before it calls a
+ * scalar a string; YAML 1.2 reads `0o17` as 15. As a compat tag, any string it
+ * matches is quoted, so it stays a string.
  */
+const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[0-9]+)$/;
+const GO_YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
 const GO_INTEGER: ScalarTag = {
-  tag: 'tag:modelship.io,2026:go-integer',
+  tag: 'tag:modelship.io,2026:go-number',
   default: true,
-  test: /^[-+]?(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO]?[0-7_]+|[0-9][0-9_]*)$/,
+  // yaml calls `test.test(string)`: an object with that method does what one pattern cannot, strip the underscores first.
+  test: { test: (s: string) => { const plain = s.replace(/_/g, ''); return plain !== '' && (GO_INT.test(plain) || GO_YAML_FLOAT.test(plain)); } } as unknown as RegExp,
   resolve: (s: string) => s,
 };
 
@@ -19,11 +23,12 @@ const GO_INTEGER: ScalarTag = {
 const OPTIONS: DocumentOptions & SchemaOptions & CreateNodeOptions & ToStringOptions = { keepUndefined: true, lineWidth: 0, version: '1.1', compat: [GO_INTEGER] };
 
 /**
- * A multi-line string starting with a tab: as a block scalar (`|`) its first line
- * would begin with a tab where libyaml and go-yaml expect indentation, and they
- * refuse the file; double-quoted, the tab is an escape.
+ * Multi-line strings that yaml would write as a block scalar (`|`) that readers
+ * take differently: a line starting with a tab (libyaml and go-yaml expect
+ * indentation there and refuse the file), or lines of whitespace only (a `|+`
+ * block of them arrives as bare newlines). Double-quoted, they are escapes.
  */
-const TAB_FIRST_BLOCK = (s: string) => s.startsWith('\t') && s.includes('\n');
+const TAB_FIRST_BLOCK = (s: string) => s.includes('\n') && (/(^|\n)\t/.test(s) || /(^|\n)[ \t]+(\n|$)/.test(s));
 
 function hasTabFirstBlock(value: unknown): boolean {
   if (typeof value === 'string') return TAB_FIRST_BLOCK(value);

@@ -19,10 +19,11 @@ function goReadsAsNonString(plain: string): boolean {
     'on', 'On', 'ON', 'off', 'Off', 'OFF', '~', 'null', 'Null', 'NULL', '', '.inf', '.Inf', '.INF', '+.inf', '+.Inf', '+.INF',
     '-.inf', '-.Inf', '-.INF', '.nan', '.NaN', '.NAN', '<<'];
   if (words.includes(plain)) return true;
-  // strconv.ParseInt(s, 0, 64): sign, then a base prefix (0x, 0o, 0b, or 0 for octal), digits with underscores between them.
-  if (/^[-+]?(?:0[xX](?:_?[0-9a-fA-F])+|0[bB](?:_?[01])+|0[oO](?:_?[0-7])+|0(?:_?[0-7])*|[1-9](?:_?[0-9])*)$/.test(plain)) return true;
-  if (/^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(plain)) return true;
-  return plain.startsWith('0b') && /^0b[01]+$/.test(plain);
+  // resolve.go drops every underscore before it tries the numbers.
+  const bare = plain.replace(/_/g, '');
+  // strconv.ParseInt(s, 0, 64): sign, then a base prefix (0x, 0o, 0b, or 0 for octal) and digits.
+  if (/^[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO][0-7]+|0[0-7]*|[1-9][0-9]*)$/.test(bare)) return true;
+  return /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/.test(bare);
 }
 
 /** Every plain (unquoted) scalar of a YAML stream that YAML 1.1 reads as a string, keys included. */
@@ -45,7 +46,7 @@ function libyaml(text: string): unknown[] {
   return JSON.parse(r.stdout);
 }
 
-const NUMBERISH = ['0o17', '0O17', '+0o17', '-0o17', '0o1_7', '0X1F', '0x_1F', '0B101', '-0b1', '1_000', '0755', '0x1F', '017', '1e3', '.5'];
+const NUMBERISH = ['0o17', '0O17', '+0o17', '-0o17', '0o1_7', '0X1F', '0x_1F', '0B101', '-0b1', '1_000', '0755', '0x1F', '017', '1e3', '.5', '1e1_0', '0_x10', '_-1', '1_._5'];
 
 describe('manifest YAML: every string reaches YAML 1.1, YAML 1.2 and Go readers as written', () => {
   it('quotes what Go would read as a number, values and keys alike, and nothing else changes', () => {
@@ -59,14 +60,32 @@ describe('manifest YAML: every string reaches YAML 1.1, YAML 1.2 and Go readers 
     expect(text).toContain('  - abc\n  - 1.0.0\n  - v1\n');
   });
 
-  it('a multi-line string whose first line starts with a tab is double-quoted, since libyaml refuses it as a block', () => {
-    const object = { command: ['sh', '-c', '\tset -e\n\texec serve --port 8080\n'], other: 'line one\n\tindented\n' };
+  it('a multi-line string with a line starting with a tab, or lines of whitespace only, is double-quoted: as a block libyaml refuses or changes it', () => {
+    const object = {
+      command: ['sh', '-c', '\tset -e\n\texec serve --port 8080\n'], later: 'line one\n\tindented\n', blank: '  \n', inner: 'x\n  \ny',
+      script: 'set -e\nexec serve\n',
+    };
     const text = manifestYaml([object]);
     expect(text).toContain('- "\\tset -e\\n\\texec serve --port 8080\\n"');
-    // A block whose first line is not indented stays a block.
-    expect(text).toContain('other: |\n  line one\n  \tindented\n');
+    expect(text).toContain('later: "line one\\n\\tindented\\n"');
+    // Other multi-line strings stay readable blocks.
+    expect(text).toContain('script: |\n  set -e\n  exec serve\n');
     expect(libyaml(text)).toEqual([object]);
     expect(parse(text)).toEqual(object);
+  });
+
+  it('every short string of digits, signs, dots, underscores, base letters and blanks round-trips through every reader', () => {
+    const alphabet = ['0', '1', '7', 'x', 'o', 'b', 'e', '_', '.', '-', '+', ' ', '\t', '\n'];
+    const strings: string[] = [''];
+    for (let length = 1; length <= 3; length++) {
+      for (const prefix of strings.filter((x) => x.length === length - 1)) for (const c of alphabet) strings.push(prefix + c);
+    }
+    const object = { values: strings, keys: Object.fromEntries(strings.filter((x) => x !== '' && !x.includes('\n')).map((x, i) => [x, i])) };
+    const text = manifestYaml([object]);
+    expect(plainStrings(text).filter(goReadsAsNonString)).toEqual([]);
+    expect(libyaml(text)).toEqual([object]);
+    expect(parse(text)).toEqual(object);
+    expect(parse(text, { version: '1.1' })).toEqual(object);
   });
 
   it('through synth: an env value, a label key and a node selector that read as numbers to Go arrive as strings', () => {
