@@ -38,16 +38,27 @@ function repositoriesOf(record: ModelRecord): string[] {
   return [...new Set([record.artifact.candidateImage, record.artifact.image].filter((r): r is string => !!r))];
 }
 
+/** One expiring version's tag in one repository: its manifest, or why it must stay. */
+interface DeleteTarget {
+  readonly repository: string;
+  readonly ref: string;
+  readonly digest?: string;
+  /** Why the manifest stays: another version or tag points at it. */
+  shared?: string;
+}
+
 /**
- * Deletes each expiring version's manifest in each repository, never one a kept
- * version or any other tag of the repository also points at (deleting by digest
- * removes every tag on it: `latest`, a tag another tool pushed), and notes per tag what became of it.
+ * Resolves, before the record's lock is taken (a registry may be slow, and a
+ * repository may hold hundreds of tags), each expiring version's manifest in
+ * each repository and whether a kept version or any other tag of the
+ * repository points at it too (deleting by digest removes every tag on it:
+ * `latest`, a tag another tool pushed).
  */
-async function deleteImages(client: RegistryClient, record: ModelRecord, plan: readonly Expiring[], results: Map<string, TagResult[]>): Promise<void> {
+async function resolveTargets(client: RegistryClient, record: ModelRecord, plan: readonly Expiring[]): Promise<Map<string, DeleteTarget[]>> {
   const { parseRepository } = await import('../oci/image-reference');
-  const { RegistryRefusal } = await import('../oci/registry-error');
   const expiring = new Set(plan.map((e) => e.version.version));
   const keptVersions = record.versions.filter((x) => !expiring.has(x.version));
+  const targets = new Map<string, DeleteTarget[]>(plan.map((e) => [e.version.version, []]));
   for (const repository of repositoriesOf(record)) {
     const repo = parseRepository(repository);
     const keptDigests = new Map<string, string>();
@@ -62,21 +73,48 @@ async function deleteImages(client: RegistryClient, record: ModelRecord, plan: r
       if (d && !keptDigests.has(d)) keptDigests.set(d, `also tagged ${tag}`);
     }
     for (const e of plan) {
-      const ref = `${repository}:${e.version.version}`;
-      const list = results.get(e.version.version) ?? [];
-      results.set(e.version.version, list);
       const digest = await client.resolve(repo, e.version.version);
-      if (!digest) {
-        list.push({ ref, outcome: 'absent' });
-      } else if (keptDigests.has(digest)) {
-        list.push({ ref, outcome: 'shared', detail: `${digest} is ${keptDigests.get(digest)}; tag left in place` });
+      const shared = digest ? keptDigests.get(digest) : undefined;
+      targets.get(e.version.version)!.push({ repository, ref: `${repository}:${e.version.version}`, digest, ...(shared ? { shared } : {}) });
+    }
+  }
+  return targets;
+}
+
+/** Under the lock: versions the record gained since the targets were resolved keep their manifests too. */
+async function protectAdded(client: RegistryClient, added: readonly ModelRecord['versions'][number][], targets: Map<string, DeleteTarget[]>): Promise<void> {
+  if (!added.length) return;
+  const { parseRepository } = await import('../oci/image-reference');
+  for (const list of targets.values()) {
+    for (const t of list) {
+      if (!t.digest || t.shared) continue;
+      for (const v of added) {
+        const d = v.image ? splitPinned(v.image).digest : await client.resolve(parseRepository(t.repository), v.version);
+        if (d === t.digest) t.shared = `a kept version's image (${v.version})`;
+      }
+    }
+  }
+}
+
+/** Deletes what may go and notes per tag what became of it. */
+async function deleteTargets(client: RegistryClient, plan: readonly Expiring[], targets: Map<string, DeleteTarget[]>, results: Map<string, TagResult[]>): Promise<void> {
+  const { parseRepository } = await import('../oci/image-reference');
+  const { RegistryRefusal } = await import('../oci/registry-error');
+  for (const e of plan) {
+    const list: TagResult[] = [];
+    results.set(e.version.version, list);
+    for (const t of targets.get(e.version.version) ?? []) {
+      if (!t.digest) {
+        list.push({ ref: t.ref, outcome: 'absent' });
+      } else if (t.shared) {
+        list.push({ ref: t.ref, outcome: 'shared', detail: `${t.digest} is ${t.shared}; tag left in place` });
       } else {
         try {
-          await client.deleteManifest(repo, digest);
-          list.push({ ref, outcome: 'deleted', detail: digest });
+          await client.deleteManifest(parseRepository(t.repository), t.digest);
+          list.push({ ref: t.ref, outcome: 'deleted', detail: t.digest });
         } catch (err) {
           if (!(err instanceof RegistryRefusal)) throw err;
-          list.push({ ref, outcome: 'refused', detail: err.message });
+          list.push({ ref: t.ref, outcome: 'refused', detail: err.message });
         }
       }
     }
@@ -117,15 +155,23 @@ export function registerPrune(program: Command, ctx: CommandContext): void {
       }
 
       const client = await registryClient(opts, ctx.env);
+      // The registry's answers first, without the lock: other commands are not kept waiting on the network.
+      const before = store.load(name);
+      const planned = planOf(before);
+      const targets = planned.length ? await resolveTargets(client, before, planned) : new Map<string, DeleteTarget[]>();
       let plan: readonly Expiring[] = [];
       const results = new Map<string, TagResult[]>();
-      // Decided and done under the record's lock: a rollback, promote or alias set of a version
-      // being deleted waits for prune and then finds it gone, instead of pointing at a deleted image.
+      // Decided and deleted under the record's lock: a rollback, promote or alias set of a version being deleted
+      // waits for prune and then finds it gone, instead of pointing at a deleted image. Only what expired both
+      // before and now goes; what the record gained meanwhile keeps its manifest.
       await store.updateAsync(name, async (record) => {
-        plan = planOf(record);
+        const still = new Set(planOf(record).map((e) => e.version.version));
+        plan = planned.filter((e) => still.has(e.version.version));
         if (plan.length === 0) return { record, events: [], summary: '' };
         printPlan(record, plan);
-        await deleteImages(client, record, plan, results);
+        const known = new Set(before.versions.map((v) => v.version));
+        await protectAdded(client, record.versions.filter((v) => !known.has(v.version)), targets);
+        await deleteTargets(client, plan, targets, results);
         const refused = new Set(plan.filter((e) => results.get(e.version.version)?.some((t) => t.outcome === 'refused')).map((e) => e.version.version));
         return expire(record, plan.filter((e) => !refused.has(e.version.version)).map((e) => ({
           version: e.version.version,

@@ -226,10 +226,11 @@ describe('prune', () => {
     expect((await run('promote', 'demo', v2.version)).code).toBe(0);
     // While the registry deletes v1's image, another process rolls back to v1: it may start, but not before prune is done.
     let rollback: Promise<{ code: number; stdout: string; stderr: string }> | undefined;
-    registry.beforeDelete = async () => {
+    registry.beforeAnswer = (method) => {
+      if (method !== 'DELETE' || rollback) return undefined;
       rollback = cliProcessAsync(['rollback', 'demo', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '30000' } });
       // Long enough for an unlocked rollback to finish (a node start and one change); a locked-out one is still waiting.
-      await Promise.race([rollback, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      return Promise.race([rollback, new Promise((resolve) => setTimeout(resolve, 2000))]).then(() => {});
     };
     const prune = await run('prune', 'demo', '--keep', '0', '--yes');
     expect(prune.stdout).toContain(`demo: expired ${v1.version}\n`);
@@ -240,6 +241,23 @@ describe('prune', () => {
     expect(live.version).toBe(v2.version);
     expect(registry.tagOf('models/demo', live.version)).toBeDefined();
     expect(registry.tagOf('models/demo', v1.version)).toBeUndefined();
+  });
+
+  it('a slow registry does not hold the record: another command changes it while prune waits on lookups, and prune keeps what it gained', async () => {
+    const { kept, rejected } = await withRejected();
+    // Every lookup of the rejected tag takes a while; meanwhile another process bumps the model.
+    let bump: Promise<{ code: number; stdout: string; stderr: string }> | undefined;
+    registry.beforeAnswer = (method, url) => {
+      if (method !== 'HEAD' || !url.endsWith(`/manifests/${rejected.version}`)) return undefined;
+      bump ??= cliProcessAsync(['bump', 'demo', 'patch', '--models-dir', dir], { env: { MODELSHIP_LOCK_TIMEOUT_MS: '1500' } });
+      return bump.then(() => {});
+    };
+    const r = await run('prune', 'demo', '--yes');
+    expect(r.code).toBe(0);
+    const b = await bump!;
+    expect(b).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toContain(`demo: expired ${rejected.version}\n`);
+    expect(versionsOf().map((v) => v.version)).toEqual([kept.version, b.stdout.trim()]);
   });
 
   it('a registry that refuses deletes is reported (exit 1) and the version stays', async () => {

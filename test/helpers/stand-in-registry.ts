@@ -51,8 +51,8 @@ export class StandInRegistry {
   failures: number[] = [];
   /** Raw manifest bodies to serve for a tag, for malformed-answer tests: `repo:tag` -> body. */
   readonly rawManifests = new Map<string, { body: string; type?: string; digestHeader?: string }>();
-  /** Awaited before the next DELETE is answered, once: to run another command while a delete is in flight. */
-  beforeDelete?: () => Promise<void>;
+  /** Called with each request; a promise it returns is awaited before the answer: to run another command while the request is in flight. */
+  beforeAnswer?: (method: string, url: string) => Promise<void> | undefined;
   /** Token endpoint answers: override for malformed-token tests. */
   tokenBody?: string;
   private readonly server: http.Server;
@@ -64,11 +64,10 @@ export class StandInRegistry {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const body = Buffer.concat(chunks);
-        // One-shot: the next DELETE waits for the test's hook (something else happening meanwhile).
-        const hook = req.method === 'DELETE' ? this.beforeDelete : undefined;
-        if (!hook) return this.handle(req, res, body);
-        this.beforeDelete = undefined;
-        void hook().then(() => this.handle(req, res, body));
+        // The test's hook may hold the answer back (a slow registry, something else happening meanwhile).
+        const wait = this.beforeAnswer?.(req.method ?? 'GET', req.url ?? '/');
+        if (!wait) return this.handle(req, res, body);
+        void wait.then(() => this.handle(req, res, body));
       });
     });
   }
