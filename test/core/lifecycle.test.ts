@@ -1,5 +1,6 @@
 import { InputError, PolicyError } from '../../src/core/errors';
 import { bump, promote, recordFigures, rollback, switchSlots, validate } from '../../src/core/lifecycle';
+import type { HistoryEvent } from '../../src/core/history-event';
 import { newestRetiredFirst, retirementOrder } from '../../src/core/retired-order';
 import { ModelRecord, productionVersion, VersionEntry } from '../../src/core/record';
 import { recordRuleViolations } from '../../src/core/record-rules';
@@ -100,7 +101,8 @@ describe('lifecycle', () => {
     expect(newestRetiredFirst(r.versions, ['1.0.0', '1.1.0']).map((v) => v.version)).toEqual(['1.1.0', '1.0.0']);
     expect(newestRetiredFirst(r.versions, ['1.1.0']).map((v) => v.version)).toEqual(['1.0.0', '1.1.0']);
     expect(productionVersion(rollback(r, NOW, { retirements: ['1.0.0', '1.1.0'] }).record)?.version).toBe('1.1.0');
-    const ev = (version: string, to: string, stand?: string) => ({ at: 'x', actor: 'a', action: 'retire', version, from: 'production', to, details: {}, ...(stand ? { stand } : {}) });
+    const ev = (version: string, to: 'retired' | 'production', stand?: string): HistoryEvent =>
+      ({ at: 'x', actor: 'a', action: 'retire', version, from: 'production', to, details: {}, ...(stand ? { stand } : {}) });
     // The last retirement counts; other stands' and other transitions' events do not.
     expect(retirementOrder([ev('1.0.0', 'retired'), ev('1.1.0', 'retired'), ev('1.0.0', 'retired'), ev('1.2.0', 'production'), ev('1.3.0', 'retired', 'dev')], 'prod', 'prod'))
       .toEqual(['1.1.0', '1.0.0']);
