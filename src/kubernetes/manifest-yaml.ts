@@ -11,11 +11,18 @@ import type { CreateNodeOptions, DocumentOptions, ScalarTag, SchemaOptions, ToSt
  */
 const GO_INT = /^[-+]?(?:0[xX][0-9a-fA-F]+|0[bB][01]+|0[oO]?[0-7]+|[0-9]+)$/;
 const GO_YAML_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+/** Called for every plain string of every manifest: most start with a letter or `/`, and are settled by their first character. */
+function goReadsAsNumber(s: string): boolean {
+  if (!/^[-+._0-9]/.test(s)) return false;
+  const plain = s.replace(/_/g, '');
+  return plain !== '' && (GO_INT.test(plain) || GO_YAML_FLOAT.test(plain));
+}
+
 const GO_INTEGER: ScalarTag = {
   tag: 'tag:modelship.io,2026:go-number',
   default: true,
   // yaml calls `test.test(string)`: an object with that method does what one pattern cannot, strip the underscores first.
-  test: { test: (s: string) => { const plain = s.replace(/_/g, ''); return plain !== '' && (GO_INT.test(plain) || GO_YAML_FLOAT.test(plain)); } } as unknown as RegExp,
+  test: { test: goReadsAsNumber } as unknown as RegExp,
   resolve: (s: string) => s,
 };
 

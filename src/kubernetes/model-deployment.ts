@@ -304,29 +304,23 @@ export class ModelDeployment extends Construct {
     // cdk8s-plus tags pods with a construct-path label for its own selectors; ours are
     // explicit, and a label that encodes an internal path is not one to hand to a cluster.
     api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
-    const gpu = serving.resources.gpu;
-    if (gpu) {
-      // Extended resources go in limits only; Kubernetes sets the request equal. Patches
-      // pass through the generated KubeDeployment's typed conversion, hence a Quantity.
-      const path = `/spec/template/spec/containers/0/resources/limits/${gpuResourceName(gpu.vendor).replace('/', '~1')}`;
-      api.addJsonPatch(JsonPatch.add(path, kplus.k8s.Quantity.fromString(String(gpu.count))));
-    }
-    // The record's quantities as written (cdk8s-plus writes whole millicores and MiB: `1000M` would be 954Mi); the
-    // API server reads them as it reads any manifest. The init container's are the server's unless raised to its minimum.
-    const literal = (q: string) => kplus.k8s.Quantity.fromString(q);
-    const quantities: Record<string, Record<string, kplus.k8s.Quantity>> = {
-      'initContainers/0': {
-        'ephemeral-storage': literal(`${diskMiB}Mi`),
-        ...(props.initResources?.cpu === undefined && initCpu === cpuMillis(serving.resources.cpu) ? { cpu: literal(serving.resources.cpu) } : {}),
-        ...(props.initResources?.memory === undefined && initMemory === memoryMiB(serving.resources.memory) ? { memory: literal(serving.resources.memory) } : {}),
-      },
-      'containers/0': { 'ephemeral-storage': literal(`${diskMiB}Mi`), cpu: literal(serving.resources.cpu), memory: literal(serving.resources.memory) },
+    // Each container's resources in one patch (a patch per figure cost as much again as the rest of toJson):
+    // CPU and memory as the record writes them (cdk8s-plus writes whole millicores and MiB, `1000M` would be 954Mi);
+    // the disk in MiB (it writes whole GiB). The init container's CPU and memory are the server's unless raised to its
+    // minimum. Extended resources (a GPU) go in limits only; Kubernetes sets the request equal. Patches pass through
+    // the generated KubeDeployment's typed conversion, hence Quantities.
+    const q = (value: string) => kplus.k8s.Quantity.fromString(value);
+    const disk = q(`${diskMiB}Mi`);
+    const initFigures = {
+      cpu: props.initResources?.cpu === undefined && initCpu === cpuMillis(serving.resources.cpu) ? q(serving.resources.cpu) : q(`${initCpu}m`),
+      memory: props.initResources?.memory === undefined && initMemory === memoryMiB(serving.resources.memory) ? q(serving.resources.memory) : q(`${initMemory}Mi`),
+      'ephemeral-storage': disk,
     };
-    for (const [container, values] of Object.entries(quantities)) {
-      for (const bound of ['requests', 'limits']) {
-        for (const [resource, q] of Object.entries(values)) api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${container}/resources/${bound}/${resource}`, q));
-      }
-    }
+    const serverFigures = { cpu: q(serving.resources.cpu), memory: q(serving.resources.memory), 'ephemeral-storage': disk };
+    const gpu = serving.resources.gpu;
+    const extended = gpu ? { [gpuResourceName(gpu.vendor)]: q(String(gpu.count)) } : {};
+    api.addJsonPatch(JsonPatch.replace('/spec/template/spec/initContainers/0/resources', { limits: initFigures, requests: initFigures }));
+    api.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/resources', { limits: { ...serverFigures, ...extended }, requests: serverFigures }));
     for (const [field, value] of Object.entries(podPlacement(k8s))) {
       api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${field}`, value));
     }
