@@ -95,13 +95,11 @@ export class RetrainingCronJob extends Construct {
     api.addJsonPatch(JsonPatch.add(`${pod}/enableServiceLinks`, false));
     // As on the serving pods: a label encoding a construct path is not one to hand to a cluster.
     api.addJsonPatch(JsonPatch.remove('/spec/jobTemplate/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
-    // CPU and memory as the record writes them (cdk8s-plus rounds to millicores and MiB); the disk in MiB (it writes whole GiB).
-    const quantities = { cpu: resources.cpu, memory: resources.memory, 'ephemeral-storage': `${diskMiB}Mi` };
-    for (const bound of ['requests', 'limits']) {
-      for (const [resource, q] of Object.entries(quantities)) {
-        api.addJsonPatch(JsonPatch.add(`${pod}/containers/0/resources/${bound}/${resource}`, kplus.k8s.Quantity.fromString(q)));
-      }
-    }
+    // In one patch, as on the serving pods: CPU and memory as the record writes them (cdk8s-plus rounds to millicores
+    // and MiB), the disk in MiB (it writes whole GiB).
+    const figures = Object.fromEntries(Object.entries({ cpu: resources.cpu, memory: resources.memory, 'ephemeral-storage': `${diskMiB}Mi` })
+      .map(([resource, value]) => [resource, kplus.k8s.Quantity.fromString(value)]));
+    api.addJsonPatch(JsonPatch.replace(`${pod}/containers/0/resources`, { limits: figures, requests: figures }));
     for (const [field, value] of Object.entries(podPlacement(k8s))) api.addJsonPatch(JsonPatch.add(`${pod}/${field}`, value));
   }
 }
