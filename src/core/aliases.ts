@@ -1,4 +1,5 @@
 import { InputError, PolicyError } from './errors';
+import { JS_RESERVED_NAMES } from './names';
 import type { HistoryEvent } from './history-event';
 import type { Outcome } from './lifecycle';
 import { findVersion, ModelRecord } from './record';
@@ -18,8 +19,8 @@ const VERSION_LIKE = /^v\d+$/i;
 /** Why `alias` cannot be set by hand on this record, or undefined when it can. */
 export function aliasNameProblem(record: ModelRecord, alias: string): string | undefined {
   if (!ALIAS.test(alias)) return `"${alias}" must be 1 to 255 letters, digits, _ or -`;
-  // A record keeps aliases as a mapping: JavaScript objects reserve these names, and the alias would be lost.
-  if (['constructor', 'prototype', '__proto__'].includes(alias)) return `"${alias}" is reserved (JavaScript objects keep it for themselves)`;
+  // A record keeps aliases as a mapping: the alias would be lost.
+  if (JS_RESERVED_NAMES.has(alias)) return `"${alias}" is reserved (JavaScript objects keep it for themselves)`;
   if (alias.toLowerCase() === 'latest') return `"${alias}" is reserved (it always means the newest version)`;
   if (VERSION_LIKE.test(alias)) return `"${alias}" looks like a version number; choose a name such as champion`;
   if (standNames(record).includes(alias)) return `"${alias}" is a stand: it always points at the version live there`;

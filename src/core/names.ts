@@ -19,3 +19,9 @@ export function modelNameProblem(name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Names a JavaScript object keeps for itself: as a key of a record's mapping
+ * (labels, env, aliases, metrics) the value would be lost, not stored.
+ */
+export const JS_RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { InputError } from '../core/errors';
+import { JS_RESERVED_NAMES } from '../core/names';
 
 /**
  * The key a metrics file may use to say which evaluation set it was computed
@@ -50,7 +51,7 @@ export function readMetrics(file: string): MetricsFile {
       continue;
     }
     if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(k)) throw new InputError(`${file}: "${k}": not a metric name (letters, digits, _ . -)`);
-    if (['constructor', 'prototype', '__proto__'].includes(k)) throw new InputError(`${file}: "${k}": not a metric name modelship can keep (JavaScript objects reserve it)`);
+    if (JS_RESERVED_NAMES.has(k)) throw new InputError(`${file}: "${k}": not a metric name modelship can keep (JavaScript objects reserve it)`);
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new InputError(`${file}: ${k}: must be a finite number, not ${JSON.stringify(v)}`);
     metrics[k] = v;
   }

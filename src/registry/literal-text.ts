@@ -1,5 +1,6 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, Node } from 'yaml';
 import { InputError } from '../core/errors';
+import { JS_RESERVED_NAMES } from '../core/names';
 
 /**
  * Characters no consumer of the generated files takes as written: YAML 1.1
@@ -10,8 +11,6 @@ import { InputError } from '../core/errors';
  */
 const UNDELIVERABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** Keys a JavaScript object cannot keep as its own: the record would silently lose them. */
-const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function describe(c: string): string {
   const code = c.codePointAt(0) as number;
@@ -62,7 +61,7 @@ export function literalTextProblem(contents: unknown): string | undefined {
         if (!isPair(pair)) continue;
         const key = isScalar(pair.key) ? String(pair.key.value) : '';
         const at = path ? `${path}.${key}` : key;
-        if (RESERVED_KEYS.has(key)) return `${at}: "${key}" cannot be a name here (JavaScript objects reserve it, and it would be lost)`;
+        if (JS_RESERVED_NAMES.has(key)) return `${at}: "${key}" cannot be a name here (JavaScript objects reserve it, and it would be lost)`;
         const bad = UNDELIVERABLE.exec(key);
         if (bad) return `${at}: the name contains ${describe(bad[0])}`;
         const found = walk(pair.value, at);
