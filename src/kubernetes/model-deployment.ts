@@ -9,6 +9,7 @@ import { provenanceKind } from '../core/provenance';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { hardenedContainer } from './hardened-container';
 import { kubeletLiteral } from './kubelet-literal';
+import { LabelSelectedDeployment } from './label-selected-workload';
 import { MODEL_UID } from '../core/runtime-user';
 import type { AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
 import { gpuResourceName } from './gpu-resource';
@@ -207,7 +208,7 @@ export class ModelDeployment extends Construct {
     const initCpu = Math.max(100, cpuMillis(props.initResources?.cpu ?? serving.resources.cpu));
     const initMemory = Math.max(64, memoryMiB(props.initResources?.memory ?? serving.resources.memory));
 
-    this.deployment = new kplus.Deployment(this, 'deployment', {
+    this.deployment = new LabelSelectedDeployment(this, 'deployment', {
       metadata: {
         name: deploymentName,
         labels: {
@@ -302,7 +303,7 @@ export class ModelDeployment extends Construct {
     api.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
     api.addJsonPatch(JsonPatch.add('/spec/template/spec/enableServiceLinks', false));
     // cdk8s-plus tags pods with a construct-path label for its own selectors; ours are
-    // explicit, and a label that encodes an internal path is not one to hand to a cluster.
+    // explicit (LabelSelectedDeployment), and a label that encodes an internal path is not one to hand to a cluster.
     api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
     // Each container's resources in one patch (a patch per figure cost as much again as the rest of toJson):
     // CPU and memory as the record writes them (cdk8s-plus writes whole millicores and MiB, `1000M` would be 954Mi);

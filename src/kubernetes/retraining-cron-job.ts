@@ -6,6 +6,7 @@ import type { ModelRecord } from '../core/record';
 import { retrainingJobEnvironment, retrainingResources } from '../core/retraining-contract';
 import { MODEL_UID } from '../core/runtime-user';
 import { hardenedContainer } from './hardened-container';
+import { LabelSelectedCronJob } from './label-selected-workload';
 import { kubeletLiteral } from './kubelet-literal';
 import { podPlacement } from './pod-placement';
 import { ANNOTATION_RETRAIN_ON_DRIFT, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
@@ -56,7 +57,7 @@ export class RetrainingCronJob extends Construct {
     const cpu = kplus.Cpu.millis(cpuMillis(resources.cpu));
     const memory = Size.mebibytes(memoryMiB(resources.memory));
 
-    this.cronJob = new kplus.CronJob(this, 'cron-job', {
+    this.cronJob = new LabelSelectedCronJob(this, 'cron-job', {
       metadata: {
         name: props.cronJobName ?? `${r.name}-retrain`,
         labels,
@@ -89,6 +90,8 @@ export class RetrainingCronJob extends Construct {
         resources: { cpu: { request: cpu, limit: cpu }, memory: { request: memory, limit: memory } },
       }],
     });
+    // What a user's NetworkPolicy or Service selects the training pods by (the construct-path label goes below).
+    this.cronJob.select(kplus.LabelSelector.of({ labels: { [LABEL_NAME]: r.name, [LABEL_COMPONENT]: 'retraining' } }));
     const api = ApiObject.of(this.cronJob);
     const pod = '/spec/jobTemplate/spec/template/spec';
     api.addJsonPatch(JsonPatch.add(`${pod}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
