@@ -1,6 +1,6 @@
 // With nomad-model-stack.ts, the only files under src/ that import cdktf: it is
 // archived upstream, so it stays behind the `modelship/nomad/stack` entry point.
-import { TerraformProvider } from 'cdktf';
+import { TerraformProvider, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { Job } from '@cdktf/provider-nomad/lib/job';
 import type { ModelRecord } from '../core/record';
@@ -8,6 +8,22 @@ import { renderJobHcl } from './job-hcl';
 import type { NomadJob } from './job-model';
 import { buildCandidateJob, buildModelJob } from './model-job';
 import { buildRetrainingJob, renderRetrainingJobHcl, RetrainingJob } from './retraining-job';
+
+/**
+ * What each stack's `nomad_job` resources already claimed: cdktf writes a second resource
+ * with a taken logical ID over the first in cdk.tf.json, and two resources for one Nomad
+ * job would fight over it, both silently.
+ */
+const claims = new WeakMap<TerraformStack, Map<string, string>>();
+
+function claim(scope: Construct, key: string, what: string): void {
+  const stack = TerraformStack.of(scope);
+  const taken = claims.get(stack) ?? new Map<string, string>();
+  claims.set(stack, taken);
+  const holder = taken.get(key);
+  if (holder !== undefined) throw new Error(`${scope.node.path}: ${what} is already defined by ${holder}; give this NomadModelJob another id`);
+  taken.set(key, scope.node.path);
+}
 
 export interface NomadModelJobProps {
   /** The model record to run. */
@@ -67,7 +83,10 @@ export class NomadModelJob extends Construct {
 
   constructor(scope: Construct, id: string, props: NomadModelJobProps) {
     super(scope, id);
-    const add = (name: string, logicalId: string, hcl: string): Job => {
+    const provider = props.provider?.node.path ?? 'the default provider';
+    const add = (name: string, logicalId: string, job: { ID: string; Namespace?: string }, hcl: string): Job => {
+      claim(this, `resource ${logicalId}`, `nomad_job.${logicalId}`);
+      claim(this, `job ${provider} ${job.Namespace ?? 'default'} ${job.ID}`, `Nomad job ${JSON.stringify(job.ID)} (namespace ${job.Namespace ?? 'default'}, ${provider})`);
       const resource = new Job(this, name, {
         jobspec: escapeTerraformTemplate(hcl),
         detach: props.detach ?? false,
@@ -79,10 +98,10 @@ export class NomadModelJob extends Construct {
       return resource;
     };
     this.job = buildModelJob({ record: props.record, user: props.user });
-    if (this.job) this.resource = add('job', id, renderJobHcl(this.job));
+    if (this.job) this.resource = add('job', id, this.job, renderJobHcl(this.job));
     this.candidateJob = props.candidate === false ? undefined : buildCandidateJob({ record: props.record, user: props.user });
-    if (this.candidateJob) this.candidateResource = add('candidate', `${id}-candidate`, renderJobHcl(this.candidateJob));
+    if (this.candidateJob) this.candidateResource = add('candidate', `${id}-candidate`, this.candidateJob, renderJobHcl(this.candidateJob));
     this.retrainingJob = props.retraining === false ? undefined : buildRetrainingJob({ record: props.record, user: props.user });
-    if (this.retrainingJob) this.retrainingResource = add('retraining', `${id}-retrain`, renderRetrainingJobHcl(this.retrainingJob));
+    if (this.retrainingJob) this.retrainingResource = add('retraining', `${id}-retrain`, this.retrainingJob, renderRetrainingJobHcl(this.retrainingJob));
   }
 }

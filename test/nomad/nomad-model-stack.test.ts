@@ -1,8 +1,9 @@
 import 'cdktf/lib/testing/adapters/jest';
-import { App, Testing } from 'cdktf';
+import { App, TerraformStack, Testing } from 'cdktf';
+import { Construct } from 'constructs';
 import { Job } from '@cdktf/provider-nomad/lib/job';
 import { NomadProvider } from '@cdktf/provider-nomad/lib/provider';
-import { escapeTerraformTemplate, NomadModelStack } from '../../src/nomad/nomad-model-stack';
+import { escapeTerraformTemplate, NomadModelJob, NomadModelStack } from '../../src/nomad/nomad-model-stack';
 import { renderJobHcl } from '../../src/nomad/job-hcl';
 import { buildCandidateJob, buildModelJob } from '../../src/nomad/model-job';
 import { buildRetrainingJob, renderRetrainingJobHcl } from '../../src/nomad/retraining-job';
@@ -66,5 +67,34 @@ describe('cdktf stack', () => {
   it('skips models with nothing deployable', () => {
     const out = JSON.parse(synth([record({ versions: [version('1.0.0', 'candidate', { digest: undefined })] })]));
     expect(out.resource?.nomad_job).toBeUndefined();
+  });
+});
+
+describe('NomadModelJob names in a stack', () => {
+  const one = (name: string) => record({ name, versions: [version('1.0.0', 'production')] });
+
+  it('refuses a second resource with a taken logical ID, naming both constructs (cdktf would write one over the other)', () => {
+    const stack = new TerraformStack(Testing.app() as App, 's');
+    new NomadProvider(stack, 'nomad', { address: 'http://127.0.0.1:4646' });
+    new NomadModelJob(new Construct(stack, 'east'), 'churn', { record: one('churn') });
+    expect(() => new NomadModelJob(new Construct(stack, 'west'), 'churn', { record: one('churn') }))
+      .toThrow('s/west/churn: nomad_job.churn is already defined by s/east/churn; give this NomadModelJob another id');
+  });
+
+  it('refuses model a-candidate beside model a\'s candidate in one stack', () => {
+    const candidate = record({ name: 'a', versions: [version('1.0.0', 'production'), version('1.1.0', 'candidate')] });
+    expect(() => synth([candidate, one('a-candidate')])).toThrow(/nomad_job\.a-candidate is already defined by test\/a/);
+  });
+
+  it('refuses two resources for one Nomad job on one provider and namespace, and allows it on another provider', () => {
+    const stack = new TerraformStack(Testing.app() as App, 's');
+    const east = new NomadProvider(stack, 'east', { alias: 'east', address: 'http://east:4646' });
+    const west = new NomadProvider(stack, 'west', { alias: 'west', address: 'http://west:4646' });
+    new NomadModelJob(stack, 'churn', { record: one('churn'), provider: east });
+    expect(() => new NomadModelJob(stack, 'churn-again', { record: one('churn'), provider: east }))
+      .toThrow('s/churn-again: Nomad job "churn" (namespace default, s/east) is already defined by s/churn');
+    new NomadModelJob(stack, 'churn-west', { record: one('churn'), provider: west });
+    const jobs = JSON.parse(Testing.synth(stack)).resource.nomad_job;
+    expect(Object.keys(jobs).sort()).toEqual(['churn', 'churn-west']);
   });
 });
