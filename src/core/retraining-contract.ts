@@ -30,6 +30,7 @@ export function nextCandidateRelease(record: ModelRecord): 'prerelease' | 'premi
  * - MODELSHIP_DATASET_<NAME>: each `retraining.datasets` entry, the name upper-cased.
  */
 export function retrainingEnvironment(record: ModelRecord): Record<string, string> {
+  if (record.retraining?.contract) return { ...record.retraining.contract };
   const live = productionVersion(record);
   const release = nextCandidateRelease(record);
   const datasets = Object.entries(record.retraining?.datasets ?? {})

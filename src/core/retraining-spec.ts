@@ -26,6 +26,13 @@ export interface RetrainingSpec {
    * @default false
    */
   readonly onDrift?: boolean;
+  /**
+   * The environment contract as the whole record gives it, on a stand's deployment view
+   * (`standDeployment`), whose versions are only those that run in the stand: the next
+   * version must count every version cut. Never read from a record file.
+   * @default - computed from the record that holds this block
+   */
+  readonly contract?: Readonly<Record<string, string>>;
 }
 
 export const DEFAULT_RETRAINING_RESOURCES: ResourceSpec = { cpu: '1', memory: '2Gi' };

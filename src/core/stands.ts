@@ -3,6 +3,7 @@ import type { PendingEvent } from './history-event';
 import type { Outcome } from './lifecycle';
 import { findVersion, ModelRecord, otherSlot, StandSpec, StandState, StandVersion, VersionEntry } from './record';
 import type { RuleViolation } from './record-rules';
+import { retrainingEnvironment } from './retraining-contract';
 
 /**
  * Stands: the environments a version passes through, first to last. The last
@@ -97,9 +98,11 @@ export function standDeployment(record: ModelRecord, stand: string): ModelRecord
   const k8s = { ...record.deploy.kubernetes, ...spec.kubernetes };
   const nomad = { ...record.deploy.nomad, ...spec.nomad };
   // Retraining learns from production's data and cuts one new version: it runs in the last stand only.
-  const { retraining: _retraining, ...rest } = view;
+  const { retraining, ...rest } = view;
   return {
-    ...(isLast(record, stand) ? view : rest),
+    ...rest,
+    // Its contract from the whole record: the stand's versions below leave out the candidates cut since.
+    ...(isLast(record, stand) && retraining ? { retraining: { ...retraining, contract: retrainingEnvironment(record) } } : {}),
     // The real gates: a stand's view relaxes acceptDeclared only before the last stand.
     gates: isLast(record, stand) ? record.gates : view.gates,
     versions,

@@ -262,3 +262,25 @@ describe('stands in the report', () => {
     expect(rows).toEqual([`dev ${v1}`, `int ${v1}`, `prod ${v1}`, `dev ${v2}`, `int ${v2}`]);
   });
 });
+
+describe('the retraining contract with stands', () => {
+  it('the last stand\'s job pushes the next rc after every version cut, not after the versions that run there', async () => {
+    const dir = await stagedModel();
+    const file = path.join(dir, 'taxi.yaml');
+    fs.appendFileSync(file, 'retraining: { schedule: "0 3 * * 1", image: registry.example.com/train/taxi:1.0.0 }\n');
+    const v1 = await validatedVersion(dir, 'taxi', 'major');
+    for (let i = 0; i < 3; i++) expect((await run(dir, 'promote', 'taxi', v1)).code).toBe(0);
+    // Two candidates cut since, neither live in prod: the job must push rc.2, as bump would print.
+    expect((await run(dir, 'bump', 'taxi', 'preminor', '--preid', 'rc')).stdout).toContain('1.1.0-rc.0');
+    expect((await run(dir, 'bump', 'taxi', 'prerelease', '--preid', 'rc')).stdout).toContain('1.1.0-rc.1');
+    const out = tempDir();
+    expect((await run(dir, 'synth', '--out', out)).code).toBe(0);
+    const cron = parseManifest(fs.readFileSync(path.join(out, 'prod', 'kubernetes', 'taxi.k8s.yaml'), 'utf8')).find((o) => o.kind === 'CronJob');
+    const env = Object.fromEntries(cron.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
+    expect([env.MODELSHIP_NEXT_VERSION, env.MODELSHIP_NEXT_RELEASE, env.MODELSHIP_PRODUCTION_VERSION]).toEqual(['1.1.0-rc.2', 'prerelease', v1]);
+    const nomad = JSON.parse(fs.readFileSync(path.join(out, 'prod', 'nomad', 'taxi-retrain.nomad.json'), 'utf8')).Job;
+    expect(nomad.TaskGroups[0].Tasks[0].Env).toMatchObject({ MODELSHIP_NEXT_VERSION: '1.1.0-rc.2', MODELSHIP_NEXT_RELEASE: 'prerelease', MODELSHIP_PRODUCTION_VERSION: v1 });
+    // And what the job pushes is what bump cuts next.
+    expect((await run(dir, 'bump', 'taxi', 'prerelease', '--preid', 'rc')).stdout).toContain('1.1.0-rc.2');
+  });
+});

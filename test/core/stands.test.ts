@@ -136,7 +136,7 @@ describe('stands', () => {
     const r = staged({ retraining });
     expect(standDeployment(r, 'dev').retraining).toBeUndefined();
     expect(standDeployment(r, 'int').retraining).toBeUndefined();
-    expect(standDeployment(r, 'prod').retraining).toBe(retraining);
+    expect(standDeployment(r, 'prod').retraining).toMatchObject(retraining!);
   });
 
   it('a record without stands is its own one stand, unchanged', () => {
