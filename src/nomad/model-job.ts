@@ -87,7 +87,9 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
     Driver: 'docker',
     User: user,
     Lifecycle: { Hook: 'prestart', Sidecar: false },
-    Config: { image: initImage(r.artifact, v), command: 'sh', args: ['-c', INIT_SCRIPT], ...hardenedDocker },
+    // `entrypoint`, not `command`: the docker driver puts `command` after the image's ENTRYPOINT
+    // (a model image with one would run `<entrypoint> sh -c ...`); Kubernetes' command replaces it.
+    Config: { image: initImage(r.artifact, v), entrypoint: ['sh'], args: ['-c', INIT_SCRIPT], ...hardenedDocker },
     Env: {
       MODELSHIP_SRC: r.artifact.path,
       MODELSHIP_DEST: modelDir,

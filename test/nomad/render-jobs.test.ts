@@ -136,7 +136,7 @@ describe('Nomad jobs', () => {
     const [init, server] = json.Job.TaskGroups[0].Tasks;
     expect(init).toMatchObject({
       Name: 'model-init', Driver: 'docker', Lifecycle: { Hook: 'prestart', Sidecar: false },
-      Config: { image: `registry.example.com/models/taxi-fare:${live.version}`, command: 'sh', args: ['-c', INIT_SCRIPT], readonly_rootfs: true, cap_drop: ['ALL'] },
+      Config: { image: `registry.example.com/models/taxi-fare:${live.version}`, entrypoint: ['sh'], args: ['-c', INIT_SCRIPT], readonly_rootfs: true, cap_drop: ['ALL'] },
       Env: {
         MODELSHIP_SRC: '/model', MODELSHIP_DEST: '/alloc/data/model', MODELSHIP_VERSION: live.version, MODELSHIP_DIGEST: live.digest,
         // The prestart task has the server's CPU: one hashing process per whole CPU; scratch in its own /local.
