@@ -1,5 +1,5 @@
 import { attr, block, HclBlock, HclNode, renderHcl } from './hcl-writer';
-import type { Affinity, Constraint, NomadJob, ScalingPolicy, Task, TaskGroup, UpdateStrategy } from './job-model';
+import type { Affinity, Constraint, NomadJob, ScalingPolicy, Service, Task, TaskGroup, UpdateStrategy } from './job-model';
 
 const NS = 1_000_000_000;
 
@@ -47,11 +47,30 @@ function scaling(s: ScalingPolicy): HclBlock {
   ]);
 }
 
+function service(s: Service): HclBlock {
+  return block('service', [], [
+    attr('name', s.Name),
+    attr('port', s.PortLabel),
+    attr('provider', s.Provider),
+    attr('tags', s.Tags),
+    attr('canary_tags', s.CanaryTags),
+    s.Checks.map((c) => block('check', [], [
+      attr('name', c.Name), attr('type', c.Type), attr('path', c.Path),
+      attr('interval', duration(c.Interval)), attr('timeout', duration(c.Timeout)),
+      c.CheckRestart ? [block('check_restart', [], [
+        attr('limit', c.CheckRestart.Limit), attr('grace', duration(c.CheckRestart.Grace)),
+        attr('ignore_warnings', c.CheckRestart.IgnoreWarnings),
+      ])] : [],
+    ])),
+  ]);
+}
+
 function task(t: Task): HclBlock {
   return block('task', [t.Name], [
     attr('driver', t.Driver),
     attr('user', t.User),
     attr('kill_timeout', duration(t.KillTimeout)),
+    attr('shutdown_delay', t.ShutdownDelay === undefined ? undefined : duration(t.ShutdownDelay)),
     t.Lifecycle ? [block('lifecycle', [], [attr('hook', t.Lifecycle.Hook), attr('sidecar', t.Lifecycle.Sidecar)])] : [],
     block('config', [], Object.entries(t.Config).map(([k, v]) => attr(k, v)).flat()),
     mapBlock('env', t.Env),
@@ -62,6 +81,7 @@ function task(t: Task): HclBlock {
       attr('cpu', t.Resources.CPU), attr('memory', t.Resources.MemoryMB),
       (t.Resources.Devices ?? []).map((d) => block('device', [d.Name], [attr('count', d.Count)])),
     ]),
+    (t.Services ?? []).map(service),
   ]);
 }
 
@@ -71,17 +91,6 @@ function group(g: TaskGroup): HclBlock {
     g.Scaling ? [scaling(g.Scaling)] : [],
     g.Meta ? [mapBlock('meta', g.Meta)] : [],
     g.Networks.map((n) => block('network', [], n.DynamicPorts.map((p) => block('port', [p.Label], [attr('to', p.To)])))),
-    g.Services.map((s) => block('service', [], [
-      attr('name', s.Name),
-      attr('port', s.PortLabel),
-      attr('provider', s.Provider),
-      attr('tags', s.Tags),
-      attr('canary_tags', s.CanaryTags),
-      s.Checks.map((c) => block('check', [], [
-        attr('name', c.Name), attr('type', c.Type), attr('path', c.Path),
-        attr('interval', duration(c.Interval)), attr('timeout', duration(c.Timeout)),
-      ])),
-    ])),
     Object.values(g.Volumes ?? {}).map((v) => block('volume', [v.Name], [
       attr('type', v.Type), attr('source', v.Source), attr('read_only', v.ReadOnly),
     ])),
@@ -97,7 +106,6 @@ function group(g: TaskGroup): HclBlock {
       attr('size', g.EphemeralDisk.SizeMB), attr('migrate', g.EphemeralDisk.Migrate), attr('sticky', g.EphemeralDisk.Sticky),
     ]),
     update(g.Update),
-    attr('shutdown_delay', duration(g.ShutdownDelay)),
     g.Tasks.map(task),
   ]);
 }

@@ -61,14 +61,11 @@ export interface TaskGroup {
   /** Merged into every task's meta: only what never changes for this group, or every change restarts it. */
   Meta?: Record<string, string>;
   Networks: NetworkResource[];
-  Services: Service[];
   Volumes?: Record<string, VolumeRequest>;
   RestartPolicy: RestartPolicy;
   ReschedulePolicy: ReschedulePolicy;
   EphemeralDisk: EphemeralDisk;
   Update: UpdateStrategy;
-  /** Nanoseconds between deregistering the services and stopping the tasks, so in-flight requests drain. */
-  ShutdownDelay: number;
   Tasks: Task[];
 }
 
@@ -96,6 +93,8 @@ export interface ServiceCheck {
   Path: string;
   Interval: number;
   Timeout: number;
+  /** Restart the task after `Limit` failures in a row, not before `Grace` after it started. */
+  CheckRestart?: { Limit: number; Grace: number; IgnoreWarnings: boolean };
 }
 
 export interface VolumeRequest {
@@ -152,6 +151,10 @@ export interface Task {
   Env: Record<string, string>;
   Resources: { CPU: number; MemoryMB: number; Devices?: RequestedDevice[] };
   VolumeMounts?: VolumeMount[];
+  /** A task's services register once the task runs (after the prestart tasks) and go with it. */
+  Services?: Service[];
+  /** Between deregistering the task's services and stopping it. */
+  ShutdownDelay?: number;
   KillTimeout: number;
 }
 

@@ -73,6 +73,11 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
     // A host volume outlives allocations and is shared by versions: one directory per version.
     ? `${r.serving.modelDir.replace(/\/$/, '')}/${r.name}/${v.version}`
     : `${ALLOC_DATA}/model`;
+  // As the Kubernetes Services: `<name>` is the live slot's alone, `<name>-preview` the other slot's,
+  // so a consumer that looks the service up by name gets one version, and a switch moves it.
+  const slotted = r.deploy.strategy === 'blue-green' && target.role !== 'candidate';
+  const serviceName = target.role === 'candidate' ? `${r.name}-candidate`
+    : target.role === 'preview' || target.role === 'idle' ? `${r.name}-preview` : r.name;
   const hardenedDocker = {
     readonly_rootfs: true,
     cap_drop: ['ALL'],
@@ -133,14 +138,30 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
       ...(gpu ? { Devices: [{ Name: GPU_DEVICES[gpu.vendor ?? 'nvidia'], Count: gpu.count }] } : {}),
     },
     ...(hostVolume ? { VolumeMounts: [{ Volume: HOST_VOLUME, Destination: r.serving.modelDir, ReadOnly: true }] } : {}),
+    // The server's own service, not the group's: a group service is registered when the allocation
+    // starts, before the image is pulled and the model copied and verified, and Nomad's catalog
+    // lists an instance whatever its checks say. A task's service registers once the task runs.
+    Services: [{
+      Name: serviceName,
+      PortLabel: PORT_LABEL,
+      Provider: 'nomad',
+      // Names and tags are the only things a switch changes: Nomad updates a plain service in place.
+      Tags: [...roleTags(target.role), `version-${v.version}`, ...(slotted ? [`slot-${target.group}`] : [])],
+      Checks: [{
+        Name: `${target.role === 'candidate' ? serviceName : r.name}-${target.group}-health`, Type: 'http', Path: r.serving.health.path, Interval: seconds(10), Timeout: seconds(2),
+        // As the Kubernetes liveness probe: six failures in a row restart a hung server; the grace
+        // is the startup probe's five minutes to load the model.
+        CheckRestart: { Limit: 6, Grace: minutes(5), IgnoreWarnings: false },
+      }],
+    }],
+    // Deregister from the service catalog first, so routers stop sending requests before the server stops.
+    ShutdownDelay: seconds(5),
     KillTimeout: seconds(30),
   };
   const candidate = target.role === 'candidate';
   const idleReplicas = r.deploy.blueGreen?.idleReplicas;
   const shrunk = target.role === 'idle' && idleReplicas !== undefined;
   const scaling = shrunk || candidate ? undefined : r.serving.autoscaling;
-  const slotted = r.deploy.strategy === 'blue-green' && !candidate;
-  const serviceName = candidate ? `${r.name}-candidate` : r.name;
   return {
     Name: target.group,
     // With a scaling block the autoscaler owns the count; `nomad job run -preserve-counts` keeps its choice.
@@ -156,14 +177,6 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
       ...(v.latencyP95Ms !== undefined ? { modelship_latency_source: provenanceKind(v.provenance?.latency) } : {}),
     },
     Networks: [{ DynamicPorts: [{ Label: PORT_LABEL, To: r.serving.port }] }],
-    Services: [{
-      Name: serviceName,
-      PortLabel: PORT_LABEL,
-      Provider: 'nomad',
-      // Tags are the only thing a switch changes: Nomad updates a service's tags in place.
-      Tags: [...roleTags(target.role), `version-${v.version}`, ...(slotted ? [`slot-${target.group}`] : [])],
-      Checks: [{ Name: `${serviceName}-${target.group}-health`, Type: 'http', Path: r.serving.health.path, Interval: seconds(10), Timeout: seconds(2) }],
-    }],
     ...(hostVolume ? { Volumes: { [HOST_VOLUME]: { Name: HOST_VOLUME, Type: 'host', Source: hostVolume, ReadOnly: false } } } : {}),
     RestartPolicy: { Attempts: 3, Interval: minutes(5), Delay: seconds(15), Mode: 'fail' },
     ReschedulePolicy: { Delay: seconds(30), DelayFunction: 'exponential', MaxDelay: minutes(10), Unlimited: true },
@@ -179,8 +192,6 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
       // Blue-green is the two groups, not canaries: each slot rolls on its own.
       Canary: 0,
     },
-    // Deregister from the service catalog first, so routers stop sending requests before the server stops.
-    ShutdownDelay: seconds(5),
     Tasks: [init, server],
   };
 }

@@ -31,7 +31,7 @@ export class NomadModelStack extends TerraformStack {
       if (jobs.retrainingJob && jobs.retrainingResource) this.jobs.set(jobs.retrainingJob.ID, jobs.retrainingResource);
       if (!jobs.job || !jobs.resource) continue;
       this.jobs.set(jobs.job.ID, jobs.resource);
-      const live = jobs.job.TaskGroups.find((g) => g.Services.some((s) => s.Tags.includes('live')));
+      const live = jobs.job.TaskGroups.find((g) => g.Tasks.some((t) => t.Services?.some((s) => s.Tags.includes('live'))));
       if (live?.Meta) new TerraformOutput(this, `${record.name}-version`, { value: live.Meta.modelship_version });
     }
   }

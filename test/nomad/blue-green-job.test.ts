@@ -63,9 +63,10 @@ describe('Nomad blue/green: one job, a blue and a green group', () => {
   it('renders only filled slots, each pinned to its version with its own prestart task and disk', () => {
     expect(job(first).TaskGroups.map((g: Json) => g.Name)).toEqual(['blue']);
     const groups = job(withPreview).TaskGroups;
-    expect(groups.map((g: Json) => [g.Name, g.Meta.modelship_version, g.Tasks[0].Config.image, g.Services[0].Tags])).toEqual([
-      ['blue', '1.0.0', 'registry.example.com/models/taxi-fare:1.0.0', ['live', 'version-1.0.0', 'slot-blue']],
-      ['green', '1.1.0', 'registry.example.com/models/taxi-fare:1.1.0', ['preview', 'version-1.1.0', 'slot-green']],
+    // Named as the Kubernetes Services: a lookup of fraud-detector by name finds the live slot only.
+    expect(groups.map((g: Json) => [g.Name, g.Meta.modelship_version, g.Tasks[0].Config.image, g.Tasks[1].Services[0].Name, g.Tasks[1].Services[0].Tags])).toEqual([
+      ['blue', '1.0.0', 'registry.example.com/models/taxi-fare:1.0.0', 'fraud-detector', ['live', 'version-1.0.0', 'slot-blue']],
+      ['green', '1.1.0', 'registry.example.com/models/taxi-fare:1.1.0', 'fraud-detector-preview', ['preview', 'version-1.1.0', 'slot-green']],
     ]);
     for (const g of groups) {
       expect(g.Update).toMatchObject({ Canary: 0, AutoRevert: true });
@@ -83,13 +84,16 @@ describe('Nomad blue/green: one job, a blue and a green group', () => {
     },
   );
 
-  it('a switch and a rollback change only service tags, which Nomad updates in place', () => {
-    const tagsOnly = (paths: string[]) => paths.every((p) => /^\.TaskGroups\[\d\]\.Services\[0\]\.Tags\[\d\]$/.test(p));
+  it('a switch and a rollback change only service names and tags, which Nomad updates in place', () => {
+    // Nomad's scheduler (tasksUpdated) compares a task's driver, config, env, meta, resources..., and of
+    // services only Connect's: a plain service's name and tags change without a new allocation.
+    const tagsOnly = (paths: string[]) => paths.every((p) => /^\.TaskGroups\[\d\]\.Tasks\[1\]\.Services\[0\]\.(Tags\[\d\]|Name)$/.test(p));
     const bySwitch = differences(job(withPreview), job(switched));
     expect(bySwitch.length).toBeGreaterThan(0);
     expect(bySwitch.filter((p) => !tagsOnly([p]))).toEqual([]);
-    expect(job(switched).TaskGroups.map((g: Json) => g.Services[0].Tags[0])).toEqual(['preview', 'live']);
-    expect(job(switched).TaskGroups[0].Services[0].Tags).toContain('idle');
+    expect(job(switched).TaskGroups.map((g: Json) => [g.Tasks[1].Services[0].Name, g.Tasks[1].Services[0].Tags[0]]))
+      .toEqual([['fraud-detector-preview', 'preview'], ['fraud-detector', 'live']]);
+    expect(job(switched).TaskGroups[0].Tasks[1].Services[0].Tags).toContain('idle');
     const byRollback = differences(job(switched), job(rolledBack));
     expect(byRollback.length).toBeGreaterThan(0);
     expect(byRollback.filter((p) => !tagsOnly([p]))).toEqual([]);
@@ -97,7 +101,7 @@ describe('Nomad blue/green: one job, a blue and a green group', () => {
     const lines = (r: ModelRecord) => renderJobHcl(buildModelJob({ record: r })!).split('\n');
     const [a, b] = [lines(withPreview), lines(switched)];
     expect(a.length).toBe(b.length);
-    expect(a.filter((l, i) => l !== b[i]).every((l) => /^\s+tags\s+=/.test(l))).toBe(true);
+    expect(a.filter((l, i) => l !== b[i]).every((l) => /^\s+(tags|name)\s+=/.test(l))).toBe(true);
   });
 
   it('deploy.blueGreen.idleReplicas shrinks only a retired slot', () => {

@@ -34,7 +34,9 @@ function fromHcl(parsed: Json) {
   const job = one(name, parsed.job);
   const gname = Object.keys(job.group)[0];
   const g = one(gname, job.group);
-  const svc = g.service[0];
+  const server = one('server', g.task);
+  const svc = server.service[0];
+  const restart = svc.check[0].check_restart[0];
   const upd = g.update[0];
   const strMap = (m: Json) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, hclString(v as string)]));
   return {
@@ -42,7 +44,11 @@ function fromHcl(parsed: Json) {
     Group: {
       Name: gname, Count: g.count,
       Port: Object.entries(g.network[0].port).map(([label, b]) => ({ Label: label, To: (b as Json)[0].to })),
-      Service: { Name: svc.name, PortLabel: svc.port, Tags: svc.tags, CanaryTags: svc.canary_tags, Path: svc.check[0].path, Interval: durationNs(svc.check[0].interval) },
+      Service: {
+        Name: svc.name, PortLabel: svc.port, Tags: svc.tags, CanaryTags: svc.canary_tags, Path: svc.check[0].path, Interval: durationNs(svc.check[0].interval),
+        CheckRestart: { Limit: restart.limit, Grace: durationNs(restart.grace), IgnoreWarnings: restart.ignore_warnings },
+        ShutdownDelay: durationNs(server.shutdown_delay),
+      },
       Update: {
         MaxParallel: upd.max_parallel, HealthCheck: upd.health_check, MinHealthyTime: durationNs(upd.min_healthy_time),
         HealthyDeadline: durationNs(upd.healthy_deadline), AutoRevert: upd.auto_revert, AutoPromote: upd.auto_promote, Canary: upd.canary,
@@ -66,13 +72,17 @@ function fromHcl(parsed: Json) {
 function fromJson(doc: Json) {
   const j = doc.Job;
   const g = j.TaskGroups[0];
-  const s = g.Services[0];
+  const server = g.Tasks.find((t: Json) => t.Name === 'server');
+  const s = server.Services[0];
   return {
     ID: j.ID, Type: j.Type, Datacenters: j.Datacenters, Meta: j.Meta,
     Group: {
       Name: g.Name, Count: g.Count,
       Port: g.Networks[0].DynamicPorts,
-      Service: { Name: s.Name, PortLabel: s.PortLabel, Tags: s.Tags, CanaryTags: s.CanaryTags, Path: s.Checks[0].Path, Interval: s.Checks[0].Interval },
+      Service: {
+        Name: s.Name, PortLabel: s.PortLabel, Tags: s.Tags, CanaryTags: s.CanaryTags, Path: s.Checks[0].Path, Interval: s.Checks[0].Interval,
+        CheckRestart: s.Checks[0].CheckRestart, ShutdownDelay: server.ShutdownDelay,
+      },
       Update: {
         MaxParallel: g.Update.MaxParallel, HealthCheck: g.Update.HealthCheck, MinHealthyTime: g.Update.MinHealthyTime,
         HealthyDeadline: g.Update.HealthyDeadline, AutoRevert: g.Update.AutoRevert, AutoPromote: g.Update.AutoPromote, Canary: g.Update.Canary,
@@ -155,7 +165,13 @@ describe('Nomad jobs', () => {
     expect(json.Job.TaskGroups[0].Meta).toEqual({
       modelship_version: live.version, modelship_digest: live.digest, modelship_size_source: 'measured', modelship_latency_source: 'declared',
     });
-    expect(json.Job.TaskGroups[0].Services[0].Tags).toEqual(['live', `version-${live.version}`]);
+    // The service is the server task's: registered once the model is verified and the server runs, not at allocation start.
+    expect(json.Job.TaskGroups[0].Services).toBeUndefined();
+    expect(init.Services).toBeUndefined();
+    expect(server.Services[0].Tags).toEqual(['live', `version-${live.version}`]);
+    // A hung server is restarted after six failed checks, as the Kubernetes liveness probe does; not while it loads.
+    expect(server.Services[0].Checks[0].CheckRestart).toEqual({ Limit: 6, Grace: 300 * 1e9, IgnoreWarnings: false });
+    expect(server.ShutdownDelay).toBe(5 * 1e9);
   });
 
   it('host volume: copy into a per-version directory, read-only in the server', () => {
@@ -237,16 +253,17 @@ describe('Nomad jobs', () => {
       const g = job.TaskGroups[0];
       expect(g.Count).toBe(1);
       expect(g.Update).toMatchObject({ Canary: 0, AutoRevert: true });
-      expect(g.Services).toEqual([expect.objectContaining({ Name: `${r.name}-candidate`, Tags: ['candidate', `version-${candidate.version}`] })]);
-      expect(g.Services[0].CanaryTags).toBeUndefined();
       const [init, server] = g.Tasks;
+      expect(server.Services).toEqual([expect.objectContaining({ Name: `${r.name}-candidate`, Tags: ['candidate', `version-${candidate.version}`] })]);
+      expect(server.Services[0].CanaryTags).toBeUndefined();
       expect(init.Config).toMatchObject({ image: `${r.artifact.image}:${candidate.version}`, args: ['-c', INIT_SCRIPT], readonly_rootfs: true, cap_drop: ['ALL'] });
       expect(init.Env).toMatchObject({ MODELSHIP_VERSION: candidate.version, MODELSHIP_DIGEST: candidate.digest });
       expect(server.Env).toMatchObject({ MODEL_VERSION: candidate.version, MODEL_DIGEST: candidate.digest });
       // Hardening, resources and policies are production's: compare with a production job of the same version.
       const asLive = buildModelJob({ record: { ...r, deploy: { ...r.deploy, strategy: 'rolling' }, slots: undefined,
         versions: [version(candidate.version, 'production', { digest: candidate.digest, sizeBytes: candidate.sizeBytes })] } })!;
-      const strip = (t: Record<string, unknown>) => ({ ...t, Env: undefined });
+      // The service is the candidate's own (its name and tags, checked above).
+      const strip = (t: Record<string, unknown>) => ({ ...t, Env: undefined, Services: undefined });
       expect(g.Tasks.map(strip)).toEqual(asLive.TaskGroups[0].Tasks.map((t) => strip(t as unknown as Record<string, unknown>)));
       expect(g.RestartPolicy).toEqual(asLive.TaskGroups[0].RestartPolicy);
       expect(g.ReschedulePolicy).toEqual(asLive.TaskGroups[0].ReschedulePolicy);
