@@ -6,6 +6,7 @@ import { planDeployments } from '../core/deployment-plan';
 import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
 import { deploymentsForStand, standNames } from '../core/stands';
+import { stopCommands } from '../nomad/stop-commands';
 import { applyCommands, PruneCommands } from '../kubernetes/apply-commands';
 import { StagedWrite } from '../registry/staged-write';
 import { fileProblem } from '../registry/file-errors';
@@ -33,6 +34,8 @@ export interface SynthResult {
   readonly notes: readonly string[];
   /** How to apply each Kubernetes folder so that what synth stopped writing is deleted. */
   readonly prune: PruneCommands;
+  /** `nomad job stop` of each job whose files synth removed or moved to another namespace or region. */
+  readonly stops: readonly string[];
 }
 
 /** Files a target owns in its folder; others found there are left alone. */
@@ -228,10 +231,12 @@ async function renderAndWrite(
     const prune = targets.includes('kubernetes')
       ? applyCommands(groups.map((g) => ({ dir: path.join(g.dir, 'kubernetes'), stand: g.stand })), files, removed)
       : { apply: [], delete: [] };
+    // Nomad has no pruning: a job whose files go (a promoted candidate, a removed model) is stopped by name.
+    const stops = targets.includes('nomad') ? stopCommands(groups.map((g) => path.join(g.dir, 'nomad')), files, removed) : [];
     // Every new file is written in full before any old one is replaced or removed.
     await staged.commit(files);
     for (const file of removed) fs.rmSync(file);
-    return { files, removed: removed.sort(), notes, prune };
+    return { files, removed: removed.sort(), notes, prune, stops };
   } catch (e) {
     throw fileProblem(e, (e as NodeJS.ErrnoException).path?.replace(/\/\.([^/]+)\.tmp-[^/]+$/, '/$1'), '--out');
   }
@@ -279,7 +284,7 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
         ctx.stdout.write(await synthesizeToStdout(opts, names, ctx));
         return;
       }
-      const { files, removed, notes, prune } = await synthesize(opts, names, ctx);
+      const { files, removed, notes, prune, stops } = await synthesize(opts, names, ctx);
       // Not an error: the rest is written, and the candidate appears once its figures allow it.
       for (const note of notes) ctx.stderr.write(`modelship: ${note}\n`);
       for (const file of [...files.keys()].sort()) ctx.stdout.write(`wrote ${file}\n`);
@@ -287,5 +292,6 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
       // One prefix per kind of line, so a CI step can run them: sed -n 's/^apply: //p' | sh
       for (const command of prune.apply) ctx.stdout.write(`apply: ${command}\n`);
       for (const command of prune.delete) ctx.stdout.write(`delete: ${command}\n`);
+      for (const command of stops) ctx.stdout.write(`stop: ${command}\n`);
     });
 }

@@ -261,3 +261,32 @@ describe('synth', () => {
     expect([fs.existsSync(orphan), fs.existsSync(live), fs.existsSync(mine), fs.existsSync(young)]).toEqual([false, true, true, true]);
   });
 });
+
+describe('synth: Nomad jobs synth stops writing', () => {
+  const stops = (stdout: string) => stdout.split('\n').filter((l) => l.startsWith('stop: '));
+
+  it('prints a stop for each job whose files it removed or moved to another namespace, in the job\'s own namespace', async () => {
+    const out = tempDir();
+    const dir = exampleModelsDir();
+    const run = async () => {
+      const r = await cli(['synth', '--target', 'nomad', '--out', out, '--models-dir', dir]);
+      expect([r.code, r.stderr]).toEqual([0, expect.any(String)]);
+      return stops(r.stdout);
+    };
+    expect(await run()).toEqual([]);
+    // A gate the candidate no longer fits: its job goes.
+    const fraud = path.join(dir, 'fraud-detector.yaml');
+    fs.writeFileSync(fraud, fs.readFileSync(fraud, 'utf8').replace('maxSizeMiB: 2048', 'maxSizeMiB: 1310'));
+    expect(await run()).toEqual(['stop: nomad job stop -namespace default fraud-detector-candidate']);
+    expect(await run()).toEqual([]);
+    // taxi-fare moves to namespace ml (and a region): both of its jobs are stopped where they ran.
+    const taxi = path.join(dir, 'taxi-fare.yaml');
+    fs.writeFileSync(taxi, fs.readFileSync(taxi, 'utf8').replace('  nomad:\n    datacenters:', '  nomad:\n    namespace: ml\n    region: eu\n    datacenters:'));
+    expect(await run()).toEqual(['stop: nomad job stop -namespace default taxi-fare', 'stop: nomad job stop -namespace default taxi-fare-candidate']);
+    // The record goes: every job of the model, in its namespace and region.
+    fs.rmSync(taxi);
+    fs.rmSync(path.join(dir, 'taxi-fare.history.jsonl'));
+    expect(await run()).toEqual(['stop: nomad job stop -region eu -namespace ml taxi-fare', 'stop: nomad job stop -region eu -namespace ml taxi-fare-candidate']);
+    expect(fs.readdirSync(path.join(out, 'nomad')).sort()).toEqual(['fraud-detector.nomad.hcl', 'fraud-detector.nomad.json']);
+  });
+});
