@@ -10,7 +10,7 @@ import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { hardenedContainer } from './hardened-container';
 import { kubeletLiteral } from './kubelet-literal';
 import { LabelSelectedDeployment } from './label-selected-workload';
-import { MODEL_UID } from '../core/runtime-user';
+import { MODEL_UID, requireNonRootUid } from '../core/runtime-user';
 import type { AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
 import { gpuResourceName } from './gpu-resource';
 import { podPlacement } from './pod-placement';
@@ -194,7 +194,7 @@ export class ModelDeployment extends Construct {
       [LABEL_COMPONENT]: 'model-server',
       ...selectorLabels,
     };
-    const uid = props.runAsUser ?? MODEL_UID;
+    const uid = requireNonRootUid(props.runAsUser ?? MODEL_UID, `${deploymentName}: runAsUser`);
     const modelMiB = modelVolumeMiB(sizeBytes);
     const modelVolume = kplus.Volume.fromEmptyDir(this, 'model', 'model', { sizeLimit: Size.mebibytes(modelMiB) });
     const tmpVolume = kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp', { sizeLimit: Size.mebibytes(TMP_MIB) });
@@ -356,6 +356,10 @@ function probe(path: string, port: number, timing: ProbeTiming): kplus.Probe {
 
 function gateProblems(props: ModelDeploymentProps, servesAs: VersionEntry['stage']): string[] {
   const v = props.version;
+  // A rejected version failed its gates: no role deploys it, with gates given or not.
+  if (v.stage === 'rejected' || servesAs === 'rejected') {
+    return [`${props.modelName} ${v.version} is rejected and cannot be deployed${v.reason ? ` (${v.reason})` : ''}`];
+  }
   const gates = props.gates;
   if (!gates) return [];
   if (servesAs === 'candidate') {

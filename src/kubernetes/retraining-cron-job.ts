@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { cpuMillis, memoryMiB } from '../core/quantities';
 import type { ModelRecord } from '../core/record';
 import { retrainingJobEnvironment, retrainingResources } from '../core/retraining-contract';
-import { MODEL_UID } from '../core/runtime-user';
+import { MODEL_UID, requireNonRootUid } from '../core/runtime-user';
 import { hardenedContainer } from './hardened-container';
 import { LabelSelectedCronJob } from './label-selected-workload';
 import { kubeletLiteral } from './kubelet-literal';
@@ -39,7 +39,7 @@ export class RetrainingCronJob extends Construct {
     const spec = r.retraining;
     if (!spec) throw new Error(`${r.name}: RetrainingCronJob needs a retraining block`);
     const [minute, hour, day, month, weekDay] = spec.schedule.trim().split(/\s+/);
-    const uid = props.runAsUser ?? MODEL_UID;
+    const uid = requireNonRootUid(props.runAsUser ?? MODEL_UID, `${r.name}: RetrainingCronJob runAsUser`);
     // The record's labels, annotations, pull secrets and placement go on every pod, the training pod included.
     const k8s = r.deploy.kubernetes ?? {};
     const labels = {

@@ -3,7 +3,7 @@ import { hashJobsFor, INIT_SCRIPT } from '../core/init-script';
 import { initImage } from '../core/model-image';
 import { provenanceKind } from '../core/provenance';
 import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
-import { MODEL_UID } from '../core/runtime-user';
+import { MODEL_UID, requireNonRootUser } from '../core/runtime-user';
 import { DeploymentRole, planDeployments, PlannedDeployment, roleRefusal } from '../core/deployment-plan';
 import type { GpuVendor, ModelRecord, SlotName, VersionEntry } from '../core/record';
 import { minutes, NomadJob, ScalingPolicy, seconds, Task, TaskGroup } from './job-model';
@@ -221,7 +221,7 @@ export function buildModelJob(props: ModelJobProps): NomadJob | undefined {
   const targets = jobGroups(r);
   if (targets.length === 0) return undefined;
   for (const t of targets) refuse(r, t);
-  const user = props.user ?? String(MODEL_UID);
+  const user = requireNonRootUser(props.user ?? String(MODEL_UID), `${r.name}: user`);
   // Underscores, not dots: Nomad exposes meta to tasks as NOMAD_META_<key>.
   return jobOf(r, r.name, { modelship_model: r.name, modelship_managed_by: 'modelship' }, targets.map((t) => buildGroup(r, t, user)));
 }
@@ -238,7 +238,7 @@ export function buildCandidateJob(props: ModelJobProps): NomadJob | undefined {
   const v = candidate.version;
   const target: JobGroupTarget = { group: 'model', version: v, role: 'candidate' };
   refuse(r, target);
-  const group = buildGroup(r, target, props.user ?? String(MODEL_UID));
+  const group = buildGroup(r, target, requireNonRootUser(props.user ?? String(MODEL_UID), `${r.name}: user`));
   // The whole job is one version in one role: a new candidate replaces it anyway, so its meta may say so.
   const { Meta: groupMeta, ...withoutMeta } = group;
   return jobOf(r, `${r.name}-candidate`, {

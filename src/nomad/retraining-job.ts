@@ -1,7 +1,7 @@
 import { cpuMillis, memoryMiB } from '../core/quantities';
 import type { ModelRecord } from '../core/record';
 import { retrainingJobEnvironment, retrainingResources } from '../core/retraining-contract';
-import { MODEL_UID } from '../core/runtime-user';
+import { MODEL_UID, requireNonRootUser } from '../core/runtime-user';
 import { attr, block, renderHcl } from './hcl-writer';
 import { affinityBlock, constraintBlock, duration } from './job-hcl';
 import { Affinity, Constraint, minutes, seconds } from './job-model';
@@ -84,7 +84,7 @@ export function buildRetrainingJob(props: RetrainingJobProps): RetrainingJob | u
       Tasks: [{
         Name: 'train',
         Driver: 'docker',
-        User: props.user ?? String(MODEL_UID),
+        User: requireNonRootUser(props.user ?? String(MODEL_UID), `${r.name}: user`),
         Config: {
           image: spec.image,
           // Kubernetes' command replaces the image's ENTRYPOINT; docker's entrypoint does the same.

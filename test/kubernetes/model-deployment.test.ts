@@ -72,6 +72,21 @@ describe('ModelDeployment, cdk8s-plus style', () => {
     }
   });
 
+  it('refuses a rejected version in any role, with or without gates (PolicyError)', () => {
+    const r = record({ versions: [version('2.0.0', 'rejected', { reason: 'p95 900 ms exceeds maxLatencyP95Ms 50', latencyP95Ms: 900 })] });
+    const chart = () => new Chart(new App(), 'c');
+    expect(() => ModelDeployment.fromRecord(chart(), 'd', r, r.versions[0])).toThrow(PolicyError);
+    expect(() => ModelDeployment.fromRecord(chart(), 'd', r, r.versions[0]))
+      .toThrow('taxi-fare 2.0.0 is rejected and cannot be deployed (p95 900 ms exceeds maxLatencyP95Ms 50)');
+    expect(() => new ModelDeployment(chart(), 'd', { ...minimal, version: { ...minimal.version, stage: 'rejected' } })).toThrow(PolicyError);
+    expect(() => new ModelDeployment(chart(), 'd', { ...minimal, servesAs: 'rejected' })).toThrow(PolicyError);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('refuses runAsUser %p: the pods run as a non-root uid (a plain Error naming the prop)', (uid) => {
+    const build = () => new ModelDeployment(new Chart(new App(), 'c'), 'd', { ...minimal, runAsUser: uid });
+    expect(build).toThrow(`churn: runAsUser must be a non-root uid (a whole number 1..2147483647), not ${JSON.stringify(uid)}`);
+  });
+
   it('fromRecord refuses a version without the figures it needs', () => {
     const r = record({ versions: [version('1.0.0', 'production', { digest: undefined })] });
     expect(() => ModelDeployment.fromRecord(new Chart(new App(), 'c'), 'd', r, r.versions[0])).toThrow(PolicyError);

@@ -7,6 +7,7 @@ import { quote } from '../../src/nomad/hcl-writer';
 import { renderJobHcl } from '../../src/nomad/job-hcl';
 import { renderJobJson } from '../../src/nomad/job-json';
 import { buildCandidateJob, buildModelJob } from '../../src/nomad/model-job';
+import { buildRetrainingJob } from '../../src/nomad/retraining-job';
 import { renderJobs } from '../../src/nomad/render-jobs';
 import { ModelStore } from '../../src/registry/model-store';
 import { EXAMPLE_MODELS } from '../helpers/cli';
@@ -288,5 +289,20 @@ describe('Nomad jobs', () => {
       const b = record({ name: 'taxi-fare-candidate', versions: [version('1.0.0', 'production')] });
       expect(() => renderJobs([a, b])).toThrow(/two jobs would be named taxi-fare-candidate/);
     });
+  });
+});
+
+describe('the task user', () => {
+  const live = record({ versions: [version('1.0.0', 'production')], retraining: { schedule: '0 3 * * *', image: 'r/train:1' } });
+
+  it.each(['0', 'root', '', '00', 'a b'])('refuses user %p on every job: the tasks run as a non-root uid', (user) => {
+    for (const build of [buildModelJob, buildRetrainingJob]) {
+      expect(() => build({ record: live, user })).toThrow(/^taxi-fare: user must be a non-root uid/);
+    }
+  });
+
+  it('takes another uid or a user name', () => {
+    expect(buildModelJob({ record: live, user: '65532' })!.TaskGroups[0].Tasks.map((t) => t.User)).toEqual(['65532', '65532']);
+    expect(buildRetrainingJob({ record: live, user: 'nobody' })!.TaskGroups[0].Tasks[0].User).toBe('nobody');
   });
 });
