@@ -182,6 +182,11 @@ export class ModelStore {
     withLock(file, () => {
       this.recover(name);
       if (fs.existsSync(file)) throw new PolicyError(`${file} already exists; modelship init never overwrites a record`);
+      // A removed model's history would become the new one's: its aliases and versions, in `history --alias`.
+      const history = this.historyFile(name);
+      if (fs.existsSync(history)) {
+        throw new PolicyError(`${history} already exists, the history of an earlier model ${name}; move it away (or restore ${file}) before modelship init`);
+      }
       parseRecordText(text, file, name);
       this.commit(file, this.historyFile(name), text, [this.stamp(event)]);
     }, this.lockOptions());

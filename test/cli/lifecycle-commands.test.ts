@@ -26,6 +26,17 @@ describe('lifecycle commands', () => {
     expect(snapshotDir(dir)).toEqual(before);
   });
 
+  it('init refuses a name whose removed record left its history: the new model would inherit its versions and aliases', async () => {
+    const dir = newDir();
+    await initModel(dir, 'churn', 'rolling');
+    expect((await cli(['alias', 'set', 'churn', 'champion', await validatedVersion(dir, 'churn', 'major'), '--models-dir', dir])).code).toBe(0);
+    fs.rmSync(path.join(dir, 'churn.yaml'));
+    const before = snapshotDir(dir);
+    const r = await cli(['init', 'churn', '--image', 'registry.example.com/models/churn', '--serving-image', 'x:1', '--models-dir', dir]);
+    expect([r.code, r.stderr]).toEqual([1, `modelship: ${path.join(dir, 'churn.history.jsonl')} already exists, the history of an earlier model churn; move it away (or restore ${path.join(dir, 'churn.yaml')}) before modelship init\n`]);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
   it('rolling: bump, validate, promote, rollback with exit codes and history', async () => {
     const dir = newDir();
     await initModel(dir, 'taxi', 'rolling');
