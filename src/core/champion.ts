@@ -8,8 +8,9 @@ function ruleOf(rule: BeatRule): { direction: MetricDirection; tolerance: number
 /**
  * Champion/challenger (`gates.beatProduction`): the candidate must beat the
  * production version on each named metric, measured on the same dataset
- * digest. `higher` wins when candidate > production - tolerance, `lower` when
- * candidate < production + tolerance; with no tolerance a tie does not beat.
+ * digest. `higher` wins when candidate >= production - tolerance, `lower` when
+ * candidate <= production + tolerance; with no tolerance a tie does not beat.
+ * Differences within binary rounding (1e-9 of the figures) count as none.
  * Metrics from different datasets are not comparable, and no production
  * version means there is nothing to beat.
  */
@@ -39,8 +40,12 @@ export function beatProduction(gates: Gates, candidate: VersionEntry, production
         message: `${gate}: not comparable: ${candidate.version} was evaluated on ${candidate.datasetDigest ?? 'an unknown dataset'}, production ${production.version} on ${production.datasetDigest}`,
       };
     }
-    const gain = direction === 'higher' ? mine - theirs : theirs - mine;
-    const wins = gain > -tolerance && (tolerance > 0 || gain > 0);
+    // Metrics are decimals held in binary: 0.85 - 0.9 is -0.05000000000000004. A gain within
+    // rounding of zero is a tie, and one within rounding of the tolerance is within it (up to, inclusive).
+    const eps = 1e-9 * Math.max(1, Math.abs(mine), Math.abs(theirs));
+    const difference = direction === 'higher' ? mine - theirs : theirs - mine;
+    const gain = Math.abs(difference) <= eps ? 0 : difference;
+    const wins = tolerance > 0 ? gain >= -tolerance - eps : gain > 0;
     const by = gain === 0 ? 'ties with' : gain > 0 ? `beats by ${fmt(gain)}` : `trails by ${fmt(-gain)}`;
     const tol = tolerance > 0 ? ` (tolerance ${fmt(tolerance)})` : '';
     return {

@@ -44,7 +44,8 @@ export interface ProfileOptions {
 function numberOf(cell: Cell): number | null | undefined {
   if (cell === null || cell === '') return null;
   if (typeof cell === 'number') return Number.isFinite(cell) ? cell : undefined;
-  if (typeof cell === 'string' && NUMBER.test(cell)) return Number(cell);
+  // `1e999` is a number to the pattern and Infinity to Number(): no bin or quantile holds it.
+  if (typeof cell === 'string' && NUMBER.test(cell)) return Number.isFinite(Number(cell)) ? Number(cell) : undefined;
   return undefined;
 }
 
@@ -76,7 +77,8 @@ export async function profileWindow(file: string, spec: MonitoringSpec, opts: Pr
 
   const numericCell = (cell: Cell, k: number): number | null => {
     const x = numberOf(cell);
-    if (x === undefined) throw new CellError(`column "${columns[k]}": ${JSON.stringify(cell)} is not a number`);
+    // JSON's 1e999 parses to Infinity, which JSON.stringify would show as null.
+    if (x === undefined) throw new CellError(`column "${columns[k]}": ${typeof cell === 'number' ? String(cell) : JSON.stringify(cell)} is not a ${typeof cell === 'number' ? 'finite ' : ''}number`);
     return x;
   };
 

@@ -20,6 +20,17 @@ describe('champion/challenger', () => {
     expect(results[1].message).toBe("rmse 4.1 trails by 0.1 production 1.0.0's 4 (lower is better) (tolerance 0.05)");
   });
 
+  it('reads decimals as written: a trail of exactly the tolerance is within it, and a difference of binary rounding is a tie', () => {
+    const auc = (tolerance: number) => ({ ...record().gates, beatProduction: { auc: { direction: 'higher', tolerance } } as const });
+    const atTolerance = beatProduction(auc(0.05), challenger({ auc: 0.85 }), version('1.0.0', 'production', { metrics: { auc: 0.9 }, datasetDigest: D2 }));
+    expect([atTolerance[0].outcome, atTolerance[0].message]).toEqual(['pass', "auc 0.85 trails by 0.05 production 1.0.0's 0.9 (higher is better) (tolerance 0.05)"]);
+    expect(beatProduction(auc(0.05), challenger({ auc: 0.8499 }), version('1.0.0', 'production', { metrics: { auc: 0.9 }, datasetDigest: D2 }))[0].outcome).toBe('fail');
+    // 0.1 + 0.2 is 0.30000000000000004: not a win over 0.3.
+    const noise = beatProduction(gates, challenger({ auc: 0.1 + 0.2, rmse: 4.0 }), version('1.0.0', 'production', { metrics: { auc: 0.3, rmse: 4.0 }, datasetDigest: D2 }));
+    expect([noise[0].outcome, noise[0].message]).toEqual(['fail', "auc 0.3 ties with production 1.0.0's 0.3 (higher is better)"]);
+    expect(beatProduction(gates, challenger({ auc: 0.85 + 1e-12, rmse: 4.0 }), version('1.0.0', 'production', { metrics: { auc: 0.85, rmse: 4.0 }, datasetDigest: D2 }))[0].outcome).toBe('fail');
+  });
+
   it('refuses metrics measured on a different dataset as not comparable', () => {
     const [auc] = beatProduction(gates, challenger({ auc: 0.99, rmse: 1 }, D3), champion);
     expect(auc.outcome).toBe('not-comparable');
