@@ -90,6 +90,8 @@ function group(g: TaskGroup): HclBlock {
     attr('count', g.Count),
     g.Scaling ? [scaling(g.Scaling)] : [],
     g.Meta ? [mapBlock('meta', g.Meta)] : [],
+    (g.Constraints ?? []).map(constraintBlock),
+    (g.Affinities ?? []).map(affinityBlock),
     g.Networks.map((n) => block('network', [], n.DynamicPorts.map((p) => block('port', [p.Label], [attr('to', p.To)])))),
     Object.values(g.Volumes ?? {}).map((v) => block('volume', [v.Name], [
       attr('type', v.Type), attr('source', v.Source), attr('read_only', v.ReadOnly),

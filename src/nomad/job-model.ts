@@ -60,6 +60,8 @@ export interface TaskGroup {
   Scaling?: ScalingPolicy;
   /** Merged into every task's meta: only what never changes for this group, or every change restarts it. */
   Meta?: Record<string, string>;
+  Constraints?: Constraint[];
+  Affinities?: Affinity[];
   Networks: NetworkResource[];
   Volumes?: Record<string, VolumeRequest>;
   RestartPolicy: RestartPolicy;

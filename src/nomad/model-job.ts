@@ -176,6 +176,9 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
       modelship_size_source: provenanceKind(v.provenance?.size),
       ...(v.latencyP95Ms !== undefined ? { modelship_latency_source: provenanceKind(v.provenance?.latency) } : {}),
     },
+    // Per group, not per job: at job level `distinct_hosts` keeps every allocation of the job
+    // apart, so a blue-green model of four would need eight nodes.
+    ...jobPlacement(r.deploy.nomad ?? {}),
     Networks: [{ DynamicPorts: [{ Label: PORT_LABEL, To: r.serving.port }] }],
     ...(hostVolume ? { Volumes: { [HOST_VOLUME]: { Name: HOST_VOLUME, Type: 'host', Source: hostVolume, ReadOnly: false } } } : {}),
     RestartPolicy: { Attempts: 3, Interval: minutes(5), Delay: seconds(15), Mode: 'fail' },
@@ -205,7 +208,6 @@ function jobOf(r: ModelRecord, id: string, meta: Record<string, string>, groups:
     ...(nomad.region ? { Region: nomad.region } : {}),
     ...(nomad.namespace ? { Namespace: nomad.namespace } : {}),
     Datacenters: [...(nomad.datacenters ?? ['dc1'])],
-    ...jobPlacement(nomad),
     Meta: meta,
     TaskGroups: groups,
   };

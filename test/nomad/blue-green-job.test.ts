@@ -148,11 +148,22 @@ describe('Nomad: what real model servers need', () => {
   const g = j.TaskGroups[0];
   const server = g.Tasks[1];
 
-  it('a GPU device on the server task only, constraints and affinities on the job', () => {
+  it('a GPU device on the server task only, constraints and affinities on the group', () => {
     expect(server.Resources).toEqual({ CPU: 2000, MemoryMB: 8192, Devices: [{ Name: 'nvidia/gpu', Count: 2 }] });
     expect(g.Tasks[0].Resources.Devices).toBeUndefined();
-    expect(j.Constraints).toEqual([{ LTarget: '${attr.kernel.name}', RTarget: 'linux', Operand: '=' }, { Operand: 'distinct_hosts' }]);
-    expect(j.Affinities).toEqual([{ LTarget: '${node.class}', RTarget: 'gpu', Operand: '=', Weight: 60 }]);
+    expect(g.Constraints).toEqual([{ LTarget: '${attr.kernel.name}', RTarget: 'linux', Operand: '=' }, { Operand: 'distinct_hosts' }]);
+    expect(g.Affinities).toEqual([{ LTarget: '${node.class}', RTarget: 'gpu', Operand: '=', Weight: 60 }]);
+    expect([j.Constraints, j.Affinities]).toEqual([undefined, undefined]);
+  });
+
+  it('blue-green: each slot has the constraints, so distinct_hosts keeps a slot\'s allocations apart, not both slots\' (a job-level one needs 2 x count nodes)', () => {
+    const two = promote(promote(blueGreen({ versions: [version('1.0.0', 'validated'), version('1.1.0', 'validated', { digest: D2 })] }), '1.0.0', T(1)).record, '1.1.0', T(2)).record;
+    const bg = { ...two, deploy: { ...two.deploy, nomad: { datacenters: ['dc1'], constraints: [{ operator: 'distinct_hosts' as const }] } } };
+    const both = job(bg);
+    expect(both.Constraints).toBeUndefined();
+    expect(both.TaskGroups.map((tg: Json) => [tg.Name, tg.Constraints])).toEqual([['blue', [{ Operand: 'distinct_hosts' }]], ['green', [{ Operand: 'distinct_hosts' }]]]);
+    expectValidBothWays(bg);
+    expect(renderJobHcl(buildModelJob({ record: bg })!)).toContain('  group "green" {\n    count = 3\n\n    meta {');
   });
 
   it('the docker driver gets the entrypoint and args as written', () => {

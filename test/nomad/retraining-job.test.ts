@@ -95,8 +95,9 @@ describe('the retraining periodic job', () => {
     const r = withRetraining({ deploy: { strategy: 'rolling', nomad } });
     const { hcl, json, job } = files(r);
     const serving = JSON.parse(renderJobs([r]).get('taxi-fare.nomad.json')!).Job;
-    expect(job.Constraints).toEqual(serving.Constraints);
-    expect(job.Affinities).toEqual(serving.Affinities);
+    // The serving job has them per group (its one group here); the retraining job's one group is the job.
+    expect(job.Constraints).toEqual(serving.TaskGroups[0].Constraints);
+    expect(job.Affinities).toEqual(serving.TaskGroups[0].Affinities);
     expect(job.Constraints).toEqual([
       { LTarget: '${attr.kernel.name}', RTarget: 'linux', Operand: '=' }, { LTarget: '${node.class}', RTarget: '^ml-', Operand: 'regexp' },
     ]);
