@@ -28,3 +28,4 @@ export * from './core/stands';
 export * from './core/stages';
 export * from './core/tree-digest';
 export { ModelStore } from './registry/model-store';
+export { parseRecord } from './registry/record-schema';

@@ -10,6 +10,7 @@ import { cpuMillis, memoryMiB, modelVolumeMiB } from '../core/quantities';
 import { hardenedContainer } from './hardened-container';
 import { kubeletLiteral } from './kubelet-literal';
 import { LabelSelectedDeployment } from './label-selected-workload';
+import { modelDeploymentPropsProblems } from './model-deployment-props';
 import { MODEL_UID, requireNonRootUid } from '../core/runtime-user';
 import type { AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
 import { gpuResourceName } from './gpu-resource';
@@ -169,6 +170,9 @@ export class ModelDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelDeploymentProps) {
     super(scope, id);
+    // Before anything reads them: a program's props have passed no schema (a record's have).
+    const problems = modelDeploymentPropsProblems(props);
+    if (problems.length) throw new Error(`${props.deploymentName ?? props.modelName}: ${problems.join('; ')}`);
     const { version: v, serving } = props;
     const deploymentName = props.deploymentName ?? props.modelName;
     const servesAs = props.servesAs ?? v.stage ?? 'production';

@@ -81,3 +81,11 @@ describe('a misspelt field name', () => {
     expect(lines.some((l) => l.includes('serving.replicas'))).toBe(true);
   });
 });
+
+describe('parseRecord from the package root, for records a program builds', () => {
+  it('throws every problem of an object, one per line, named after the source given', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { parseRecord: fromRoot } = require('../../src/index') as typeof import('../../src/index');
+    expect(() => fromRoot({ name: 'churn', serving: { port: 70000 } }, 'my-app.ts', 'churn')).toThrow(/^my-app\.ts: artifact: is required\n/);
+  });
+});
