@@ -11,6 +11,7 @@ import { hardenedContainer } from './hardened-container';
 import { kubeletLiteral } from './kubelet-literal';
 import { LabelSelectedDeployment } from './label-selected-workload';
 import { modelDeploymentPropsProblems } from './model-deployment-props';
+import { requireUniqueObjects } from './unique-objects';
 import { MODEL_UID, requireNonRootUid } from '../core/runtime-user';
 import type { AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
 import { gpuResourceName } from './gpu-resource';
@@ -170,6 +171,7 @@ export class ModelDeployment extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelDeploymentProps) {
     super(scope, id);
+    requireUniqueObjects(this);
     // Before anything reads them: a program's props have passed no schema (a record's have).
     const problems = modelDeploymentPropsProblems(props);
     if (problems.length) throw new Error(`${props.deploymentName ?? props.modelName}: ${problems.join('; ')}`);

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { LABEL_MANAGED_BY, LABEL_NAME } from './labels';
+import { requireUniqueObjects } from './unique-objects';
 
 export interface ModelDisruptionBudgetProps {
   /** Name of the PodDisruptionBudget. */
@@ -25,6 +26,7 @@ export class ModelDisruptionBudget extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelDisruptionBudgetProps) {
     super(scope, id);
+    requireUniqueObjects(this);
     this.budget = new kplus.k8s.KubePodDisruptionBudget(this, 'pdb', {
       metadata: { name: props.budgetName, labels: { ...props.labels, [LABEL_NAME]: props.modelName, [LABEL_MANAGED_BY]: 'modelship' } },
       spec: {

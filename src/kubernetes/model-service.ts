@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
+import { requireUniqueObjects } from './unique-objects';
 
 export interface ModelServiceProps {
   /** Name of the Service. */
@@ -25,6 +26,7 @@ export class ModelService extends Construct {
 
   constructor(scope: Construct, id: string, props: ModelServiceProps) {
     super(scope, id);
+    requireUniqueObjects(this);
     this.service = new kplus.Service(this, 'service', {
       metadata: {
         name: props.serviceName,

@@ -10,6 +10,7 @@ import { LabelSelectedCronJob } from './label-selected-workload';
 import { kubeletLiteral } from './kubelet-literal';
 import { podPlacement } from './pod-placement';
 import { ANNOTATION_RETRAIN_ON_DRIFT, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
+import { requireUniqueObjects } from './unique-objects';
 
 export interface RetrainingCronJobProps {
   /** The record; its `retraining` block is rendered. */
@@ -35,6 +36,7 @@ export class RetrainingCronJob extends Construct {
 
   constructor(scope: Construct, id: string, props: RetrainingCronJobProps) {
     super(scope, id);
+    requireUniqueObjects(this);
     const r = props.record;
     const spec = r.retraining;
     if (!spec) throw new Error(`${r.name}: RetrainingCronJob needs a retraining block`);
