@@ -7,6 +7,7 @@ import { ModelCandidate } from './model-candidate';
 import { ModelDeployment } from './model-deployment';
 import { ModelDisruptionBudget } from './model-disruption-budget';
 import { ModelService } from './model-service';
+import { requireRecordNamespace } from './record-namespace';
 
 export interface BlueGreenModelProps {
   /** The model record; `slots` says which version runs where and which slot is live. */
@@ -35,6 +36,7 @@ export class BlueGreenModel extends Construct {
   constructor(scope: Construct, id: string, props: BlueGreenModelProps) {
     super(scope, id);
     const r = props.record;
+    requireRecordNamespace(this, r, 'BlueGreenModel');
     if (r.deploy.strategy !== 'blue-green') throw new Error(`${r.name}: BlueGreenModel needs deploy.strategy blue-green, not ${r.deploy.strategy}`);
     const plan = planDeployments(r);
     const slotted = [plan.live, plan.preview].filter((p): p is PlannedDeployment => p !== undefined)

@@ -11,6 +11,7 @@ import { kubeletLiteral } from './kubelet-literal';
 import { podPlacement } from './pod-placement';
 import { ANNOTATION_RETRAIN_ON_DRIFT, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
 import { requireUniqueObjects } from './unique-objects';
+import { requireRecordNamespace } from './record-namespace';
 
 export interface RetrainingCronJobProps {
   /** The record; its `retraining` block is rendered. */
@@ -38,6 +39,7 @@ export class RetrainingCronJob extends Construct {
     super(scope, id);
     requireUniqueObjects(this);
     const r = props.record;
+    requireRecordNamespace(this, r, 'RetrainingCronJob');
     const spec = r.retraining;
     if (!spec) throw new Error(`${r.name}: RetrainingCronJob needs a retraining block`);
     const [minute, hour, day, month, weekDay] = spec.schedule.trim().split(/\s+/);

@@ -7,6 +7,7 @@ import { ModelCandidate } from './model-candidate';
 import { ModelDeployment } from './model-deployment';
 import { ModelDisruptionBudget } from './model-disruption-budget';
 import { ModelService } from './model-service';
+import { requireRecordNamespace } from './record-namespace';
 
 export interface RollingModelProps {
   /** The model record; `planDeployments` decides what runs live and as the candidate. */
@@ -30,6 +31,7 @@ export class RollingModel extends Construct {
   constructor(scope: Construct, id: string, props: RollingModelProps) {
     super(scope, id);
     const r = props.record;
+    requireRecordNamespace(this, r, 'RollingModel');
     if (r.deploy.strategy !== 'rolling') throw new Error(`${r.name}: RollingModel needs deploy.strategy rolling, not ${r.deploy.strategy}`);
     const plan = planDeployments(r);
     if (plan.live) {
