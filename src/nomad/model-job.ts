@@ -206,7 +206,9 @@ function jobOf(r: ModelRecord, id: string, meta: Record<string, string>, groups:
     Name: id,
     Type: 'service',
     ...(nomad.region ? { Region: nomad.region } : {}),
-    ...(nomad.namespace ? { Namespace: nomad.namespace } : {}),
+    // Always written: a job without one goes to the caller's $NOMAD_NAMESPACE, and jobs of
+    // different stands share their IDs, so a prod job run with NOMAD_NAMESPACE=dev would replace dev's.
+    Namespace: nomad.namespace ?? 'default',
     Datacenters: [...(nomad.datacenters ?? ['dc1'])],
     Meta: meta,
     TaskGroups: groups,

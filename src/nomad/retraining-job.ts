@@ -68,7 +68,9 @@ export function buildRetrainingJob(props: RetrainingJobProps): RetrainingJob | u
     Name: id,
     Type: 'batch',
     ...(nomad.region ? { Region: nomad.region } : {}),
-    ...(nomad.namespace ? { Namespace: nomad.namespace } : {}),
+    // Always written: a job without one goes to the caller's $NOMAD_NAMESPACE, and jobs of
+    // different stands share their IDs, so a prod job run with NOMAD_NAMESPACE=dev would replace dev's.
+    Namespace: nomad.namespace ?? 'default',
     Datacenters: [...(nomad.datacenters ?? ['dc1'])],
     // Where the model's jobs may run, the training job may too (a node class, a kernel, distinct hosts).
     ...jobPlacement(nomad),

@@ -306,3 +306,14 @@ describe('the task user', () => {
     expect(buildRetrainingJob({ record: live, user: 'nobody' })!.TaskGroups[0].Tasks[0].User).toBe('nobody');
   });
 });
+
+describe('the job namespace', () => {
+  it('is always written, "default" when the record names none: $NOMAD_NAMESPACE cannot move a job into another stand\'s namespace', () => {
+    const r = record({ versions: [version('1.0.0', 'production')], retraining: { schedule: '0 3 * * *', image: 'r/train:1' } });
+    const files = renderJobs([r]);
+    for (const name of ['taxi-fare', 'taxi-fare-retrain']) {
+      expect(JSON.parse(files.get(`${name}.nomad.json`)!).Job.Namespace).toBe('default');
+      expect(files.get(`${name}.nomad.hcl`)).toMatch(/^ {2}namespace += "default"$/m);
+    }
+  });
+});
