@@ -37,7 +37,9 @@ export function beatProduction(gates: Gates, candidate: VersionEntry, production
     if (candidate.datasetDigest !== production.datasetDigest) {
       return {
         gate, outcome: 'not-comparable', passed: false,
-        message: `${gate}: not comparable: ${candidate.version} was evaluated on ${candidate.datasetDigest ?? 'an unknown dataset'}, production ${production.version} on ${production.datasetDigest}`,
+        message: `${gate}: not comparable: ${candidate.version} was evaluated on ${candidate.datasetDigest ?? 'an unknown dataset'}, production ${production.version} on ${production.datasetDigest}` +
+          // A refreshed holdout is the usual cause: the champion is measured again on it.
+          `; measure production ${production.version} on the same holdout too (measure <name> ${production.version} --metrics FILE --dataset PATH)`,
       };
     }
     // Metrics are decimals held in binary: 0.85 - 0.9 is -0.05000000000000004. A gain within

@@ -68,9 +68,12 @@ export function standView(record: ModelRecord, stand: string): ModelRecord {
     return v;
   });
   const { slots: _slots, ...base } = record;
+  // The champion is production's (the last stand's): validate and the promotion into the last
+  // stand compare with it. A stand's own live version is no champion to beat.
+  const { beatProduction: _beat, ...gates } = record.gates;
   return {
     ...base,
-    gates: { ...record.gates, acceptDeclared: true },
+    gates: { ...gates, acceptDeclared: true },
     versions,
     ...(state.slots ? { slots: state.slots } : {}),
   };

@@ -4,7 +4,7 @@ import type { ModelRecord, StandSpec } from '../../src/core/record';
 import { recordRuleViolations } from '../../src/core/record-rules';
 import { defaultPromotionStand, promoteInStand, rollbackInStand, switchInStand } from '../../src/core/stand-lifecycle';
 import { deploymentsForStand, liveByStand, standDeployment, standView } from '../../src/core/stands';
-import { blueGreen, record, T0, version } from '../helpers/records';
+import { blueGreen, D2, record, T0, version } from '../helpers/records';
 
 const STANDS: StandSpec[] = [
   { name: 'dev', kubernetes: { namespace: 'taxi-dev' }, nomad: { namespace: 'dev', datacenters: ['lab'] }, replicas: 1, resources: { cpu: '250m', memory: '256Mi' } },
@@ -52,6 +52,26 @@ describe('stands', () => {
     expect(() => defaultPromotionStand(r, '1.0.0')).toThrow('has been live in every stand');
     // A record without stands: production, as before.
     expect(defaultPromotionStand(record({ versions: [version('1.0.0', 'validated')] }), '1.0.0')).toBe('production');
+  });
+
+  it('champion/challenger is production\'s: a stand before the last does not compare with its own live version', () => {
+    const metrics = (rmse: number) => ({ metrics: { rmse }, datasetDigest: D2 });
+    let r = staged({
+      gates: { ...record().gates, acceptDeclared: true, beatProduction: { rmse: 'lower' } },
+      versions: [version('1.0.0', 'validated', metrics(5)), version('1.1.0', 'validated', metrics(3)), version('1.2.0', 'validated', metrics(4))],
+    });
+    r = through(r, '1.0.0', ['dev', 'int', 'prod']);
+    r = through(r, '1.1.0', ['dev', 'int']);
+    // dev and int run 1.1.0 (rmse 3); production is still 1.0.0 (rmse 5), which 1.2.0 (rmse 4) beats.
+    r = through(r, '1.2.0', ['dev', 'int']);
+    expect(liveByStand(r)).toEqual({ dev: '1.2.0', int: '1.2.0', prod: '1.0.0' });
+    // Entering production compares with production: 1.2.0 beats 1.0.0.
+    expect(liveByStand(through(r, '1.2.0', ['prod']))).toEqual({ dev: '1.2.0', int: '1.2.0', prod: '1.2.0' });
+    // And one that does not beat production is refused there, by production's figures.
+    const worse = through(staged({ gates: { ...record().gates, acceptDeclared: true, beatProduction: { rmse: 'lower' } },
+      versions: [version('1.0.0', 'validated', metrics(5)), version('1.3.0', 'validated', metrics(6))] }), '1.0.0', ['dev', 'int', 'prod']);
+    const inInt = through(worse, '1.3.0', ['dev', 'int']);
+    expect(() => promoteInStand(inInt, '1.3.0', 'prod', T1)).toThrow(/rmse 6 trails by 1 production 1\.0\.0's 5/);
   });
 
   it('the last stand keeps every gate; stands before it accept declared figures', () => {
