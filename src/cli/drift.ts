@@ -39,7 +39,7 @@ function renderReport(name: string, version: string | null, r: DriftReport, styl
     const g = r.meanGap;
     const basis = g.basis === 'current' ? '' : ' vs reference labels';
     rows.push(['mean gap', `${g.label} - ${g.prediction}`, `${fig(g.gap)}${basis} (reference ${fig(g.referenceGap)})`,
-      `|gap| > ${fig(g.threshold)}${g.thresholdFrom === 'default' ? ' (0.1 sd)' : ''}`, verdict(g.drifted)]);
+      `|gap| > ${fig(g.threshold)}${g.thresholdFrom === 'default' ? ' (0.1 sd)' : ''} and > ${fig(g.noise)} (noise)`, verdict(g.drifted)]);
   }
   const head = `${name}${version ? ` ${version}` : ''}: ${r.reference.file} (${r.reference.rows} rows) -> ${r.current.file} (${r.current.rows} rows)\n`;
   const drifted = [...r.numeric, ...r.categorical].filter((x) => x.drifted).map((x) => x.column);

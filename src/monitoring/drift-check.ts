@@ -55,8 +55,18 @@ export interface MeanGapCheck {
   readonly referenceGap: number;
   readonly threshold: number;
   readonly thresholdFrom: 'record' | 'default';
+  /**
+   * How far the gap moves by chance alone: 2.576 standard errors (two-sided 99 %, as the
+   * p-value tests' 0.01). Paired gaps: sd / sqrt(n); against reference labels, Welch's
+   * sqrt(var(labels)/n + var(predictions)/m). 0 when there are too few rows to tell.
+   */
+  readonly noise: number;
+  /** Beyond the threshold and beyond the noise: a small window's gap is often chance. */
   readonly drifted: boolean;
 }
+
+/** Two-sided 99 %: the normal quantile 0.995. */
+const Z_99 = 2.5758293035489004;
 
 export interface DriftReport {
   readonly reference: { readonly file: string; readonly rows: number };
@@ -130,9 +140,15 @@ export async function checkDrift(
     if (!(threshold > 0)) {
       throw new InputError(`${reference.file}: column "${spec.label}": the labels do not vary, so there is no default mean gap; set monitoring.drift.meanGap`);
     }
+    const se = basis === 'current'
+      ? cur.pairedGap.sd / Math.sqrt(cur.pairedGap.count)
+      : Math.sqrt(ref.label.sd ** 2 / ref.label.count + cur.prediction.sd ** 2 / cur.prediction.count);
+    // One row has no spread to measure: no noise bound, the threshold alone decides (as before).
+    const noise = Number.isFinite(se) ? Z_99 * se : 0;
     meanGap = {
       label: spec.label, prediction: spec.prediction, gap, basis, referenceGap: ref.pairedGap.mean,
-      threshold, thresholdFrom: fromRecord ? 'record' : 'default', drifted: Math.abs(gap) > threshold,
+      threshold, thresholdFrom: fromRecord ? 'record' : 'default', noise,
+      drifted: Math.abs(gap) > threshold && Math.abs(gap) > noise,
     };
   }
 

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { MonitoringSpec } from '../../src/core/monitoring-spec';
 import { checkDrift, DriftReport } from '../../src/monitoring/drift-check';
@@ -71,6 +72,29 @@ describe('drift verdicts at the default thresholds', () => {
     expect(report.numeric.find((n) => n.column === 'passengers')!.drifted).toBe(false);
     expect(report.categorical[0].drifted).toBe(true);
     expect(report.meanGap!.drifted).toBe(true);
+  });
+
+  it('the mean gap drifts only beyond chance: 2.576 standard errors of the gap', async () => {
+    // scipy.stats.norm.ppf(0.995) * numpy.std(fare - fare_pred, ddof=1) / sqrt(2460), over current-drifted.jsonl's paired rows.
+    close((await run('current-drifted', 'jsonl')).meanGap!.noise, 0.09437248525222408, 1e-9);
+    // Ten labelled rows whose gap (0.7) is past the default threshold (0.58) but well within their noise:
+    // a small window's mean moves that far by chance; before, this alone was drift, and a retraining.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gap-'));
+    const reference = fs.readFileSync(path.join(FIXTURES, 'reference.csv'), 'utf8');
+    const header = reference.split('\n')[0];
+    const rows = reference.split('\n').slice(1, 11).map((l) => {
+      const cells = l.split(',');
+      const [fare, pred] = [header.split(',').indexOf('fare'), header.split(',').indexOf('fare_pred')];
+      cells[pred] = String(Number(cells[fare]) - 0.7 + (cells.length % 2 ? 3 : -3) * (Number(cells[fare]) % 2 > 1 ? 1 : -1));
+      return cells.join(',');
+    });
+    fs.writeFileSync(path.join(dir, 'small.csv'), [header, ...rows].join('\n') + '\n');
+    const small = await checkDrift({ ...SPEC, features: { numeric: [], categorical: [] } },
+      { file: path.join(FIXTURES, 'reference.csv'), format: 'csv' }, { file: path.join(dir, 'small.csv'), format: 'csv' });
+    const g = small.meanGap!;
+    expect(Math.abs(g.gap)).toBeGreaterThan(g.threshold);
+    expect(Math.abs(g.gap)).toBeLessThan(g.noise);
+    expect([g.drifted, small.drifted]).toEqual([false, false]);
   });
 
   it('thresholds from the record replace the defaults', async () => {
