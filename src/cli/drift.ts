@@ -28,7 +28,7 @@ function renderReport(name: string, version: string | null, r: DriftReport, styl
   const rows: string[][] = [];
   for (const n of r.numeric) {
     const sampled = n.exact ? '' : ' (sampled)';
-    rows.push(['psi', n.column, fig(n.psi), `>= ${r.thresholds.psi}`, verdict(n.psi >= r.thresholds.psi)]);
+    rows.push(['psi', n.column, fig(n.psi), `>= ${r.thresholds.psi} and > ${fig(n.psiNoise)} (noise)`, verdict(n.psi >= r.thresholds.psi && n.psi > n.psiNoise)]);
     rows.push(['ks', n.column, `D ${fig(n.ksStatistic)}, p ${pv(n.ksPValue)}${sampled}`, `p < ${r.thresholds.ksPValue}`, verdict(n.ksPValue < r.thresholds.ksPValue)]);
   }
   for (const c of r.categorical) {

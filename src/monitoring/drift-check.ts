@@ -2,7 +2,7 @@ import { InputError } from '../core/errors';
 import { DEFAULT_MEAN_GAP_SD, DEFAULT_SAMPLE_SIZE, driftThresholds, DriftThresholds, MonitoringSpec } from '../core/monitoring-spec';
 import { chiSquareHomogeneity } from './chi-square-test';
 import { ksTwoSample } from './kolmogorov-smirnov';
-import { populationStabilityIndex } from './population-stability';
+import { populationStabilityIndex, psiNoise } from './population-stability';
 import { binOf, quantileEdges } from './quantiles';
 import type { DataFormat } from './row-reader';
 import { profileWindow } from './window-profile';
@@ -15,6 +15,11 @@ export interface NumericDrift {
   readonly psi: number;
   readonly ksStatistic: number;
   readonly ksPValue: number;
+  /**
+   * How large the PSI grows by chance between two windows of one distribution of these sizes
+   * (99 %, `psiNoise`): a PSI past its threshold but within this is not drift.
+   */
+  readonly psiNoise: number;
   /** Inner bin edges, the reference's deciles. */
   readonly edges: readonly number[];
   readonly referenceValues: number;
@@ -105,13 +110,14 @@ export async function checkDrift(
     const refCounts = new Array<number>(PSI_BINS).fill(0);
     for (const x of sorted) refCounts[binOf(columnEdges, x)]++;
     const psi = populationStabilityIndex(refCounts, curCol.binCounts!);
+    const noise = psiNoise(PSI_BINS, sorted.length, curCol.binCounts!.reduce((a, b) => a + b, 0));
     const ks = ksTwoSample(sorted, curCol.sample.sorted());
     return {
-      column, psi, ksStatistic: ks.statistic, ksPValue: ks.pValue, edges: columnEdges,
+      column, psi, psiNoise: noise, ksStatistic: ks.statistic, ksPValue: ks.pValue, edges: columnEdges,
       referenceValues: refCol.sample.count, currentValues: curCol.sample.count,
       referenceMissing: refCol.missing, currentMissing: curCol.missing,
       exact: refCol.sample.exact && curCol.sample.exact,
-      drifted: psi >= thresholds.psi || ks.pValue < thresholds.ksPValue,
+      drifted: (psi >= thresholds.psi && psi > noise) || ks.pValue < thresholds.ksPValue,
     };
   });
 

@@ -44,7 +44,7 @@ describe('modelship drift', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`taxi-fare ${v}: ${REFERENCE} (3000 rows) -> ${SAME} (2500 rows)`);
-    expect(r.stdout).toMatch(/^psi +trip_distance +0\.005\d* +>= 0\.2 +ok$/m);
+    expect(r.stdout).toMatch(/^psi +trip_distance +0\.005\d* +>= 0\.2 and > 0\.01589 \(noise\) +ok$/m);
     expect(r.stdout).toMatch(/^chi-square +payment_type +2\.37 \(2 df\), p 0\.3058 +p < 0\.01 +ok$/m);
     expect(r.stdout.trim().split('\n').pop()).toBe('no drift');
     const last = history(dir).pop();

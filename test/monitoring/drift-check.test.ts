@@ -97,6 +97,23 @@ describe('drift verdicts at the default thresholds', () => {
     expect([g.drifted, small.drifted]).toEqual([false, false]);
   });
 
+  it('a PSI past 0.2 drifts only beyond chance: two 100-row slices of one window are not drift', async () => {
+    // scipy.stats.chi2.ppf(0.99, 9) * (1/3000 + 1/2500): the bound of the fixture windows.
+    close((await run('current-same', 'csv')).numeric[0].psiNoise, 21.665994333461924 * (1 / 3000 + 1 / 2500), 1e-9);
+    // Rows 100-199 against rows 200-299 of the reference: numpy gives PSI 0.2226 for trip_distance, by chance alone.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'psi-'));
+    const lines = fs.readFileSync(path.join(FIXTURES, 'reference.csv'), 'utf8').split('\n');
+    fs.writeFileSync(path.join(dir, 'a.csv'), [lines[0], ...lines.slice(101, 201)].join('\n') + '\n');
+    fs.writeFileSync(path.join(dir, 'b.csv'), [lines[0], ...lines.slice(201, 301)].join('\n') + '\n');
+    const report = await checkDrift({ ...SPEC, features: { numeric: ['trip_distance'], categorical: [] } },
+      { file: path.join(dir, 'a.csv'), format: 'csv' }, { file: path.join(dir, 'b.csv'), format: 'csv' });
+    const distance = report.numeric[0];
+    close(distance.psi, 0.22263920614862542, 1e-9);
+    close(distance.psiNoise, 21.665994333461924 * (2 / 100), 1e-9);
+    expect(distance.psi).toBeGreaterThan(0.2);
+    expect([distance.ksPValue > 0.01, distance.drifted]).toEqual([true, false]);
+  });
+
   it('thresholds from the record replace the defaults', async () => {
     const report = await run('current-drifted', 'csv', { ...SPEC, drift: { psi: 0.1, meanGap: 2 } });
     const distance = report.numeric.find((n) => n.column === 'trip_distance')!;
