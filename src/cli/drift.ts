@@ -33,7 +33,8 @@ function renderReport(name: string, version: string | null, r: DriftReport, styl
   }
   for (const c of r.categorical) {
     const added = c.newCategories.length ? `, new: ${c.newCategories.slice(0, 3).join(', ')}${c.newCategories.length > 3 ? ', ...' : ''}` : '';
-    rows.push(['chi-square', c.column, `${fig(c.chiSquare)} (${c.degreesOfFreedom} df), p ${pv(c.pValue)}${added}`, `p < ${r.thresholds.chiSquarePValue}`, verdict(c.drifted)]);
+    const pooled = c.pooledCategories ? `, ${c.pooledCategories} rare pooled` : '';
+    rows.push(['chi-square', c.column, `${fig(c.chiSquare)} (${c.degreesOfFreedom} df), p ${pv(c.pValue)}${pooled}${added}`, `p < ${r.thresholds.chiSquarePValue}`, verdict(c.drifted)]);
   }
   if (r.meanGap) {
     const g = r.meanGap;

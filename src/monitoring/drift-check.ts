@@ -37,6 +37,8 @@ export interface CategoricalDrift {
   readonly degreesOfFreedom: number;
   readonly pValue: number;
   readonly categories: number;
+  /** Categories too rare for the test on their own (an expected count below 5), counted as one column. */
+  readonly pooledCategories: number;
   /** Categories of the current window the reference never had. */
   readonly newCategories: readonly string[];
   /** Rows with an empty cell in each window: missing values, left out of the test. */
@@ -126,7 +128,7 @@ export async function checkDrift(
     const test = chiSquareHomogeneity(refCounts, curCounts);
     return {
       column, chiSquare: test.statistic, degreesOfFreedom: test.degreesOfFreedom, pValue: test.pValue,
-      categories: test.degreesOfFreedom + 1,
+      categories: test.categories, pooledCategories: test.pooled,
       newCategories: [...curCounts.keys()].filter((c) => !refCounts.has(c)).sort(),
       referenceMissing: ref.categoricalMissing.get(column) ?? 0, currentMissing: cur.categoricalMissing.get(column) ?? 0,
       drifted: test.pValue < thresholds.chiSquarePValue,

@@ -61,7 +61,19 @@ describe('chi-square homogeneity', () => {
     expect(r.statistic).toBeCloseTo(20, 12);
   });
   it('one category: nothing to test, p = 1', () => {
-    expect(chiSquareHomogeneity(new Map([['a', 3]]), new Map([['a', 9]]))).toEqual({ statistic: 0, degreesOfFreedom: 0, pValue: 1 });
+    expect(chiSquareHomogeneity(new Map([['a', 3]]), new Map([['a', 9]]))).toEqual({ statistic: 0, degreesOfFreedom: 0, pValue: 1, categories: 1, pooled: 0 });
+  });
+  it('pools categories with an expected count below 5, then that column into the smallest while it is still below 5 (scipy on the pooled table)', () => {
+    const r = chiSquareHomogeneity(new Map([['a', 500], ['b', 300], ['c', 3], ['d', 2]]), new Map([['a', 50], ['b', 28], ['c', 1], ['e', 1]]));
+    // c, d and e pooled (ref 5, cur 2: expected 0.63 in the current window), then with b: [[500, 305], [50, 30]].
+    // scipy.stats.chi2_contingency([[500, 305], [50, 30]], correction=False): statistic 0.004661545462973187, dof 1, p 0.9455663176668707.
+    expect([r.categories, r.pooled, r.degreesOfFreedom]).toEqual([5, 3, 1]);
+    expect(r.statistic).toBeCloseTo(0.004661545462973187, 12);
+    expect(r.pValue).toBeCloseTo(0.9455663176668707, 9);
+  });
+  it('leaves a table with every expected count of 5 or more as it is', () => {
+    const r = chiSquareHomogeneity(new Map([['a', 10], ['b', 10]]), new Map([['a', 10], ['c', 10]]));
+    expect([r.categories, r.pooled, r.degreesOfFreedom]).toEqual([3, 0, 2]);
   });
 });
 
