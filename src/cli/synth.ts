@@ -221,8 +221,9 @@ async function renderAndWrite(
           }
           const stem = OWNED[target].exec(name)?.[1];
           if (stem === undefined || files.has(file)) continue;
-          // `<name>-candidate.*` belongs to model `<name>`.
-          if (names.length && !selected.has(stem) && !selected.has(stem.replace(/-candidate$/, ''))) continue;
+          // `<name>-candidate.*` and `<name>-retrain.*` belong to model `<name>`, unless a model has that name itself.
+          const owner = selected.has(stem) ? stem : stem.replace(/-(candidate|retrain)$/, '');
+          if (names.length && (!selected.has(owner) || (owner !== stem && fs.existsSync(path.join(opts.modelsDir, `${stem}.yaml`))))) continue;
           removed.push(file);
         }
       }
@@ -232,11 +233,11 @@ async function renderAndWrite(
       ? applyCommands(groups.map((g) => ({ dir: path.join(g.dir, 'kubernetes'), stand: g.stand })), files, removed)
       : { apply: [], delete: [] };
     // Nomad has no pruning: a job whose files go (a promoted candidate, a removed model) is stopped by name.
-    const stops = targets.includes('nomad') ? stopCommands(groups.map((g) => path.join(g.dir, 'nomad')), files, removed) : [];
+    const stops = targets.includes('nomad') ? stopCommands(groups.map((g) => path.join(g.dir, 'nomad')), files, removed) : { stop: [], notes: [] };
     // Every new file is written in full before any old one is replaced or removed.
     await staged.commit(files);
     for (const file of removed) fs.rmSync(file);
-    return { files, removed: removed.sort(), notes, prune, stops };
+    return { files, removed: removed.sort(), notes: [...notes, ...stops.notes], prune, stops: stops.stop };
   } catch (e) {
     throw fileProblem(e, (e as NodeJS.ErrnoException).path?.replace(/\/\.([^/]+)\.tmp-[^/]+$/, '/$1'), '--out');
   }

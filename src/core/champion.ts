@@ -10,7 +10,7 @@ function ruleOf(rule: BeatRule): { direction: MetricDirection; tolerance: number
  * production version on each named metric, measured on the same dataset
  * digest. `higher` wins when candidate >= production - tolerance, `lower` when
  * candidate <= production + tolerance; with no tolerance a tie does not beat.
- * Differences within binary rounding (1e-9 of the figures) count as none.
+ * Differences within binary rounding (a billionth of the larger figure) count as none.
  * Metrics from different datasets are not comparable, and no production
  * version means there is nothing to beat.
  */
@@ -44,7 +44,7 @@ export function beatProduction(gates: Gates, candidate: VersionEntry, production
     }
     // Metrics are decimals held in binary: 0.85 - 0.9 is -0.05000000000000004. A gain within
     // rounding of zero is a tie, and one within rounding of the tolerance is within it (up to, inclusive).
-    const eps = 1e-9 * Math.max(1, Math.abs(mine), Math.abs(theirs));
+    const eps = 1e-9 * Math.max(Math.abs(mine), Math.abs(theirs));
     const difference = direction === 'higher' ? mine - theirs : theirs - mine;
     const gain = Math.abs(difference) <= eps ? 0 : difference;
     const wins = tolerance > 0 ? gain >= -tolerance - eps : gain > 0;

@@ -19,15 +19,14 @@ export function requireNonRootUid(uid: number, prop: string): number {
 
 /**
  * A Nomad task's `user`, checked as `requireNonRootUid` does: a numeric uid other than 0,
- * or a user name other than root (an empty one would run as the image's own USER).
+ * or a user name other than root (an empty one would run as the image's own USER),
+ * optionally with a group as the docker driver takes it (`1000:1000`, `app:app`).
  */
 export function requireNonRootUser(user: string, prop: string): string {
-  if (/^\d+$/.test(user)) {
-    requireNonRootUid(Number(user), prop);
-    return user;
-  }
-  if (!/^[a-z_][a-z0-9_-]*[$]?$/i.test(user) || user === 'root') {
-    throw new Error(`${prop} must be a non-root uid or user name, not ${JSON.stringify(user)}`);
-  }
+  const refuse = () => new Error(`${prop} must be a non-root uid or user name (optionally :group), not ${JSON.stringify(user)}`);
+  const [name, group, ...rest] = user.split(':');
+  const word = /^([a-z_][a-z0-9_-]*[$]?|\d+)$/i;
+  if (rest.length || !word.test(name) || (group !== undefined && !word.test(group))) throw refuse();
+  if (name === 'root' || (/^\d+$/.test(name) && (Number(name) < 1 || Number(name) > 2147483647))) throw refuse();
   return user;
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { readHead } from '../synth/file-head';
 import { applyCommand, deleteCommand, namespaceOfManifest } from './apply-set';
 
 /** What to run after synth so the cluster matches the Kubernetes folders. */
@@ -30,15 +31,7 @@ function namespaceOf(text: string): string {
 
 /** Reads only the header of a file on disk: a folder may hold a thousand manifests. */
 function namespaceOfFile(file: string): string {
-  const fd = fs.openSync(file, 'r');
-  let head: string;
-  try {
-    const buf = Buffer.alloc(1024);
-    head = buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
-  } finally {
-    fs.closeSync(fd);
-  }
-  return namespaceOfManifest(head) ?? namespaceOf(fs.readFileSync(file, 'utf8'));
+  return namespaceOfManifest(readHead(file) ?? '') ?? namespaceOf(fs.readFileSync(file, 'utf8'));
 }
 
 /**

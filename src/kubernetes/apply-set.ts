@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ModelRecord } from '../core/record';
+import { shellWord } from '../core/shell-word';
 
 /**
  * Pruning on Kubernetes: one kubectl ApplySet per output folder and namespace.
@@ -67,11 +68,6 @@ export function namespaceOfManifest(text: string): string | undefined {
 export function applyCommand(namespace: string, stand: string | undefined, paths: readonly string[]): string {
   return `KUBECTL_APPLYSET=true kubectl apply -n ${namespace} --server-side --force-conflicts --prune --applyset=${applySetName(stand)} ` +
     paths.map((p) => `-f ${shellWord(p)}`).join(' ');
-}
-
-/** A path as one POSIX shell word, quoted only when it needs to be (`--out` may hold spaces or `$`). */
-function shellWord(word: string): string {
-  return /^[\w./@%+:,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -12,6 +12,7 @@ import { kubeletLiteral } from './kubelet-literal';
 import { LabelSelectedDeployment } from './label-selected-workload';
 import { modelDeploymentPropsProblems } from './model-deployment-props';
 import { requireUniqueObjects } from './unique-objects';
+import { requireRecordNamespace } from './record-namespace';
 import { MODEL_UID, requireNonRootUid } from '../core/runtime-user';
 import type { AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
 import { gpuResourceName } from './gpu-resource';
@@ -153,6 +154,7 @@ export class ModelDeployment extends Construct {
     scope: Construct, id: string, record: ModelRecord, version: VersionEntry,
     options: Omit<ModelDeploymentProps, 'modelName' | 'artifact' | 'serving' | 'gates' | 'version' | 'kubernetes'> = {},
   ): ModelDeployment {
+    requireRecordNamespace(scope, record, 'ModelDeployment.fromRecord in');
     const { digest, sizeBytes } = version;
     const at = `${record.name} ${version.version}`;
     if (digest === undefined) throw new PolicyError(`${at} has no digest; the init container cannot verify it (run modelship measure --artifact)`);

@@ -83,10 +83,13 @@ export class NomadModelJob extends Construct {
 
   constructor(scope: Construct, id: string, props: NomadModelJobProps) {
     super(scope, id);
-    const provider = props.provider?.node.path ?? 'the default provider';
-    const add = (name: string, logicalId: string, job: { ID: string; Namespace?: string }, hcl: string): Job => {
+    // The stack's one Nomad provider is the default one, passed or not.
+    const providers = TerraformStack.of(this).node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider && !c.alias);
+    const provider = (props.provider ?? (providers.length === 1 ? providers[0] : undefined))?.node.path ?? 'the default provider';
+    const add = (name: string, logicalId: string, job: { ID: string; Namespace?: string; Region?: string }, hcl: string): Job => {
       claim(this, `resource ${logicalId}`, `nomad_job.${logicalId}`);
-      claim(this, `job ${provider} ${job.Namespace ?? 'default'} ${job.ID}`, `Nomad job ${JSON.stringify(job.ID)} (namespace ${job.Namespace ?? 'default'}, ${provider})`);
+      const where = `region ${job.Region ?? 'of the provider'}, namespace ${job.Namespace ?? 'default'}`;
+      claim(this, `job ${provider} ${where} ${job.ID}`, `the Nomad job ${JSON.stringify(job.ID)} (${where}, ${provider})`);
       const resource = new Job(this, name, {
         jobspec: escapeTerraformTemplate(hcl),
         detach: props.detach ?? false,

@@ -1,11 +1,22 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { shellWord } from '../core/shell-word';
+import { readHead } from '../synth/file-head';
 
 /** Where a job runs: Nomad keys a job by region, namespace and ID. */
 interface JobAddress {
   readonly id: string;
+  /** Absent in files of modelship before it always wrote one: the job ran in the caller's $NOMAD_NAMESPACE. */
   readonly namespace?: string;
   readonly region?: string;
+}
+
+/** What synth prints after it writes the Nomad folders. */
+export interface StopCommands {
+  /** One `nomad job stop` per job whose files synth removed, or that moved to another namespace or region. */
+  readonly stop: readonly string[];
+  /** Jobs whose old file named no namespace: where they ran is not known here. */
+  readonly notes: readonly string[];
 }
 
 const JOB_JSON = /\.nomad\.json$/;
@@ -25,38 +36,20 @@ function addressOf(text: string): JobAddress | undefined {
   return fields.ID === undefined ? undefined : { id: fields.ID, namespace: fields.Namespace, region: fields.Region };
 }
 
-function addressOfFile(file: string): JobAddress | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, 'r');
-  } catch {
-    return undefined;
-  }
-  try {
-    const buf = Buffer.alloc(1024);
-    return addressOf(buf.subarray(0, fs.readSync(fd, buf, 0, buf.length, 0)).toString('utf8'));
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-const key = (a: JobAddress) => JSON.stringify([a.region ?? '', a.namespace ?? '', a.id]);
-
-function shellWord(word: string): string {
-  return /^[\w./@%+:,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+/** A job without a namespace is in `default` as far as the files say. */
+const key = (a: JobAddress) => JSON.stringify([a.region ?? '', a.namespace ?? 'default', a.id]);
 
 /**
- * `nomad job stop` of a job, in its region and namespace. Without `-yes`: the exact ID
- * stops at once, while a job that is gone and only matches another job's ID as a prefix
- * (`taxi-fare` of `taxi-fare-candidate`) makes the CLI ask, which a CI job without input
- * answers no.
+ * Stops a job in its region and namespace, when it is there. `nomad job stop` matches IDs
+ * by prefix and fails on a job that is gone: the exact job is looked up first (a stop for a
+ * job already stopped, or never run, does nothing, also under `sh -e`), and stdin is closed,
+ * so the question it asks when only a longer ID matches (`taxi-fare` of `taxi-fare-candidate`)
+ * is answered no.
  */
 export function stopCommand(job: JobAddress): string {
-  return ['nomad job stop',
-    ...(job.region ? [`-region ${shellWord(job.region)}`] : []),
-    `-namespace ${shellWord(job.namespace ?? 'default')}`,
-    shellWord(job.id)].join(' ');
+  const where = [...(job.region ? [`-region ${shellWord(job.region)}`] : []), `-namespace ${shellWord(job.namespace ?? 'default')}`].join(' ');
+  const id = shellWord(job.id);
+  return `nomad job status ${where} ${id} >/dev/null 2>&1 && nomad job stop ${where} ${id} </dev/null`;
 }
 
 /**
@@ -65,17 +58,23 @@ export function stopCommand(job: JobAddress): string {
  * each whose rewritten file moved it to another namespace or region. Call it before changing
  * the folders: the addresses come from the files there now.
  */
-export function stopCommands(dirs: readonly string[], written: ReadonlyMap<string, string>, removed: readonly string[]): string[] {
+export function stopCommands(dirs: readonly string[], written: ReadonlyMap<string, string>, removed: readonly string[]): StopCommands {
   const before = new Map<string, JobAddress>();
   const after = new Set<string>();
+  const notes: string[] = [];
   const gone = new Set(removed);
   for (const dir of dirs) {
     const existing = fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => JOB_JSON.test(n)) : [];
     for (const name of existing) {
       const file = path.join(dir, name);
       if (!gone.has(file) && !written.has(file)) continue;
-      const address = addressOfFile(file);
-      if (address) before.set(key(address), address);
+      const address = addressOf(readHead(file) ?? '');
+      if (!address) continue;
+      before.set(key(address), address);
+      if (address.namespace === undefined && written.has(file)) {
+        notes.push(`${file} named no Nomad namespace, so job ${address.id} ran in the $NOMAD_NAMESPACE of whoever ran it; it now says "default": ` +
+          'if that was another namespace, set deploy.nomad.namespace to it, or stop the job there');
+      }
     }
   }
   for (const [file, text] of written) {
@@ -83,11 +82,11 @@ export function stopCommands(dirs: readonly string[], written: ReadonlyMap<strin
     const address = addressOf(text);
     if (address) after.add(key(address));
   }
-  const order = (a: JobAddress) => [a.region ?? '', a.namespace ?? '', a.id];
+  const order = (a: JobAddress) => [a.region ?? '', a.namespace ?? 'default', a.id];
   const byAddress = (a: JobAddress, b: JobAddress) => {
     const [x, y] = [order(a), order(b)];
     const i = x.findIndex((v, n) => v !== y[n]);
     return i < 0 ? 0 : x[i] < y[i] ? -1 : 1;
   };
-  return [...before].filter(([k]) => !after.has(k)).map(([, a]) => a).sort(byAddress).map(stopCommand);
+  return { stop: [...before].filter(([k]) => !after.has(k)).map(([, a]) => a).sort(byAddress).map(stopCommand), notes };
 }

@@ -277,16 +277,51 @@ describe('synth: Nomad jobs synth stops writing', () => {
     // A gate the candidate no longer fits: its job goes.
     const fraud = path.join(dir, 'fraud-detector.yaml');
     fs.writeFileSync(fraud, fs.readFileSync(fraud, 'utf8').replace('maxSizeMiB: 2048', 'maxSizeMiB: 1310'));
-    expect(await run()).toEqual(['stop: nomad job stop -namespace default fraud-detector-candidate']);
+    expect(await run()).toEqual(['stop: nomad job status -namespace default fraud-detector-candidate >/dev/null 2>&1 && nomad job stop -namespace default fraud-detector-candidate </dev/null']);
     expect(await run()).toEqual([]);
     // taxi-fare moves to namespace ml (and a region): both of its jobs are stopped where they ran.
     const taxi = path.join(dir, 'taxi-fare.yaml');
     fs.writeFileSync(taxi, fs.readFileSync(taxi, 'utf8').replace('  nomad:\n    datacenters:', '  nomad:\n    namespace: ml\n    region: eu\n    datacenters:'));
-    expect(await run()).toEqual(['stop: nomad job stop -namespace default taxi-fare', 'stop: nomad job stop -namespace default taxi-fare-candidate']);
+    expect(await run()).toEqual(['stop: nomad job status -namespace default taxi-fare >/dev/null 2>&1 && nomad job stop -namespace default taxi-fare </dev/null', 'stop: nomad job status -namespace default taxi-fare-candidate >/dev/null 2>&1 && nomad job stop -namespace default taxi-fare-candidate </dev/null']);
     // The record goes: every job of the model, in its namespace and region.
     fs.rmSync(taxi);
     fs.rmSync(path.join(dir, 'taxi-fare.history.jsonl'));
-    expect(await run()).toEqual(['stop: nomad job stop -region eu -namespace ml taxi-fare', 'stop: nomad job stop -region eu -namespace ml taxi-fare-candidate']);
+    expect(await run()).toEqual(['stop: nomad job status -region eu -namespace ml taxi-fare >/dev/null 2>&1 && nomad job stop -region eu -namespace ml taxi-fare </dev/null', 'stop: nomad job status -region eu -namespace ml taxi-fare-candidate >/dev/null 2>&1 && nomad job stop -region eu -namespace ml taxi-fare-candidate </dev/null']);
     expect(fs.readdirSync(path.join(out, 'nomad')).sort()).toEqual(['fraud-detector.nomad.hcl', 'fraud-detector.nomad.json']);
+  });
+
+  it('files of an earlier modelship without a namespace: no stop (the job has not moved), a note on where it ran', async () => {
+    const out = tempDir();
+    const dir = exampleModelsDir();
+    expect((await cli(['synth', '--target', 'nomad', '--out', out, '--models-dir', dir])).code).toBe(0);
+    // What modelship wrote before every job named its namespace.
+    const old = path.join(out, 'nomad', 'taxi-fare.nomad.json');
+    fs.writeFileSync(old, fs.readFileSync(old, 'utf8').replace('    "Namespace": "default",\n', ''));
+    expect(fs.readFileSync(old, 'utf8')).not.toContain('Namespace');
+    const r = await cli(['synth', '--target', 'nomad', '--out', out, '--models-dir', dir]);
+    expect(r.code).toBe(0);
+    expect(stops(r.stdout)).toEqual([]);
+    expect(r.stderr).toContain(`modelship: ${old} named no Nomad namespace, so job taxi-fare ran in the $NOMAD_NAMESPACE of whoever ran it; it now says "default"`);
+  });
+
+  it('synth NAME removes the model\'s retraining job when its block goes, and stops it; a model named <x>-retrain keeps its files', async () => {
+    const out = tempDir();
+    const dir = exampleModelsDir();
+    const taxi = path.join(dir, 'taxi-fare.yaml');
+    const text = fs.readFileSync(taxi, 'utf8');
+    fs.writeFileSync(taxi, `${text}retraining: { schedule: "0 3 * * 1", image: registry.example.com/train/taxi:1.0.0 }\n`);
+    expect((await cli(['synth', '--target', 'nomad', '--out', out, '--models-dir', dir])).code).toBe(0);
+    expect(fs.existsSync(path.join(out, 'nomad', 'taxi-fare-retrain.nomad.hcl'))).toBe(true);
+    fs.writeFileSync(taxi, text);
+    const r = await cli(['synth', 'taxi-fare', '--target', 'nomad', '--out', out, '--models-dir', dir]);
+    expect(stops(r.stdout)).toEqual(['stop: nomad job status -namespace default taxi-fare-retrain >/dev/null 2>&1 && nomad job stop -namespace default taxi-fare-retrain </dev/null']);
+    expect(fs.existsSync(path.join(out, 'nomad', 'taxi-fare-retrain.nomad.hcl'))).toBe(false);
+    // A model whose own name ends in -retrain is not the retraining job of another.
+    fs.copyFileSync(taxi, path.join(dir, 'fraud-detector-retrain.yaml'));
+    fs.writeFileSync(path.join(dir, 'fraud-detector-retrain.yaml'), fs.readFileSync(taxi, 'utf8').replace(/^name: taxi-fare$/m, 'name: fraud-detector-retrain'));
+    expect((await cli(['synth', '--target', 'nomad', '--out', out, '--models-dir', dir])).code).toBe(0);
+    const again = await cli(['synth', 'fraud-detector', '--target', 'nomad', '--out', out, '--models-dir', dir]);
+    expect([again.code, stops(again.stdout)]).toEqual([0, []]);
+    expect(fs.existsSync(path.join(out, 'nomad', 'fraud-detector-retrain.nomad.hcl'))).toBe(true);
   });
 });

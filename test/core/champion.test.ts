@@ -29,6 +29,9 @@ describe('champion/challenger', () => {
     const noise = beatProduction(gates, challenger({ auc: 0.1 + 0.2, rmse: 4.0 }), version('1.0.0', 'production', { metrics: { auc: 0.3, rmse: 4.0 }, datasetDigest: D2 }));
     expect([noise[0].outcome, noise[0].message]).toEqual(['fail', "auc 0.3 ties with production 1.0.0's 0.3 (higher is better)"]);
     expect(beatProduction(gates, challenger({ auc: 0.85 + 1e-12, rmse: 4.0 }), version('1.0.0', 'production', { metrics: { auc: 0.85, rmse: 4.0 }, datasetDigest: D2 }))[0].outcome).toBe('fail');
+    // Relative, not absolute: tiny figures still compare (a loss of 1e-10 against 5e-10 is a clear win for lower).
+    const tiny = { ...record().gates, beatProduction: { loss: 'lower' } as const };
+    expect(beatProduction(tiny, challenger({ loss: 1e-10 }), version('1.0.0', 'production', { metrics: { loss: 5e-10 }, datasetDigest: D2 }))[0].outcome).toBe('pass');
   });
 
   it('refuses metrics measured on a different dataset as not comparable', () => {

@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
 import { BlueGreenModel } from '../../src/kubernetes/blue-green-model';
+import { ModelDeployment } from '../../src/kubernetes/model-deployment';
 import { blueGreen, version } from '../helpers/records';
 
 describe('a record rendered into a chart of another namespace', () => {
@@ -9,5 +10,8 @@ describe('a record rendered into a chart of another namespace', () => {
     expect(() => new BlueGreenModel(new Chart(app, 'c', { namespace: 'ml' }), 'fraud', { record: r }))
       .toThrow('fraud-detector: deploy.kubernetes.namespace is ml-serving, but BlueGreenModel c/fraud is in chart c, whose namespace is ml; use a ModelChart, or a Chart with namespace ml-serving');
     expect(() => new BlueGreenModel(new Chart(app, 'open'), 'fraud', { record: r })).not.toThrow();
+    // One version of it, or its candidate, likewise.
+    expect(() => ModelDeployment.fromRecord(new Chart(app, 'other', { namespace: 'other' }), 'd', r, r.versions[0]))
+      .toThrow('fraud-detector: deploy.kubernetes.namespace is ml-serving, but ModelDeployment.fromRecord in other is in chart other, whose namespace is other');
   });
 });

@@ -92,9 +92,27 @@ describe('NomadModelJob names in a stack', () => {
     const west = new NomadProvider(stack, 'west', { alias: 'west', address: 'http://west:4646' });
     new NomadModelJob(stack, 'churn', { record: one('churn'), provider: east });
     expect(() => new NomadModelJob(stack, 'churn-again', { record: one('churn'), provider: east }))
-      .toThrow('s/churn-again: Nomad job "churn" (namespace default, s/east) is already defined by s/churn');
+      .toThrow('s/churn-again: the Nomad job "churn" (region of the provider, namespace default, s/east) is already defined by s/churn');
     new NomadModelJob(stack, 'churn-west', { record: one('churn'), provider: west });
     const jobs = JSON.parse(Testing.synth(stack)).resource.nomad_job;
     expect(Object.keys(jobs).sort()).toEqual(['churn', 'churn-west']);
+  });
+});
+
+describe('NomadModelJob: one Nomad job per region, namespace and ID', () => {
+  const inRegion = (region?: string) => record({ name: 'churn', versions: [version('1.0.0', 'production')], deploy: { strategy: 'rolling', nomad: { datacenters: ['dc1'], ...(region ? { region } : {}) } } });
+
+  it('takes one model in two regions on one provider', () => {
+    const stack = new TerraformStack(Testing.app() as App, 's');
+    new NomadProvider(stack, 'nomad', { address: 'http://127.0.0.1:4646' });
+    new NomadModelJob(stack, 'churn-eu', { record: inRegion('eu') });
+    expect(() => new NomadModelJob(stack, 'churn-us', { record: inRegion('us') })).not.toThrow();
+  });
+
+  it('sees the stack\'s one provider whether it is passed or not', () => {
+    const stack = new TerraformStack(Testing.app() as App, 's');
+    const p = new NomadProvider(stack, 'nomad', { address: 'http://127.0.0.1:4646' });
+    new NomadModelJob(stack, 'churn', { record: inRegion() });
+    expect(() => new NomadModelJob(stack, 'churn-again', { record: inRegion(), provider: p })).toThrow(/the Nomad job "churn" \(region of the provider, namespace default, s\/nomad\) is already defined by s\/churn/);
   });
 });

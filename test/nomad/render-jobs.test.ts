@@ -295,7 +295,7 @@ describe('Nomad jobs', () => {
 describe('the task user', () => {
   const live = record({ versions: [version('1.0.0', 'production')], retraining: { schedule: '0 3 * * *', image: 'r/train:1' } });
 
-  it.each(['0', 'root', '', '00', 'a b'])('refuses user %p on every job: the tasks run as a non-root uid', (user) => {
+  it.each(['0', 'root', '', '00', 'a b', '0:1000', 'root:root', '1000:', '1000:1000:1'])('refuses user %p on every job: the tasks run as a non-root uid', (user) => {
     for (const build of [buildModelJob, buildRetrainingJob]) {
       expect(() => build({ record: live, user })).toThrow(/^taxi-fare: user must be a non-root uid/);
     }
@@ -304,6 +304,8 @@ describe('the task user', () => {
   it('takes another uid or a user name', () => {
     expect(buildModelJob({ record: live, user: '65532' })!.TaskGroups[0].Tasks.map((t) => t.User)).toEqual(['65532', '65532']);
     expect(buildRetrainingJob({ record: live, user: 'nobody' })!.TaskGroups[0].Tasks[0].User).toBe('nobody');
+    expect(buildModelJob({ record: live, user: '1000:1000' })!.TaskGroups[0].Tasks[0].User).toBe('1000:1000');
+    expect(buildModelJob({ record: live, user: 'app:app' })!.TaskGroups[0].Tasks[0].User).toBe('app:app');
   });
 });
 
