@@ -14,7 +14,7 @@ function ruleOf(rule: BeatRule): { direction: MetricDirection; tolerance: number
  * Metrics from different datasets are not comparable, and no production
  * version means there is nothing to beat.
  */
-export function beatProduction(gates: Gates, candidate: VersionEntry, production: VersionEntry | undefined): GateResult[] {
+export function beatProduction(gates: Gates, candidate: VersionEntry, production: VersionEntry | undefined, model = '<name>'): GateResult[] {
   const rules = Object.entries(gates.beatProduction ?? {});
   if (!rules.length) return [];
   if (!production) {
@@ -39,7 +39,7 @@ export function beatProduction(gates: Gates, candidate: VersionEntry, production
         gate, outcome: 'not-comparable', passed: false,
         message: `${gate}: not comparable: ${candidate.version} was evaluated on ${candidate.datasetDigest ?? 'an unknown dataset'}, production ${production.version} on ${production.datasetDigest}` +
           // A refreshed holdout is the usual cause: the champion is measured again on it.
-          `; measure production ${production.version} on the same holdout too (measure <name> ${production.version} --metrics FILE --dataset PATH)`,
+          `; measure production ${production.version} on the same holdout too (modelship measure ${model} ${production.version} --metrics FILE --dataset PATH)`,
       };
     }
     // Metrics are decimals held in binary: 0.85 - 0.9 is -0.05000000000000004. A gain within

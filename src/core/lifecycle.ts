@@ -58,7 +58,7 @@ function requireGatesStillPass(record: ModelRecord, entry: VersionEntry, opts: {
   }
   const live = productionVersion(record);
   const champion = opts.challenger && live && live.version !== entry.version ? live : undefined;
-  const lost = beatProduction(record.gates, entry, champion).filter((r) => !r.passed);
+  const lost = beatProduction(record.gates, entry, champion, record.name).filter((r) => !r.passed);
   if (lost.length) {
     throw new PolicyError(`${record.name} ${entry.version} cannot reach production: ${lost.map((r) => r.message).join('; ')}`);
   }
@@ -235,7 +235,7 @@ export function validate(record: ModelRecord, version: string, opts: ValidateOpt
   const champion = live && live.version !== version ? live : undefined;
   const verdict = verdictOf([
     ...evaluateGates(record.gates, entry).results,
-    ...beatProduction(record.gates, entry, champion),
+    ...beatProduction(record.gates, entry, champion, record.name),
   ]);
   const lines = verdictLines(verdict.results);
   const has = (o: GateResult['outcome']) => verdict.results.filter((r) => r.outcome === o);

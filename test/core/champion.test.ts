@@ -37,7 +37,7 @@ describe('champion/challenger', () => {
   it('refuses metrics measured on a different dataset as not comparable', () => {
     const [auc] = beatProduction(gates, challenger({ auc: 0.99, rmse: 1 }, D3), champion);
     expect(auc.outcome).toBe('not-comparable');
-    expect(auc.message).toBe(`beatProduction.auc: not comparable: 1.1.0 was evaluated on ${D3}, production 1.0.0 on ${D2}; measure production 1.0.0 on the same holdout too (measure <name> 1.0.0 --metrics FILE --dataset PATH)`);
+    expect(auc.message).toBe(`beatProduction.auc: not comparable: 1.1.0 was evaluated on ${D3}, production 1.0.0 on ${D2}; measure production 1.0.0 on the same holdout too (modelship measure <name> 1.0.0 --metrics FILE --dataset PATH)`);
   });
 
   it('passes with no production version yet, and says so', () => {
