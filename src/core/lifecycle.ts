@@ -10,7 +10,7 @@ import {
 import { recordRuleViolations } from './record-rules';
 import { newestRetiredFirst } from './retired-order';
 import { nextVersion, ReleaseType } from './semver-rules';
-import { withoutStandPreviews } from './stands';
+import { versionsRunningInStands, withoutStandPreviews } from './stands';
 import { assertTransition, TransitionCause } from './stages';
 
 /**
@@ -184,8 +184,40 @@ export function recordFigures(record: ModelRecord, version: string, m: Measureme
     action: m.provenance.kind === 'measured' ? 'measure' : 'declare', version, from: entry.stage, to: entry.stage,
     details: { ...figures, provenance: m.provenance },
   });
+  const refusal = outsideItsGatesWhileRunning(record, entry, v, m);
+  if (refusal) {
+    // The figures it went live on stay in the record (synth goes on deploying it, and every other model);
+    // this measurement is kept in the history, which is what monitoring reads.
+    const kept = new Draft(record, now);
+    kept.events.push({
+      action: 'measure', version, from: entry.stage, to: entry.stage,
+      details: { ...figures, provenance: m.provenance, recorded: false, outsideGates: refusal.reason },
+    });
+    return kept.finish('', new PolicyError(
+      `${record.name} ${version} is running (${refusal.where}), and this measurement is outside its gates: ${refusal.reason}. ` +
+      'It is in the history, not in the record, which keeps the figures the version went live on so that synth goes on ' +
+      'deploying it and every other model; roll back, or fix what changed and measure again',
+    ));
+  }
   const replaced = newArtifact ? `; replaces digest ${entry.digest}, a different tree${voided.some((g) => GROUP_FIELDS[g].some((k) => entry[k] !== undefined)) ? ', so the latency and metrics measured on it are dropped' : ''}` : '';
   return draft.finish(`${record.name} ${version}: recorded ${Object.keys(figures).join(', ')}${replaced}`);
+}
+
+/**
+ * A measurement of a version that runs (production, a slot, or live in a stand) whose
+ * figures pass its gates while the new ones do not: monitoring (`measure --endpoint`
+ * against the live Service, metrics on a refreshed holdout), not a reason to stop
+ * every deploy, as replacing the figures would (synth re-checks the gates).
+ */
+function outsideItsGatesWhileRunning(record: ModelRecord, entry: VersionEntry, measured: VersionEntry, m: Measurement): { reason: string; where: string } | undefined {
+  if (m.provenance.kind !== 'measured') return undefined;
+  const inSlot = record.slots !== undefined && (record.slots.blue === entry.version || record.slots.green === entry.version);
+  const where = entry.stage === 'production' ? 'production' : inSlot ? 'in a slot' : versionsRunningInStands(record).has(entry.version) ? 'live in a stand' : undefined;
+  if (where === undefined) return undefined;
+  const production = entry.stage === 'production';
+  if (!evaluateGates(record.gates, entry, { production }).passed) return undefined;
+  const after = evaluateGates(record.gates, measured, { production });
+  return after.passed ? undefined : { reason: after.reason ?? 'a gate failed', where };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { makeArtifact, shellTreeDigest } from '../helpers/artifact';
-import { cli, initModel, snapshotDir, tempDir } from '../helpers/cli';
+import { cli, initModel, snapshotDir, tempDir, validatedVersion } from '../helpers/cli';
 
 function entry(dir: string, name: string, version: string): Record<string, unknown> {
   return parse(fs.readFileSync(path.join(dir, `${name}.yaml`), 'utf8')).versions.find((v: { version: string }) => v.version === version);
@@ -225,6 +225,36 @@ describe('measure', () => {
     const tree = makeArtifact(path.join(tempDir(), 'holdout'));
     expect((await cli(['measure', 'taxi', '1.0.0', '--metrics', metrics, '--dataset', tree, '--models-dir', dir])).code).toBe(0);
     expect((entry(dir, 'taxi', '1.0.0') as Record<string, any>).datasetDigest).toBe(shellTreeDigest(tree));
+  });
+
+  it('a measurement of a running version outside its gates goes to the history, not the record: synth keeps deploying it (exit 1)', async () => {
+    const live = path.join(tempDir(), 'models');
+    await initModel(live, 'm', 'rolling');
+    const v = await validatedVersion(live, 'm', 'major');
+    expect((await cli(['promote', 'm', v, '--models-dir', live])).code).toBe(0);
+    const file = path.join(live, 'm.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^gates:\n/m, 'gates:\n  metrics: { rmse: { max: 3.2 } }\n'));
+    const metrics = (rmse: number) => {
+      const f = path.join(tempDir(), 'metrics.json');
+      fs.writeFileSync(f, JSON.stringify({ rmse }));
+      return f;
+    };
+    const holdout = path.join(tempDir(), 'holdout.csv');
+    fs.writeFileSync(holdout, 'x,y\n1,2\n');
+    expect((await cli(['measure', 'm', v, '--metrics', metrics(3.0), '--dataset', holdout, '--models-dir', live])).code).toBe(0);
+    // A harder holdout: production is past its gate now. Replacing its figures would refuse every synth.
+    const r = await cli(['measure', 'm', v, '--metrics', metrics(3.4), '--dataset', holdout, '--models-dir', live]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`modelship: m ${v} is running (production), and this measurement is outside its gates: rmse 3.4 is above metrics.rmse.max 3.2 by 0.2. ` +
+      'It is in the history, not in the record, which keeps the figures the version went live on so that synth goes on deploying it and every other model; roll back, or fix what changed and measure again\n');
+    expect((entry(live, 'm', v) as { metrics: unknown }).metrics).toEqual({ rmse: 3.0 });
+    const last = JSON.parse(fs.readFileSync(path.join(live, 'm.history.jsonl'), 'utf8').trim().split('\n').at(-1)!);
+    expect(last).toMatchObject({ action: 'measure', version: v, details: { metrics: { rmse: 3.4 }, recorded: false, outsideGates: 'rmse 3.4 is above metrics.rmse.max 3.2 by 0.2' } });
+    expect((await cli(['synth', '--out', tempDir(), '--models-dir', live])).code).toBe(0);
+    // A version that does not run yet takes its figures, whatever they say: validate judges them.
+    const next = (await cli(['bump', 'm', 'minor', '--models-dir', live])).stdout.trim();
+    expect((await cli(['measure', 'm', next, '--metrics', metrics(3.4), '--dataset', holdout, '--models-dir', live])).code).toBe(0);
+    expect((entry(live, 'm', next) as { metrics: unknown }).metrics).toEqual({ rmse: 3.4 });
   });
 
   it('a metrics file that names its evaluation set must name the one --dataset gives', async () => {
