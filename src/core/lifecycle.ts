@@ -10,7 +10,7 @@ import {
 import { recordRuleViolations } from './record-rules';
 import { newestRetiredFirst } from './retired-order';
 import { nextVersion, ReleaseType } from './semver-rules';
-import { versionsRunningInStands, withoutStandPreviews } from './stands';
+import { withoutStandPreviews } from './stands';
 import { assertTransition, TransitionCause } from './stages';
 
 /**
@@ -184,17 +184,17 @@ export function recordFigures(record: ModelRecord, version: string, m: Measureme
     action: m.provenance.kind === 'measured' ? 'measure' : 'declare', version, from: entry.stage, to: entry.stage,
     details: { ...figures, provenance: m.provenance },
   });
-  const refusal = outsideItsGatesWhileRunning(record, entry, v, m);
-  if (refusal) {
+  const outside = outsideItsGatesInProduction(record, entry, v, m);
+  if (outside) {
     // The figures it went live on stay in the record (synth goes on deploying it, and every other model);
     // this measurement is kept in the history, which is what monitoring reads.
     const kept = new Draft(record, now);
     kept.events.push({
       action: 'measure', version, from: entry.stage, to: entry.stage,
-      details: { ...figures, provenance: m.provenance, recorded: false, outsideGates: refusal.reason },
+      details: { ...figures, provenance: m.provenance, recorded: false, outsideGates: outside },
     });
     return kept.finish('', new PolicyError(
-      `${record.name} ${version} is running (${refusal.where}), and this measurement is outside its gates: ${refusal.reason}. ` +
+      `${record.name} ${version} is in production, and this measurement is outside its gates: ${outside}. ` +
       'It is in the history, not in the record, which keeps the figures the version went live on so that synth goes on ' +
       'deploying it and every other model; roll back, or fix what changed and measure again',
     ));
@@ -204,20 +204,17 @@ export function recordFigures(record: ModelRecord, version: string, m: Measureme
 }
 
 /**
- * A measurement of a version that runs (production, a slot, or live in a stand) whose
- * figures pass its gates while the new ones do not: monitoring (`measure --endpoint`
- * against the live Service, metrics on a refreshed holdout), not a reason to stop
- * every deploy, as replacing the figures would (synth re-checks the gates).
+ * A measurement of the production version whose figures passed its gates while the new
+ * ones do not: monitoring (`measure --endpoint` against the live Service, metrics on a
+ * refreshed holdout), not a reason to stop every deploy, as replacing the figures would
+ * (synth re-checks the gates). A preview's or a stand's measurement is its test before it
+ * goes further, so it is recorded, and validate or promote judge it.
  */
-function outsideItsGatesWhileRunning(record: ModelRecord, entry: VersionEntry, measured: VersionEntry, m: Measurement): { reason: string; where: string } | undefined {
-  if (m.provenance.kind !== 'measured') return undefined;
-  const inSlot = record.slots !== undefined && (record.slots.blue === entry.version || record.slots.green === entry.version);
-  const where = entry.stage === 'production' ? 'production' : inSlot ? 'in a slot' : versionsRunningInStands(record).has(entry.version) ? 'live in a stand' : undefined;
-  if (where === undefined) return undefined;
-  const production = entry.stage === 'production';
-  if (!evaluateGates(record.gates, entry, { production }).passed) return undefined;
-  const after = evaluateGates(record.gates, measured, { production });
-  return after.passed ? undefined : { reason: after.reason ?? 'a gate failed', where };
+function outsideItsGatesInProduction(record: ModelRecord, entry: VersionEntry, measured: VersionEntry, m: Measurement): string | undefined {
+  if (m.provenance.kind !== 'measured' || entry.stage !== 'production') return undefined;
+  if (!evaluateGates(record.gates, entry, { production: true }).passed) return undefined;
+  const after = evaluateGates(record.gates, measured, { production: true });
+  return after.passed ? undefined : after.reason ?? 'a gate failed';
 }
 
 /**

@@ -227,7 +227,7 @@ describe('measure', () => {
     expect((entry(dir, 'taxi', '1.0.0') as Record<string, any>).datasetDigest).toBe(shellTreeDigest(tree));
   });
 
-  it('a measurement of a running version outside its gates goes to the history, not the record: synth keeps deploying it (exit 1)', async () => {
+  it('a measurement of the production version outside its gates goes to the history, not the record: synth keeps deploying it (exit 1)', async () => {
     const live = path.join(tempDir(), 'models');
     await initModel(live, 'm', 'rolling');
     const v = await validatedVersion(live, 'm', 'major');
@@ -245,7 +245,7 @@ describe('measure', () => {
     // A harder holdout: production is past its gate now. Replacing its figures would refuse every synth.
     const r = await cli(['measure', 'm', v, '--metrics', metrics(3.4), '--dataset', holdout, '--models-dir', live]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`modelship: m ${v} is running (production), and this measurement is outside its gates: rmse 3.4 is above metrics.rmse.max 3.2 by 0.2. ` +
+    expect(r.stderr).toBe(`modelship: m ${v} is in production, and this measurement is outside its gates: rmse 3.4 is above metrics.rmse.max 3.2 by 0.2. ` +
       'It is in the history, not in the record, which keeps the figures the version went live on so that synth goes on deploying it and every other model; roll back, or fix what changed and measure again\n');
     expect((entry(live, 'm', v) as { metrics: unknown }).metrics).toEqual({ rmse: 3.0 });
     const last = JSON.parse(fs.readFileSync(path.join(live, 'm.history.jsonl'), 'utf8').trim().split('\n').at(-1)!);
