@@ -19,7 +19,7 @@ export interface GateResult {
   readonly limit?: number;
   /** The figure in the gate's unit, undefined when none is recorded. */
   readonly actual?: number;
-  /** Inconclusive latency: about how many more requests would likely settle it. */
+  /** Inconclusive latency: about how many more requests would settle it more often than not. */
   readonly moreRequests?: number;
   /** One line a human can act on. */
   readonly message: string;
@@ -102,7 +102,7 @@ function latencyGate(gates: Gates, f: LatencyFigures): GateResult {
   const more = requestsToSettle({ n, p95, low, high, limit });
   const hint = more === undefined
     ? 'the p95 sits at the gate, so more requests are unlikely to settle it'
-    : `about ${more} more requests (measure --endpoint --requests ${n + more}) would likely settle it`;
+    : `about ${more} more requests (measure --endpoint --requests ${n + more}) would settle it more often than not`;
   return result(gate, 'inconclusive', `p95 latency ${fmt(p95)} ms: its ${ci} straddles ${gate} ${fmt(limit)}; ${hint}`, {
     limit, actual: p95, ...(more === undefined ? {} : { moreRequests: more }),
   });

@@ -52,7 +52,7 @@ describe('validate', () => {
     const r = await validate(dir, '1.0.0');
     expect(r.code).toBe(1);
     expect(r.stderr.split('\n')[0]).toBe('modelship: taxi 1.0.0 is inconclusive: p95 latency 45 ms: its 95% CI 40-55 ms straddles maxLatencyP95Ms 50; '
-      + 'about 600 more requests (measure --endpoint --requests 800) would likely settle it; stage unchanged (candidate)');
+      + 'about 600 more requests (measure --endpoint --requests 800) would settle it more often than not; stage unchanged (candidate)');
     expect(snapshotDir(dir)).toEqual(before);
   });
 

@@ -38,13 +38,13 @@ describe('gates', () => {
       expect(latency(measured(60, 50.1, 70)).outcome).toBe('fail');
     });
 
-    it('is inconclusive when the interval straddles the gate, saying how many more requests would likely settle it', () => {
+    it('is inconclusive when the interval straddles the gate, saying how many more requests would settle it more often than not', () => {
       const r = latency(measured(45, 40, 55, 200));
       expect(r.outcome).toBe('inconclusive');
       expect(r.passed).toBe(false);
       // Upper half-width 10 ms against a 5 ms gap: four times the sample, 600 more.
       expect(r.moreRequests).toBe(600);
-      expect(r.message).toBe('p95 latency 45 ms: its 95% CI 40-55 ms straddles maxLatencyP95Ms 50; about 600 more requests (measure --endpoint --requests 800) would likely settle it');
+      expect(r.message).toBe('p95 latency 45 ms: its 95% CI 40-55 ms straddles maxLatencyP95Ms 50; about 600 more requests (measure --endpoint --requests 800) would settle it more often than not');
       // Over the gate with the lower bound under it: the same rule from the other side.
       expect(latency(measured(55, 45, 60)).outcome).toBe('inconclusive');
     });
