@@ -12,8 +12,10 @@
  *   (`measure --artifact` refuses the same trees, src/core/tree-digest.ts);
  * - a claim directory (`mkdir` is atomic) beside the destination: of two runs
  *   copying the same version into a shared host volume, one copies and the
- *   other waits for its marker. A claim older than MODELSHIP_STALE_MINUTES is
- *   a dead run's (0, an emptyDir no one else sees: any leftover is);
+ *   other waits for its marker. The holder touches its claim every
+ *   MODELSHIP_HEARTBEAT_SECONDS (20) while it lives, so a claim untouched for
+ *   MODELSHIP_STALE_MINUTES is a dead run's (0, an emptyDir no one else sees:
+ *   any leftover is);
  * - copy into a temp dir beside the destination, then rename: the server never
  *   sees a half-copied model; leftovers of killed runs go once the claim is held;
  * - recompute the tree digest on the copy, not the source: it proves what the
@@ -61,6 +63,7 @@ stale_minutes=\${MODELSHIP_STALE_MINUTES:-0}
 claim="$parent/.$base.modelship-claim"
 tmp=""
 scratch=""
+beat=""
 me="$$-$(date +%s)-\${HOSTNAME:-host}"
 holds_claim() {
   owner=""
@@ -68,6 +71,7 @@ holds_claim() {
   [ "$owner" = "$me" ]
 }
 release() {
+  if [ -n "$beat" ]; then kill "$beat" 2>/dev/null || :; wait "$beat" 2>/dev/null || :; fi
   [ -z "$tmp" ] || rm -rf "$tmp"
   [ -z "$scratch" ] || rm -rf "$scratch"
   if holds_claim; then rm -rf "$claim"; fi
@@ -87,6 +91,13 @@ done
 trap release EXIT
 trap 'exit 1' INT TERM HUP
 printf '%s\\n' "$me" >"$claim/owner" || fail "cannot write $claim/owner"
+if [ "$stale_minutes" -gt 0 ]; then
+  # The holder touches its claim while it lives, so only a dead run's claim grows old: a copy
+  # of any length keeps it, and one killed outright frees it within the stale time. -c: never
+  # create it again as a file after release removed it (no run could take that one).
+  (while kill -0 $$ 2>/dev/null && [ -d "$claim" ]; do touch -c "$claim"; sleep "\${MODELSHIP_HEARTBEAT_SECONDS:-20}"; done) >/dev/null 2>&1 &
+  beat=$!
+fi
 if ready; then
   log "$MODELSHIP_VERSION was made ready in $dest meanwhile by another run"
   exit 0

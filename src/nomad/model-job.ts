@@ -103,8 +103,9 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
       MODELSHIP_HASH_JOBS: hashJobsFor(cpuMillis(r.serving.resources.cpu)),
       // The root file system is read-only; /local is the task's own writable directory.
       TMPDIR: '/local',
-      // A host volume is shared by allocations: only clear temp dirs old enough to be abandoned.
-      ...(hostVolume ? { MODELSHIP_STALE_MINUTES: '60' } : {}),
+      // A host volume is shared by allocations: a claim its holder has not touched for two minutes
+      // (it does every 20 s while it lives) is a dead run's, well within the update's healthy deadline.
+      ...(hostVolume ? { MODELSHIP_STALE_MINUTES: '2' } : {}),
     },
     // A prestart task that is not a sidecar has finished before the server starts, so
     // Nomad reserves the larger of the two, not the sum: the server's figures cost nothing.

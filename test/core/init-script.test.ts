@@ -180,6 +180,56 @@ describe.each(shells)('init script under %s', (_name, shell) => {
     expect(stderr).toMatch(/made ready in .* meanwhile by another run/);
   });
 
+  /** PATH with a sha256sum that takes `seconds` first: a copy that holds its claim that long. */
+  function slowHashPath(seconds: number): string {
+    const dir = tempDir('slow-hash-');
+    const real = shell[0] === BUSYBOX ? `${BUSYBOX} sha256sum` : spawnSync('sh', ['-c', 'command -v sha256sum'], { encoding: 'utf8' }).stdout.trim();
+    fs.writeFileSync(path.join(dir, 'sha256sum'), `#!/bin/sh\nsleep ${seconds}\nexec ${real} "$@"\n`, { mode: 0o755 });
+    return `${dir}:${shell[0] === BUSYBOX ? busyboxBin() : process.env.PATH ?? ''}`;
+  }
+
+  // The heartbeat's timing under one shell (busybox runs it too, started and stopped, in every shared-volume test above and below).
+  const timing = shell[0] === BUSYBOX ? it.skip : it;
+
+  timing('on a shared volume the holder keeps its claim fresh while it copies, so a long copy is never taken for a dead one', async () => {
+    const { src, dest } = setup();
+    const { digest } = await treeDigest(src);
+    const claim = path.join(path.dirname(dest), '.model.modelship-claim');
+    const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest, MODELSHIP_STALE_MINUTES: '2', MODELSHIP_HEARTBEAT_SECONDS: '1' };
+    const holder = spawn(shell[0], [...shell.slice(1), '-c', INIT_SCRIPT], { env: { ...env, PATH: slowHashPath(3) }, stdio: 'ignore' });
+    const code = new Promise<number>((resolve) => holder.on('close', (c) => resolve(c ?? -1)));
+    while (!fs.existsSync(path.join(claim, 'owner'))) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Made to look two hours old mid-copy: the holder's next beat makes it young again.
+    const old = new Date(Date.now() - 2 * 3600 * 1000);
+    fs.utimesSync(claim, old, old);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(Date.now() - fs.statSync(claim).mtimeMs).toBeLessThan(60_000);
+    expect(await code).toBe(0);
+    expect(fs.readdirSync(path.dirname(dest))).toEqual(['model']);
+  }, 30_000);
+
+  timing('on a shared volume a holder killed outright stops touching its claim, so it grows stale', async () => {
+    const { src, dest } = setup();
+    const { digest } = await treeDigest(src);
+    const claim = path.join(path.dirname(dest), '.model.modelship-claim');
+    const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest, MODELSHIP_STALE_MINUTES: '2', MODELSHIP_HEARTBEAT_SECONDS: '1' };
+    const holder = spawn(shell[0], [...shell.slice(1), '-c', INIT_SCRIPT], { env: { ...env, PATH: slowHashPath(4) }, stdio: 'ignore' });
+    const closed = new Promise((resolve) => holder.on('close', resolve));
+    while (!fs.existsSync(path.join(claim, 'owner'))) await new Promise((resolve) => setTimeout(resolve, 50));
+    // The shell alone, as an OOM kill takes it: its heartbeat sees it gone and stops.
+    holder.kill('SIGKILL');
+    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    const old = new Date(Date.now() - 3 * 60 * 1000);
+    fs.utimesSync(claim, old, old);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(Date.now() - fs.statSync(claim).mtimeMs).toBeGreaterThan(2 * 60 * 1000);
+    // And the next run takes it over at once.
+    const r = runInit(shell, env);
+    expect(r.stderr).toMatch(/removing .*\.model\.modelship-claim left by an interrupted run/);
+    expect(r.code).toBe(0);
+  }, 30_000);
+
   it('two runs copying one version into a shared volume at once end with one complete tree and one marker (10 races)', async () => {
     const { src } = setup();
     fs.writeFileSync(path.join(src, 'weights', 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 3));
