@@ -7,7 +7,7 @@ import type { Provenance } from '../core/record';
 import { treeDigest } from '../core/tree-digest';
 import { currentActor } from '../registry/actor';
 import { CommonOptions, modelsDirFlag, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
-import { commandResult, JSON_FLAG, printResult } from './command-result';
+import { commandResult, JSON_FLAG, printResult, updateKeepingRefusal } from './command-result';
 import { measureImage } from './measure-image';
 import { progressBar } from './progress-bar';
 import { addRegistryOptions, RegistryOptions } from './registry-options';
@@ -193,8 +193,12 @@ export function registerMeasure(program: Command, ctx: CommandContext): void {
       }
       const at = now(ctx);
       const { m, line } = await about(name, version, () => measurement(ctx, opts, at));
-      const outcome = store.update(name, (r) => recordFigures(r, version, m, at));
-      printResult(ctx, opts.json, commandResult('measure', name, version, outcome,
-        { kind: given[0], ...m.figures, provenance: m.provenance }, `${name} ${version}: ${line}`));
+      // Production's latency outside its gate is kept in the history only: recorded, then refused (exit 1).
+      const { outcome, refusal } = updateKeepingRefusal(store, name, (r) => recordFigures(r, version, m, at));
+      if (!refusal || opts.json) {
+        printResult(ctx, opts.json, commandResult('measure', name, version, outcome,
+          { kind: given[0], ...m.figures, provenance: m.provenance, ...(refusal ? { recorded: false } : {}) }, `${name} ${version}: ${line}`));
+      }
+      if (refusal) throw refusal;
     });
 }

@@ -93,9 +93,10 @@ trap 'exit 1' INT TERM HUP
 printf '%s\\n' "$me" >"$claim/owner" || fail "cannot write $claim/owner"
 if [ "$stale_minutes" -gt 0 ]; then
   # The holder touches its claim while it lives, so only a dead run's claim grows old: a copy
-  # of any length keeps it, and one killed outright frees it within the stale time. -c: never
-  # create it again as a file after release removed it (no run could take that one).
-  (while kill -0 $$ 2>/dev/null && [ -d "$claim" ]; do touch -c "$claim"; sleep "\${MODELSHIP_HEARTBEAT_SECONDS:-20}"; done) >/dev/null 2>&1 &
+  # of any length keeps it, and one killed outright frees it within the stale time. Only its
+  # own claim (never one another run took over); -c: never create it again as a file after
+  # release removed it (no run could take that one).
+  (while kill -0 $$ 2>/dev/null && holds_claim; do touch -c "$claim" || :; sleep "\${MODELSHIP_HEARTBEAT_SECONDS:-20}"; done) >/dev/null 2>&1 &
   beat=$!
 fi
 if ready; then
@@ -137,7 +138,7 @@ got=\${got%% *}
 if [ "$got" != "$want" ]; then
   fail "digest mismatch for $MODELSHIP_VERSION: expected sha256:$want, the copy of $src has sha256:$got; refusing to start the server"
 fi
-holds_claim || fail "lost the claim on $dest to another run (MODELSHIP_STALE_MINUTES=$stale_minutes too short for this copy?)"
+holds_claim || fail "lost the claim on $dest to another run (this run stopped touching it for MODELSHIP_STALE_MINUTES=$stale_minutes: frozen, or its clock stepped?)"
 if [ -e "$dest" ]; then
   old=$(mktemp -d "$parent/.$base.modelship-old.XXXXXX")
   rmdir "$old"

@@ -191,12 +191,12 @@ export function recordFigures(record: ModelRecord, version: string, m: Measureme
     const kept = new Draft(record, now);
     kept.events.push({
       action: 'measure', version, from: entry.stage, to: entry.stage,
-      details: { ...figures, provenance: m.provenance, recorded: false, outsideGates: outside },
+      details: { ...figures, provenance: m.provenance, recorded: false, outsideGates: outside.reason },
     });
     return kept.finish('', new PolicyError(
-      `${record.name} ${version} is in production, and this measurement is outside its gates: ${outside}. ` +
+      `${record.name} ${version} is in production, and ${outside.reason}. ` +
       'It is in the history, not in the record, which keeps the figures the version went live on so that synth goes on ' +
-      'deploying it and every other model; roll back, or fix what changed and measure again',
+      `deploying it and every other model; ${outside.advice}`,
     ));
   }
   const replaced = newArtifact ? `; replaces digest ${entry.digest}, a different tree${voided.some((g) => GROUP_FIELDS[g].some((k) => entry[k] !== undefined)) ? ', so the latency and metrics measured on it are dropped' : ''}` : '';
@@ -204,17 +204,24 @@ export function recordFigures(record: ModelRecord, version: string, m: Measureme
 }
 
 /**
- * A measurement of the production version whose figures passed its gates while the new
- * ones do not: monitoring (`measure --endpoint` against the live Service, metrics on a
- * refreshed holdout), not a reason to stop every deploy, as replacing the figures would
- * (synth re-checks the gates). A preview's or a stand's measurement is its test before it
- * goes further, so it is recorded, and validate or promote judge it.
+ * A latency measurement of the production version that fails a gate its figures passed:
+ * monitoring (`measure --endpoint` against the live Service), not a reason to stop every
+ * deploy, as replacing the figures would (synth re-checks the gates). Only a failed gate:
+ * an inconclusive run (too few requests) is no verdict. Metrics stay recorded, since the
+ * champion must be measured on a refreshed holdout for a challenger to be compared with it;
+ * a preview's or a stand's measurement is its test before it goes further.
  */
-function outsideItsGatesInProduction(record: ModelRecord, entry: VersionEntry, measured: VersionEntry, m: Measurement): string | undefined {
-  if (m.provenance.kind !== 'measured' || entry.stage !== 'production') return undefined;
+function outsideItsGatesInProduction(record: ModelRecord, entry: VersionEntry, measured: VersionEntry, m: Measurement): { reason: string; advice: string } | undefined {
+  if (m.group !== 'latency' || m.provenance.kind !== 'measured' || entry.stage !== 'production') return undefined;
   if (!evaluateGates(record.gates, entry, { production: true }).passed) return undefined;
-  const after = evaluateGates(record.gates, measured, { production: true });
-  return after.passed ? undefined : after.reason ?? 'a gate failed';
+  const results = evaluateGates(record.gates, measured, { production: true }).results;
+  const failed = results.filter((r) => r.outcome === 'fail');
+  if (failed.length) {
+    return { reason: `this latency measurement fails its gate: ${failed.map((r) => r.message).join('; ')}`, advice: 'roll back, or fix what changed and measure again' };
+  }
+  // Too few requests to judge: no verdict either way, and no reason to replace the figures it passed on.
+  const open = results.filter((r) => r.outcome === 'inconclusive');
+  return open.length ? { reason: `this latency measurement is inconclusive: ${open.map((r) => r.message).join('; ')}`, advice: 'measure again as it says' } : undefined;
 }
 
 /**

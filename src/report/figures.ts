@@ -106,7 +106,8 @@ function provenanceIn(v: unknown): VersionFigures['provenance'] {
 export function versionFigures(record: ModelRecord, events: readonly HistoryEvent[]): VersionFigures[] {
   const fromEvents = new Map<string, Loose[]>();
   for (const e of events) {
-    if (e.action !== 'measure' || !e.version || !isObject(e.details)) continue;
+    // A production measurement kept out of the record (outside its gate) is no figure of the version.
+    if (e.action !== 'measure' || !e.version || !isObject(e.details) || e.details.recorded === false) continue;
     fromEvents.set(e.version, [...(fromEvents.get(e.version) ?? []), e.details]);
   }
   return [...record.versions]
