@@ -29,6 +29,15 @@ describe('versionFigures', () => {
     expect(f[1]).toMatchObject({ p95Ms: 30, p99Ms: undefined, p95Ci: undefined });
   });
 
+  it('leaves out a measurement the record did not take (production outside its gate): it is no figure of the version', () => {
+    const f = versionFigures(record(), [
+      ev('1', 'measure', '1.0.0', 'retired', 'retired', { latencyP95Ms: 20, metrics: { auc: 0.9 } }),
+      ev('2', 'measure', '1.0.0', 'production', 'production', { latencyP50Ms: 70, latencyP95Ms: 95, metrics: { mae: 9.5 }, recorded: false, outsideGates: 'fails' }),
+    ]);
+    expect(f[0]).toMatchObject({ p95Ms: 20, p50Ms: undefined, metrics: { auc: 0.9 } });
+    expect(f[0].metrics).not.toHaveProperty('mae');
+  });
+
   it('never joins the p95 of one measurement to the interval of another', () => {
     const r = record();
     // 300 requests gave p95 77.18 (CI 75.61-90.51); then 30 requests gave 68.85 with only a lower bound, which the entry keeps.
