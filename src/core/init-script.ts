@@ -71,7 +71,8 @@ holds_claim() {
   [ "$owner" = "$me" ]
 }
 release() {
-  if [ -n "$beat" ]; then kill "$beat" 2>/dev/null || :; wait "$beat" 2>/dev/null || :; fi
+  # Not waited for: a heartbeat that outlives this by a beat touches nothing (-c, and it holds no claim then).
+  [ -z "$beat" ] || kill "$beat" 2>/dev/null || :
   [ -z "$tmp" ] || rm -rf "$tmp"
   [ -z "$scratch" ] || rm -rf "$scratch"
   if holds_claim; then rm -rf "$claim"; fi
