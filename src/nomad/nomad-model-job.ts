@@ -25,6 +25,18 @@ function claim(scope: Construct, key: string, what: string): void {
   taken.set(key, scope.node.path);
 }
 
+/** The stack's one unaliased provider, looked up once per stack (a stack of a thousand models is not searched a thousand times). */
+const defaults = new WeakMap<TerraformStack, TerraformProvider | undefined>();
+
+/** The provider a resource without one uses, passed or not, when the stack has exactly one (created, as usual, before its resources). */
+function defaultProvider(stack: TerraformStack): TerraformProvider | undefined {
+  if (!defaults.has(stack)) {
+    const providers = stack.node.children.filter((c): c is TerraformProvider => c instanceof TerraformProvider && !c.alias);
+    defaults.set(stack, providers.length === 1 ? providers[0] : undefined);
+  }
+  return defaults.get(stack);
+}
+
 export interface NomadModelJobProps {
   /** The model record to run. */
   readonly record: ModelRecord;
@@ -83,9 +95,7 @@ export class NomadModelJob extends Construct {
 
   constructor(scope: Construct, id: string, props: NomadModelJobProps) {
     super(scope, id);
-    // The stack's one Nomad provider is the default one, passed or not.
-    const providers = TerraformStack.of(this).node.findAll().filter((c): c is TerraformProvider => c instanceof TerraformProvider && !c.alias);
-    const provider = (props.provider ?? (providers.length === 1 ? providers[0] : undefined))?.node.path ?? 'the default provider';
+    const provider = (props.provider ?? defaultProvider(TerraformStack.of(this)))?.node.path ?? 'the default provider';
     const add = (name: string, logicalId: string, job: { ID: string; Namespace?: string; Region?: string }, hcl: string): Job => {
       claim(this, `resource ${logicalId}`, `nomad_job.${logicalId}`);
       const where = `region ${job.Region ?? 'of the provider'}, namespace ${job.Namespace ?? 'default'}`;

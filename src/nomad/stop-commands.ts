@@ -82,11 +82,7 @@ export function stopCommands(dirs: readonly string[], written: ReadonlyMap<strin
     const address = addressOf(text);
     if (address) after.add(key(address));
   }
-  const order = (a: JobAddress) => [a.region ?? '', a.namespace ?? 'default', a.id];
-  const byAddress = (a: JobAddress, b: JobAddress) => {
-    const [x, y] = [order(a), order(b)];
-    const i = x.findIndex((v, n) => v !== y[n]);
-    return i < 0 ? 0 : x[i] < y[i] ? -1 : 1;
-  };
-  return { stop: [...before].filter(([k]) => !after.has(k)).map(([, a]) => a).sort(byAddress).map(stopCommand), notes };
+  // By region, namespace and ID: the key's JSON sorts them so (`"` before `-`: taxi-fare before taxi-fare-candidate).
+  const stopped = [...before].filter(([k]) => !after.has(k)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { stop: stopped.map(([, a]) => stopCommand(a)), notes };
 }
