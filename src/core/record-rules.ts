@@ -48,6 +48,18 @@ export function recordRuleViolations(record: ModelRecord): RuleViolation[] {
     });
   }
 
+  // Each variable comes from one place: which of two would win differs between the targets.
+  for (const [block, env, secretEnv] of [
+    ['serving', record.serving.env, record.serving.secretEnv],
+    ['retraining', record.retraining?.env, record.retraining?.secretEnv],
+  ] as const) {
+    for (const name of Object.keys(secretEnv ?? {})) {
+      if (env && Object.prototype.hasOwnProperty.call(env, name)) {
+        out.push({ path: `${block}.secretEnv.${name}`, message: `is also set in ${block}.env; a variable comes from one place` });
+      }
+    }
+  }
+
   out.push(...clusterFitViolations(record));
   out.push(...standRuleViolations(record, recordRuleViolations));
   out.push(...aliasRuleViolations(record));

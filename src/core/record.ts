@@ -4,6 +4,7 @@
  * shapes; `src/registry/record-schema.ts` turns YAML into them.
  */
 
+import type { SecretEnv } from './secret-env';
 import type { MonitoringSpec } from './monitoring-spec';
 import type { RetrainingSpec } from './retraining-spec';
 export type { DriftThresholds, MonitoringSpec } from './monitoring-spec';
@@ -69,6 +70,8 @@ export interface ServingSpec {
   readonly health: { readonly path: string };
   /** Extra environment for the serving process. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Environment whose values a Kubernetes Secret / a Nomad variable holds. @default - none */
+  readonly secretEnv?: SecretEnv;
   /** The server's entrypoint, replacing the image's. @default - the image's */
   readonly command?: readonly string[];
   /** The server's arguments. @default - the image's */

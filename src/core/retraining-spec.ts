@@ -1,4 +1,5 @@
 import type { ResourceSpec } from './record';
+import type { SecretEnv } from './secret-env';
 
 /**
  * The record's optional `retraining` block: a training image run on a
@@ -16,6 +17,8 @@ export interface RetrainingSpec {
   readonly args?: readonly string[];
   /** Extra environment; the contract variables win over these. @default {} */
   readonly env?: Readonly<Record<string, string>>;
+  /** Environment whose values a Kubernetes Secret / a Nomad variable holds (credentials). @default {} */
+  readonly secretEnv?: SecretEnv;
   /** Requests = limits of the training container. @default { cpu: "1", memory: "2Gi" } */
   readonly resources?: ResourceSpec;
   /** Where the training data lives, exported as `MODELSHIP_DATASET_<NAME>`. @default {} */

@@ -17,6 +17,8 @@ import { MODEL_UID, requireNonRootUid } from '../core/runtime-user';
 import type { AutoscalingSpec, Gates, KubernetesDeploySpec, ModelRecord, ServingSpec, SlotName, VersionEntry } from '../core/record';
 import { gpuResourceName } from './gpu-resource';
 import { podPlacement } from './pod-placement';
+import { secretEnvValues } from './secret-env-values';
+import type { SecretEnv } from '../core/secret-env';
 import {
   ANNOTATION_DIGEST, ANNOTATION_GATE_LATENCY, ANNOTATION_GATE_SIZE, ANNOTATION_LATENCY_P95, ANNOTATION_LATENCY_P95_CI,
   ANNOTATION_LATENCY_SOURCE, ANNOTATION_SIZE_BYTES, ANNOTATION_SIZE_SOURCE,
@@ -64,6 +66,8 @@ export interface ModelServerProps {
   readonly health?: { readonly path: string };
   /** Extra environment, delivered literally. @default - none */
   readonly env?: Readonly<Record<string, string>>;
+  /** Environment from Secrets in the Deployment's namespace (the server only, never the init container). @default - none */
+  readonly secretEnv?: SecretEnv;
   /** The server's entrypoint. @default - the image's */
   readonly command?: readonly string[];
   /** The server's arguments. @default - the image's */
@@ -284,12 +288,15 @@ export class ModelDeployment extends Construct {
         ...(serving.command ? { command: serving.command.map(kubeletLiteral) } : {}),
         ...(serving.args ? { args: serving.args.map(kubeletLiteral) } : {}),
         ports: [{ number: port, name: 'http' }],
-        envVariables: literalEnv({
-          ...serving.env,
-          MODEL_DIR: modelDir,
-          MODEL_VERSION: v.version,
-          MODEL_DIGEST: digest,
-        }),
+        envVariables: {
+          ...literalEnv({
+            ...serving.env,
+            MODEL_DIR: modelDir,
+            MODEL_VERSION: v.version,
+            MODEL_DIGEST: digest,
+          }),
+          ...secretEnvValues(this, serving.secretEnv),
+        },
         volumeMounts: [
           { volume: modelVolume, path: mountPath, readOnly: true },
           { volume: tmpVolume, path: '/tmp' },

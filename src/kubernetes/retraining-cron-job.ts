@@ -9,6 +9,7 @@ import { hardenedContainer } from './hardened-container';
 import { LabelSelectedCronJob } from './label-selected-workload';
 import { kubeletLiteral } from './kubelet-literal';
 import { podPlacement } from './pod-placement';
+import { secretEnvValues } from './secret-env-values';
 import { ANNOTATION_RETRAIN_ON_DRIFT, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
 import { requireUniqueObjects } from './unique-objects';
 import { requireRecordNamespace } from './record-namespace';
@@ -87,8 +88,11 @@ export class RetrainingCronJob extends Construct {
         imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
         command: spec.command?.map(kubeletLiteral),
         args: spec.args?.map(kubeletLiteral),
-        envVariables: Object.fromEntries(Object.entries({ TMPDIR: '/tmp', ...retrainingJobEnvironment(r) })
-          .map(([k, v]) => [k, kplus.EnvValue.fromValue(kubeletLiteral(v))])),
+        envVariables: {
+          ...Object.fromEntries(Object.entries({ TMPDIR: '/tmp', ...retrainingJobEnvironment(r) })
+            .map(([k, v]) => [k, kplus.EnvValue.fromValue(kubeletLiteral(v))])),
+          ...secretEnvValues(this, spec.secretEnv),
+        },
         volumeMounts: [{ volume: scratch, path: '/tmp' }],
         securityContext: hardenedContainer(uid),
         resources: { cpu: { request: cpu, limit: cpu }, memory: { request: memory, limit: memory } },

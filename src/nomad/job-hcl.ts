@@ -1,5 +1,5 @@
 import { attr, block, HclBlock, HclNode, renderHcl } from './hcl-writer';
-import type { Affinity, Constraint, NomadJob, ScalingPolicy, Service, Task, TaskGroup, UpdateStrategy } from './job-model';
+import type { Affinity, Constraint, NomadJob, ScalingPolicy, Service, Task, TaskGroup, Template, UpdateStrategy } from './job-model';
 
 const NS = 1_000_000_000;
 
@@ -34,6 +34,11 @@ export const constraintBlock = (c: Constraint): HclBlock => block('constraint', 
 
 export const affinityBlock = (a: Affinity): HclBlock => block('affinity', [], [
   attr('attribute', a.LTarget), attr('operator', a.Operand), attr('value', a.RTarget), attr('weight', a.Weight),
+]);
+
+export const templateBlock = (t: Template): HclBlock => block('template', [], [
+  attr('data', t.EmbeddedTmpl), attr('destination', t.DestPath), attr('env', t.Envvars),
+  attr('change_mode', t.ChangeMode), attr('perms', t.Perms),
 ]);
 
 function scaling(s: ScalingPolicy): HclBlock {
@@ -74,6 +79,7 @@ function task(t: Task): HclBlock {
     t.Lifecycle ? [block('lifecycle', [], [attr('hook', t.Lifecycle.Hook), attr('sidecar', t.Lifecycle.Sidecar)])] : [],
     block('config', [], Object.entries(t.Config).map(([k, v]) => attr(k, v)).flat()),
     mapBlock('env', t.Env),
+    (t.Templates ?? []).map(templateBlock),
     (t.VolumeMounts ?? []).map((m) => block('volume_mount', [], [
       attr('volume', m.Volume), attr('destination', m.Destination), attr('read_only', m.ReadOnly),
     ])),

@@ -143,6 +143,18 @@ export interface UpdateStrategy {
   Canary: number;
 }
 
+/** A file the client renders before the task starts; with `Envvars` its lines become the task's environment. */
+export interface Template {
+  EmbeddedTmpl: string;
+  DestPath: string;
+  Envvars: boolean;
+  ChangeMode: 'noop' | 'restart' | 'signal' | 'script';
+  Perms: string;
+  /** HCL's defaults, written in the JSON so both files parse to one job (the HCL leaves them out). */
+  ErrMissingKey: false;
+  Splay: number;
+}
+
 export interface Task {
   Name: string;
   Driver: 'docker';
@@ -151,6 +163,8 @@ export interface Task {
   /** The docker driver's own configuration, keyed as the driver's HCL keys. */
   Config: Record<string, string | number | boolean | string[]>;
   Env: Record<string, string>;
+  /** The server's variables from Nomad variables (`secretEnv`). */
+  Templates?: Template[];
   Resources: { CPU: number; MemoryMB: number; Devices?: RequestedDevice[] };
   VolumeMounts?: VolumeMount[];
   /** A task's services register once the task runs (after the prestart tasks) and go with it. */

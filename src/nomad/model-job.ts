@@ -8,6 +8,7 @@ import { DeploymentRole, planDeployments, PlannedDeployment, roleRefusal } from 
 import type { GpuVendor, ModelRecord, SlotName, VersionEntry } from '../core/record';
 import { minutes, NomadJob, ScalingPolicy, seconds, Task, TaskGroup } from './job-model';
 import { jobPlacement } from './job-placement';
+import { secretEnvTemplates } from './secret-env-template';
 
 /** Where the docker driver mounts the allocation directory shared by all tasks of a group. */
 const ALLOC_DATA = '/alloc/data';
@@ -113,6 +114,7 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
     ...(hostVolume ? { VolumeMounts: [{ Volume: HOST_VOLUME, Destination: r.serving.modelDir, ReadOnly: false }] } : {}),
     KillTimeout: seconds(5),
   };
+  const secretTemplates = secretEnvTemplates(r.serving.secretEnv);
   const server: Task = {
     Name: 'server',
     Driver: 'docker',
@@ -133,6 +135,7 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
       MODEL_VERSION: v.version,
       MODEL_DIGEST: digest,
     },
+    ...(secretTemplates.length ? { Templates: secretTemplates } : {}),
     Resources: {
       CPU: serverCpu,
       MemoryMB: serverMemory,

@@ -3,9 +3,10 @@ import type { ModelRecord } from '../core/record';
 import { retrainingJobEnvironment, retrainingResources } from '../core/retraining-contract';
 import { MODEL_UID, requireNonRootUser } from '../core/runtime-user';
 import { attr, block, renderHcl } from './hcl-writer';
-import { affinityBlock, constraintBlock, duration } from './job-hcl';
-import { Affinity, Constraint, minutes, seconds } from './job-model';
+import { affinityBlock, constraintBlock, duration, templateBlock } from './job-hcl';
+import { Affinity, Constraint, minutes, seconds, Template } from './job-model';
 import { jobPlacement } from './job-placement';
+import { secretEnvTemplates } from './secret-env-template';
 
 /** Nomad has no millicores; it schedules in MHz. One core is taken as 1000 MHz, as for the server. */
 const MHZ_PER_CORE = 1000;
@@ -44,6 +45,7 @@ export interface RetrainingJob {
       User: string;
       Config: Record<string, string | boolean | string[]>;
       Env: Record<string, string>;
+      Templates?: Template[];
       Resources: { CPU: number; MemoryMB: number };
       KillTimeout: number;
     }];
@@ -63,6 +65,7 @@ export function buildRetrainingJob(props: RetrainingJobProps): RetrainingJob | u
   const nomad = r.deploy.nomad ?? {};
   const resources = retrainingResources(r);
   const id = `${r.name}-retrain`;
+  const secretTemplates = secretEnvTemplates(spec.secretEnv);
   return {
     ID: id,
     Name: id,
@@ -98,6 +101,7 @@ export function buildRetrainingJob(props: RetrainingJobProps): RetrainingJob | u
         },
         // The root file system is read-only; /local is the task's own writable directory.
         Env: { TMPDIR: '/local', ...retrainingJobEnvironment(r) },
+        ...(secretTemplates.length ? { Templates: secretTemplates } : {}),
         Resources: {
           CPU: Math.max(100, Math.round((cpuMillis(resources.cpu) / 1000) * MHZ_PER_CORE)),
           MemoryMB: memoryMiB(resources.memory),
@@ -145,6 +149,7 @@ export function renderRetrainingJobHcl(job: RetrainingJob): string {
         attr('kill_timeout', duration(t.KillTimeout)),
         block('config', [], Object.entries(t.Config).map(([k, v]) => attr(k, v)).flat()),
         block('env', [], Object.entries(t.Env).map(([k, v]) => attr(k, v)).flat()),
+        (t.Templates ?? []).map(templateBlock),
         block('resources', [], [attr('cpu', t.Resources.CPU), attr('memory', t.Resources.MemoryMB)]),
       ]),
     ]),

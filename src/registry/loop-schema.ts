@@ -5,6 +5,7 @@ export interface SharedRules {
   readonly cpu: v.GenericSchema<unknown, string>;
   readonly memory: v.GenericSchema<unknown, string>;
   readonly imageRef: RegExp;
+  readonly secretEnv: v.GenericSchema<unknown, Readonly<Record<string, { secret: string; key: string }>>>;
 }
 
 const str = (re: RegExp, rule: string) => v.pipe(v.string('must be a string'), v.regex(re, rule));
@@ -72,6 +73,7 @@ export function loopSchemas(rules: SharedRules) {
     command: v.optional(stringList),
     args: v.optional(stringList),
     env: v.optional(v.record(envName, v.string('must be a string (quote numbers and booleans)'))),
+    secretEnv: v.optional(rules.secretEnv),
     // The serving quantities' bounds too: Nomad refuses a task under 10 MB of memory, and 0.0001 CPU would be 0m.
     resources: v.optional(v.strictObject({ cpu: rules.cpu, memory: rules.memory }, 'must be a mapping')),
     datasets: v.optional(v.pipe(v.record(

@@ -7,6 +7,7 @@ import {
   TOLERATION_EFFECTS, TOLERATION_OPERATORS,
 } from '../core/record';
 import { recordRuleViolations } from '../core/record-rules';
+import { isSecretKey, SECRET_KEY_RULE, SECRET_NAME, SECRET_NAME_RULE } from '../core/secret-env';
 import { isSemver } from '../core/semver-rules';
 import { likelyMeant } from './field-suggestion';
 import { DIGEST_PATTERN } from '../core/tree-digest';
@@ -212,7 +213,22 @@ const versionEntry = v.strictObject({
   reason: v.optional(v.string('must be a string')),
 }, 'must be a mapping');
 
-const { monitoringSchema, retrainingSchema } = loopSchemas({ cpu: cpuQuantity, memory: memoryQuantity, imageRef: IMAGE_REF });
+/** `NAME: { secret, key }`: a value the cluster holds (src/core/secret-env.ts). */
+const secretEnvSchema = (reserved: RegExp, reservedRule: string) => v.record(
+  v.pipe(
+    str(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'),
+    v.check((k) => !reserved.test(k), (i) => `${String(i.input)} ${reservedRule}`),
+  ),
+  v.strictObject({
+    secret: str(SECRET_NAME, SECRET_NAME_RULE),
+    key: v.pipe(v.string('must be a string'), v.check(isSecretKey, (i) => `${SECRET_KEY_RULE}, not ${JSON.stringify(i.input)}`)),
+  }, 'must be { secret, key }'),
+);
+const { monitoringSchema, retrainingSchema } = loopSchemas({
+  cpu: cpuQuantity, memory: memoryQuantity, imageRef: IMAGE_REF,
+  // The contract's names: its values are modelship's, and which one would win differs between the targets.
+  secretEnv: secretEnvSchema(/^MODELSHIP_/, 'is a name of the environment contract (MODELSHIP_*); choose another name'),
+});
 
 const recordSchema = v.strictObject({
   name: v.string('must be a string'),
@@ -243,6 +259,7 @@ const recordSchema = v.strictObject({
       ),
       v.string('must be a string (quote numbers and booleans)'),
     )),
+    secretEnv: v.optional(secretEnvSchema(RESERVED_ENV, 'is set by modelship itself (MODEL_DIR, MODEL_VERSION, MODEL_DIGEST, MODELSHIP_*); choose another name')),
     command: v.optional(v.pipe(stringList, v.minLength(1, 'must name a program'))),
     args: v.optional(stringList),
     servicePort: v.optional(port),

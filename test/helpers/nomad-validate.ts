@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
  * see its README): what `nomad job validate` would say, offline.
  */
 export const NOMADVALIDATE = resolve(__dirname, '../../../shared/nomad/nomadvalidate');
+/** HashiCorp's parser alone, printing the api.Job a file parses to. */
+export const NOMADPARSE = resolve(__dirname, '../../../shared/nomad/nomadparse');
 
 /** Present here; under CI=true a missing validator fails the test instead of skipping it. */
 export function haveNomadValidate(): boolean {
@@ -56,5 +58,25 @@ export function expectNomadValid(files: Record<string, string>): void {
   const v = nomadValidate(files);
   if (v.status !== 0 || v.warnings.length > 0) {
     throw new Error(`nomadvalidate: exit ${v.status}, ${v.warnings.length} warning(s)\n${v.output}`);
+  }
+}
+
+/**
+ * Each file through HashiCorp's parser into api.Job (as JSON), keyed as given, so that
+ * an HCL and a JSON rendering can be compared whole; undefined where the tool is missing.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function nomadParsed(files: Record<string, string>): Record<string, any> | undefined {
+  if (!haveNomadValidate()) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'nomadparse-'));
+  try {
+    return Object.fromEntries(Object.entries(files).map(([name, text]) => {
+      writeFileSync(join(dir, name), text);
+      const out = spawnSync(NOMADPARSE, [join(dir, name)], { encoding: 'utf8' });
+      if (out.status !== 0) throw new Error(out.stderr);
+      return [name, JSON.parse(out.stdout)];
+    }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,19 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { format } from '@cdktf/hcl-tools';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { PolicyError } from '../../src/core/errors';
 import { promote, rollback, switchSlots } from '../../src/core/lifecycle';
 import type { ModelRecord } from '../../src/core/record';
 import { renderJobHcl } from '../../src/nomad/job-hcl';
 import { renderJobJson } from '../../src/nomad/job-json';
 import { buildModelJob } from '../../src/nomad/model-job';
-import { expectNomadValid, haveNomadValidate } from '../helpers/nomad-validate';
+import { expectNomadValid, nomadParsed } from '../helpers/nomad-validate';
 import { Json, jsonProblems } from '../helpers/nomad-schema';
 import { blueGreen, D2, D3, record, version } from '../helpers/records';
-
-const NOMADPARSE = resolve(__dirname, '../../../shared/nomad/nomadparse');
 
 const job = (r: ModelRecord): Json => JSON.parse(renderJobJson(buildModelJob({ record: r })!)).Job;
 
@@ -27,20 +21,9 @@ function differences(a: Json, b: Json, at = ''): string[] {
 
 /** Both files through HashiCorp's parser into api.Job, so HCL and JSON can be compared whole. */
 function parsedByNomad(r: ModelRecord): { hcl: Json; json: Json } | undefined {
-  if (!haveNomadValidate()) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'nomadparse-'));
-  try {
-    const j = buildModelJob({ record: r })!;
-    const parse = (name: string, text: string) => {
-      writeFileSync(join(dir, name), text);
-      const out = spawnSync(NOMADPARSE, [join(dir, name)], { encoding: 'utf8' });
-      if (out.status !== 0) throw new Error(out.stderr);
-      return JSON.parse(out.stdout);
-    };
-    return { hcl: parse('job.nomad.hcl', renderJobHcl(j)), json: parse('job.nomad.json', renderJobJson(j)) };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const j = buildModelJob({ record: r })!;
+  const parsed = nomadParsed({ 'job.nomad.hcl': renderJobHcl(j), 'job.nomad.json': renderJobJson(j) });
+  return parsed && { hcl: parsed['job.nomad.hcl'], json: parsed['job.nomad.json'] };
 }
 
 function expectValidBothWays(r: ModelRecord): void {

@@ -89,3 +89,27 @@ describe('parseRecord from the package root, for records a program builds', () =
     expect(() => fromRoot({ name: 'churn', serving: { port: 70000 } }, 'my-app.ts', 'churn')).toThrow(/^my-app\.ts: artifact: is required\n/);
   });
 });
+
+describe('secretEnv in the record', () => {
+  const withSecretEnv = (lines: string) => text.replace('  health:\n', () => `  env:\n    LOG_LEVEL: info\n  secretEnv:\n${lines}  health:\n`);
+
+  it('reads serving.secretEnv as { secret, key } per variable', () => {
+    const r = parseRecordText(withSecretEnv('    DB_PASSWORD: { secret: fare-db, key: password }\n'), F, 'taxi-fare').record;
+    expect(r.serving.secretEnv).toEqual({ DB_PASSWORD: { secret: 'fare-db', key: 'password' } });
+  });
+
+  it.each([
+    ['a secret name with a dot', '    X: { secret: fare.db, key: k }\n', `${F}: serving.secretEnv.X.secret: must be a Secret (Kubernetes) and variable path (Nomad) name`],
+    ['a key with a quote', '    X: { secret: db, key: \'a"b\' }\n', `${F}: serving.secretEnv.X.key: must be a key of letters, digits, -, _ and . (at most 253, not . or ..), as a Kubernetes Secret key, not "a\\"b"`],
+    ['a reserved name', '    MODEL_DIGEST: { secret: db, key: k }\n', `${F}: serving.secretEnv.MODEL_DIGEST: MODEL_DIGEST is set by modelship itself`],
+    ['an unknown field', '    X: { secret: db, key: k, optional: true }\n', `${F}: serving.secretEnv.X.optional: unknown field`],
+    ['a name also in env', '    LOG_LEVEL: { secret: db, key: k }\n', `${F}: serving.secretEnv.LOG_LEVEL: is also set in serving.env; a variable comes from one place`],
+  ])('refuses %s, naming the field and the rule', (_what, lines, message) => {
+    expect(refuse(withSecretEnv(lines))).toContain(message);
+  });
+
+  it('refuses a contract name in retraining.secretEnv, whose value is modelship\'s', () => {
+    const t = `${text.replace(/\nversions:/, '\nretraining:\n  schedule: "0 3 * * 1"\n  image: registry.example.com/train/x:1.0.0\n  secretEnv:\n    MODELSHIP_NEXT_VERSION: { secret: db, key: k }\nversions:')}`;
+    expect(refuse(t)).toContain(`${F}: retraining.secretEnv.MODELSHIP_NEXT_VERSION: MODELSHIP_NEXT_VERSION is a name of the environment contract (MODELSHIP_*); choose another name`);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * An environment variable whose value the cluster holds, not the record: a key
+ * of a Kubernetes Secret, or an item of a Nomad variable, of the same name in
+ * the model's namespace. Credentials a server or a training run needs (a
+ * feature store's password, the registry and object store a retraining run
+ * pushes to) stay out of the record, out of git and out of the rendered files.
+ */
+export interface SecretEnvRef {
+  /** The Kubernetes Secret and the Nomad variable path. */
+  readonly secret: string;
+  /** The Secret's key and the variable's item. */
+  readonly key: string;
+}
+
+/** Variable name to the secret that holds its value. */
+export type SecretEnv = Readonly<Record<string, SecretEnvRef>>;
+
+/**
+ * A DNS-1123 label: a valid Kubernetes Secret name and a valid Nomad variable
+ * path (which allows no dot), and nothing that could end a Go template string
+ * or open an action in the Nomad template that reads it.
+ */
+export const SECRET_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const SECRET_NAME_RULE = 'must be a Secret (Kubernetes) and variable path (Nomad) name: lower-case letters, digits and -, at most 63, starting and ending with a letter or digit';
+
+/** A Kubernetes Secret key; also quote- and brace-free inside the Nomad template. */
+export const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+export const SECRET_KEY_RULE = 'must be a key of letters, digits, -, _ and . (at most 253, not . or ..), as a Kubernetes Secret key';
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key) && key !== '.' && key !== '..';
+}
+
+/**
+ * What is wrong with a block's `secretEnv`, as `field: problem` pairs: a name
+ * that is not a variable, a reserved one, one also in the block's plain `env`
+ * (each variable comes from one place: which one would win differs between
+ * the two targets), or a reference that is not a secret name and key.
+ */
+export function secretEnvProblems(
+  field: string,
+  secretEnv: unknown,
+  plainEnv: Readonly<Record<string, string>> | undefined,
+  reserved: (name: string) => boolean,
+): [string, string][] {
+  const problems: [string, string][] = [];
+  if (secretEnv === undefined) return problems;
+  if (typeof secretEnv !== 'object' || secretEnv === null || Array.isArray(secretEnv)) {
+    return [[field, 'must be a mapping of variable names to { secret, key }']];
+  }
+  for (const [name, ref] of Object.entries(secretEnv)) {
+    const at = `${field}.${/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : JSON.stringify(name)}`;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) problems.push([at, 'is not an environment variable name']);
+    else if (reserved(name)) problems.push([at, 'is set by modelship itself; choose another name']);
+    else if (plainEnv && Object.prototype.hasOwnProperty.call(plainEnv, name)) {
+      problems.push([at, 'is also set in env; a variable comes from one place']);
+    }
+    const r = ref as Partial<SecretEnvRef> | undefined;
+    if (typeof r !== 'object' || r === null) {
+      problems.push([at, 'must be { secret, key }']);
+      continue;
+    }
+    if (typeof r.secret !== 'string' || !SECRET_NAME.test(r.secret)) problems.push([`${at}.secret`, `${SECRET_NAME_RULE}, not ${JSON.stringify(r.secret)}`]);
+    if (typeof r.key !== 'string' || !isSecretKey(r.key)) problems.push([`${at}.key`, `${SECRET_KEY_RULE}, not ${JSON.stringify(r.key)}`]);
+  }
+  return problems;
+}
+
+/** The entries in variable-name order, so the rendered files do not depend on the record's key order. */
+export function sortedSecretEnv(secretEnv: SecretEnv | undefined): [string, SecretEnvRef][] {
+  return Object.entries(secretEnv ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
