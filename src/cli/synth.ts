@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { CliContext, CommandContext, processContext } from './cli-context';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { planDeployments } from '../core/deployment-plan';
+import { planDeployments, planRefusal } from '../core/deployment-plan';
 import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
 import { deploymentsForStand, standNames } from '../core/stands';
@@ -36,6 +36,12 @@ export interface SynthResult {
   readonly prune: PruneCommands;
   /** `nomad job stop` of each job whose files synth removed or moved to another namespace or region. */
   readonly stops: readonly string[];
+  /**
+   * Models synth did not render because a running version is outside its gates, one line each
+   * (`[stand S: ]<reason>`): their files are left as they were, and the command exits 1 after
+   * writing the rest.
+   */
+  readonly held: readonly string[];
 }
 
 /** Files a target owns in its folder; others found there are left alone. */
@@ -179,9 +185,22 @@ async function renderAndWrite(
 ): Promise<SynthResult> {
   let outputs: (() => Map<string, string>)[];
   let groups: SynthGroup[];
+  // One model whose live or preview version fell outside its gates (a re-measure, a tightened gate)
+  // must not stop the deploys of every other model: it keeps the files it has, and synth exits 1.
+  const heldBy = new Map<string, Map<string, string>>();
   try {
     groups = groupsOf(records, opts.out, opts.stand);
-    const tasks = groups.flatMap((g) => targets.map((target) => ({ records: g.records, target, stand: g.stand, dir: path.join(g.dir, target) })));
+    for (const g of groups) {
+      const held = new Map<string, string>();
+      for (const r of g.records) {
+        const refusal = planRefusal(r);
+        if (refusal !== undefined) held.set(r.name, refusal);
+      }
+      heldBy.set(g.dir, held);
+    }
+    const tasks = groups.flatMap((g) => targets.map((target) => ({
+      records: g.records.filter((r) => !heldBy.get(g.dir)!.has(r.name)), target, stand: g.stand, dir: path.join(g.dir, target),
+    })));
     // Every folder and target rendered in one pass (on every core), then taken in order: the first refusal is the same.
     outputs = await renderAll(tasks, threads, ctx, (task, outcome) => {
       if (outcome.error === undefined) for (const [name, text] of outcome.files) staged.stage(path.join(tasks[task].dir, name), text);
@@ -223,6 +242,7 @@ async function renderAndWrite(
           if (stem === undefined || files.has(file)) continue;
           // `<name>-candidate.*` and `<name>-retrain.*` belong to model `<name>`, unless a model has that name itself.
           const owner = selected.has(stem) ? stem : stem.replace(/-(candidate|retrain)$/, '');
+          if (heldBy.get(group.dir)!.has(owner)) continue;
           if (names.length && (!selected.has(owner) || (owner !== stem && fs.existsSync(path.join(opts.modelsDir, `${stem}.yaml`))))) continue;
           removed.push(file);
         }
@@ -237,7 +257,8 @@ async function renderAndWrite(
     // Every new file is written in full before any old one is replaced or removed.
     await staged.commit(files);
     for (const file of removed) fs.rmSync(file);
-    return { files, removed: removed.sort(), notes: [...notes, ...stops.notes], prune, stops: stops.stop };
+    const held = groups.flatMap((g) => [...heldBy.get(g.dir)!.values()].map((reason) => (g.stand ? `stand ${g.stand}: ${reason}` : reason)));
+    return { files, removed: removed.sort(), notes: [...notes, ...stops.notes], prune, stops: stops.stop, held };
   } catch (e) {
     throw fileProblem(e, (e as NodeJS.ErrnoException).path?.replace(/\/\.([^/]+)\.tmp-[^/]+$/, '/$1'), '--out');
   }
@@ -285,7 +306,7 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
         ctx.stdout.write(await synthesizeToStdout(opts, names, ctx));
         return;
       }
-      const { files, removed, notes, prune, stops } = await synthesize(opts, names, ctx);
+      const { files, removed, notes, prune, stops, held } = await synthesize(opts, names, ctx);
       // Not an error: the rest is written, and the candidate appears once its figures allow it.
       for (const note of notes) ctx.stderr.write(`modelship: ${note}\n`);
       for (const file of [...files.keys()].sort()) ctx.stdout.write(`wrote ${file}\n`);
@@ -294,5 +315,8 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
       for (const command of prune.apply) ctx.stdout.write(`apply: ${command}\n`);
       for (const command of prune.delete) ctx.stdout.write(`delete: ${command}\n`);
       for (const command of stops) ctx.stdout.write(`stop: ${command}\n`);
+      if (held.length) {
+        throw new PolicyError(held.map((h) => `synth refused: ${h}; its files are left as they were, the other models' are written`).join('\n'));
+      }
     });
 }

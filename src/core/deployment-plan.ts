@@ -76,6 +76,23 @@ export function roleRefusal(record: ModelRecord, planned: PlannedDeployment): st
   return verdict.passed ? undefined : `${at} cannot be deployed as ${planned.role === 'live' ? 'production' : planned.role}: ${verdict.reason}`;
 }
 
+/**
+ * Why the record's running versions (live, and a blue-green model's other slot) cannot be
+ * deployed as planned, the first in slot order as the renderers check them; undefined when
+ * they can. A candidate is planned only when it may run, so it is never the reason.
+ */
+export function planRefusal(record: ModelRecord): string | undefined {
+  const plan = planDeployments(record);
+  const running = [plan.live, plan.preview]
+    .filter((p): p is PlannedDeployment => p !== undefined)
+    .sort((a, b) => (a.slot ?? '').localeCompare(b.slot ?? ''));
+  for (const p of running) {
+    const refusal = roleRefusal(record, p);
+    if (refusal) return refusal;
+  }
+  return undefined;
+}
+
 /** Every planned deployment, live first. */
 export function plannedDeployments(plan: DeploymentPlan): PlannedDeployment[] {
   return [plan.live, plan.preview, plan.candidate].filter((p): p is PlannedDeployment => p !== undefined);

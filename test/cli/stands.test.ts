@@ -167,7 +167,7 @@ describe('stands on the command line', () => {
       `apply: KUBECTL_APPLYSET=true kubectl apply -n taxi-int --server-side --force-conflicts --prune --applyset=modelship-applyset-int -f ${only}/int/kubernetes/\n`);
     expect((await run(dir, 'synth', '--stdout', '--target', 'nomad', '--stand', 'dev')).stdout).toBe(devHcl);
     expect((await run(dir, 'synth', '--out', only, '--stand', 'qa')).stderr).toBe('modelship: --stand qa: no model declares that stand\n');
-    // Gates tightened since: the refusal names the stand, and nothing is written.
+    // Gates tightened since: the refusal names the stand, and the model's files there stay as they were.
     const file = path.join(dir, 'taxi.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxSizeMiB: 100', 'maxSizeMiB: 0.0001'));
     const before = snapshotDir(path.join(out, 'dev', 'kubernetes'));

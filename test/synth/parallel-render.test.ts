@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cliProcess, compiledCli, ROOT, tempDir } from '../helpers/cli';
+import { cliProcess, compiledCli, ROOT, snapshotDir, tempDir } from '../helpers/cli';
 
 /**
  * Parallel synth against the one-thread path, byte for byte. Worker threads run
@@ -96,18 +96,20 @@ describe('parallel synth', () => {
     expect([...one.outputs[0]()]).toEqual([...renderManifests(records)]);
   });
 
-  it('reports a refusal inside a worker as one thread does: same message, exit 1, nothing written', async () => {
-    // Production over its size gate in two records; the first in record order (rendered by the worker: units are dealt
-    // round-robin and rolling-01 is the twelfth) is the one reported.
+  it('holds the records outside their gates as one thread does: the same lines, the same files, exit 1', async () => {
+    // Production over its size gate in a record (stands-00 has nothing live to hold).
     const refused = shapeModels(2, (name, text) => (['rolling-01', 'stands-00'].includes(name) ? text.replace('sizeBytes: 400000000', 'sizeBytes: 900000000') : text));
     const results = [];
     for (const jobs of ['1', '2']) {
       const out = path.join(tempDir(), 'out');
-      results.push({ ...(await synthInProcess(refused, jobs, '--out', out)), written: fs.existsSync(out) });
+      const run = await synthInProcess(refused, jobs, '--out', out);
+      results.push({ ...run, stdout: run.stdout.split(out).join('<out>'), files: snapshotDir(path.join(out, 'kubernetes')) });
     }
     expect(results[0].stderr).toMatch(/^modelship: synth refused: rolling-01 1\.0\.0 cannot be deployed as production: size .* exceeds maxSizeMiB 512/);
     expect(results[1]).toEqual(results[0]);
-    expect(results[0]).toMatchObject({ code: 1, stdout: '', written: false });
+    expect(results[0].code).toBe(1);
+    expect(Object.keys(results[0].files)).not.toContain('rolling-01.k8s.yaml');
+    expect(Object.keys(results[0].files)).toContain('rolling-00.k8s.yaml');
   });
 
   it('finds two Nomad jobs with one name across threads, as one thread does', async () => {
