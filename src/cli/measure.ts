@@ -6,7 +6,7 @@ import { Measurement, recordFigures, requireVersion } from '../core/lifecycle';
 import type { Provenance } from '../core/record';
 import { treeDigest } from '../core/tree-digest';
 import { currentActor } from '../registry/actor';
-import { CommonOptions, modelsDirFlag, now, parsePositiveInt, parseShare, parseWholeNumber, storeOf } from './options';
+import { CommonOptions, modelsDirFlag, now, parsePositiveInt, parsePositiveNumber, parseShare, parseWholeNumber, storeOf } from './options';
 import { commandResult, JSON_FLAG, printResult, updateKeepingRefusal } from './command-result';
 import { measureImage } from './measure-image';
 import { progressBar } from './progress-bar';
@@ -31,6 +31,7 @@ interface MeasureFlags extends CommonOptions, RegistryOptions {
   vegetaReport?: string;
   requests: number;
   concurrency: number;
+  rate?: number;
   warmup: number;
   body?: string;
   contentType?: string;
@@ -127,7 +128,7 @@ async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Pro
     extra: () => `${errorsSoFar} errors`,
   });
   const r = await measureLatency({
-    url: opts.endpoint as string, requests: opts.requests, concurrency: opts.concurrency, warmup: opts.warmup,
+    url: opts.endpoint as string, requests: opts.requests, concurrency: opts.concurrency, rate: opts.rate, warmup: opts.warmup,
     bodyFile: opts.body, contentType: opts.contentType, headers: opts.header, maxErrorRate: opts.maxErrorRate, timeoutMs: opts.timeoutMs,
     onProgress: (done, errors, total) => {
       errorsSoFar = errors;
@@ -146,10 +147,12 @@ async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Pro
       // Host and path only: a query string may carry a token.
       provenance: measured('measure --endpoint', {
         host: url.host, path: url.pathname, method: opts.body ? 'POST' : 'GET', requests: r.requests, concurrency: opts.concurrency,
+        ...(opts.rate !== undefined ? { loop: 'open', ratePerSecond: opts.rate, queued: r.queued ?? 0 } : { loop: 'closed' }),
         warmup: opts.warmup, errors: r.errors, timeoutMs: opts.timeoutMs,
       }),
     },
-    line: `p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms${ci}, p99 ${r.p99Ms} ms over ${r.requests} requests, ${r.errors} errors`,
+    line: `p50 ${r.p50Ms} ms, p95 ${r.p95Ms} ms${ci}, p99 ${r.p99Ms} ms over ${r.requests} requests`
+      + `${opts.rate !== undefined ? ` at ${opts.rate}/s (open loop, ${r.queued} waited for a connection)` : ''}, ${r.errors} errors`,
   };
 }
 
@@ -167,7 +170,8 @@ export function registerMeasure(program: Command, ctx: CommandContext): void {
     .option('--k6-summary <file>', 'import a k6 --summary-export JSON as a declared latency')
     .option('--vegeta-report <file>', 'import a vegeta JSON report as a declared latency')
     .option('--requests <n>', 'requests that count', parsePositiveInt, 200)
-    .option('--concurrency <n>', 'requests in flight at once', parsePositiveInt, 8)
+    .option('--concurrency <n>', 'requests in flight at once (with --rate: connections)', parsePositiveInt, 8)
+    .option('--rate <n>', 'open loop: start n requests per second whatever the answers, each timed from when it was due', parsePositiveNumber)
     .option('--warmup <n>', 'requests sent first and not counted', parseWholeNumber, 10)
     .option('--body <file>', 'POST this file (else GET)')
     .option('--content-type <type>', 'Content-Type of --body (default: from its extension, application/json for .json)')

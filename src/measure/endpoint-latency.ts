@@ -9,8 +9,14 @@ export interface LatencyOptions {
   readonly url: string;
   /** Requests that count. */
   readonly requests: number;
-  /** Requests in flight at once (and connections). */
+  /** Requests in flight at once (and connections); with `rate`, the connections. */
   readonly concurrency: number;
+  /**
+   * Open loop: start a request every 1/rate seconds whether the earlier ones have
+   * answered or not, and time each from when it was due. @default - closed loop:
+   * `concurrency` workers, each sending its next request when the last one answered
+   */
+  readonly rate?: number;
   /** Requests sent first and not counted: connection set-up, JIT, model warm-up. */
   readonly warmup: number;
   /** File whose bytes are POSTed; GET without. */
@@ -35,6 +41,11 @@ export interface LatencyResult {
   readonly p95HighMs?: number;
   readonly requests: number;
   readonly errors: number;
+  /**
+   * Open loop only: the requests due while every connection was busy (queued in the client),
+   * so the server did not keep up with the rate.
+   */
+  readonly queued?: number;
   /** The first error seen, to tell the user what went wrong. */
   readonly firstError?: string;
 }
@@ -70,8 +81,12 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
   const contentType = o.contentType ?? (o.bodyFile !== undefined ? contentTypeOf(o.bodyFile) : undefined);
   const headers = { ...(body && contentType ? { 'content-type': contentType } : {}), ...o.headers };
 
-  async function once(): Promise<{ ok: boolean; ms: number; error?: string }> {
-    const start = process.hrtime.bigint();
+  let busy = 0;
+  let queued = 0;
+  /** One request, timed from `start`: now, or in the open loop when it was due. */
+  async function once(start = process.hrtime.bigint()): Promise<{ ok: boolean; ms: number; error?: string }> {
+    if (busy >= o.concurrency) queued++;
+    busy++;
     // One deadline for the whole exchange: a server that trickles bytes or never
     // ends its body fails the request instead of holding it open.
     const signal = AbortSignal.timeout(o.timeoutMs);
@@ -99,6 +114,8 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const timedOut = signal.aborted || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
       return { ok: false, ms, error: timedOut ? `timed out after ${o.timeoutMs} ms` : code ?? (e as Error).message };
+    } finally {
+      busy--;
     }
   }
 
@@ -113,12 +130,32 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
     await Promise.all(Array.from({ length: Math.min(o.concurrency, total) }, worker));
   }
 
+  /**
+   * The open loop (wrk2's, k6's constant arrival rate): request i is due at i/rate seconds and
+   * is timed from then, so a stall delays every request due during it, as it delays every user.
+   * A closed loop would send nothing while its workers wait, and count one slow request per worker.
+   */
+  async function runAtRate(total: number, rate: number, record: (r: { ok: boolean; ms: number; error?: string }) => void): Promise<void> {
+    const t0 = process.hrtime.bigint();
+    const sent: Promise<void>[] = [];
+    for (let i = 0; i < total; i++) {
+      const due = t0 + BigInt(Math.round((i * 1e9) / rate));
+      const wait = Number(due - process.hrtime.bigint()) / 1e6;
+      if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+      sent.push(once(due).then(record));
+    }
+    await Promise.all(sent);
+  }
+
   try {
     await run(o.warmup, () => undefined);
+    queued = 0;
     const latencies: number[] = [];
     let errors = 0;
     let firstError: string | undefined;
-    await run(o.requests, (r) => {
+    const counted = (total: number, record: (r: { ok: boolean; ms: number; error?: string }) => void) =>
+      (o.rate === undefined ? run(total, record) : runAtRate(total, o.rate, record));
+    await counted(o.requests, (r) => {
       // A request that failed or timed out gave the user no answer within the timeout: it counts as
       // taking all of it. Left out, a server that hangs on a few requests would post the p95 of the rest.
       latencies.push(r.ok ? r.ms : Math.max(r.ms, o.timeoutMs));
@@ -144,6 +181,7 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
       p99Ms: round(percentile(latencies, 99)),
       requests: o.requests,
       errors,
+      ...(o.rate !== undefined ? { queued } : {}),
       firstError,
     };
   } finally {

@@ -75,6 +75,42 @@ describe('measure', () => {
     }
   });
 
+  it('--rate measures in an open loop: a one-second stall delays every request due during it, which a closed loop hides', async () => {
+    // The 40th request and every one that arrives in the next second are answered when the second is over.
+    const stalled = () => {
+      let seen = 0;
+      let until = 0;
+      return serve((_req, res) => {
+        seen++;
+        if (seen === 40) until = Date.now() + 1000;
+        const wait = until - Date.now();
+        if (wait > 0) setTimeout(() => res.end('ok'), wait);
+        else res.end('ok');
+      });
+    };
+    const run = async (args: string[]) => {
+      const srv = await stalled();
+      try {
+        const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '200', '--warmup', '0', ...args, '--models-dir', dir]);
+        expect(r.stderr).toBe('');
+        expect(r.code).toBe(0);
+        return { line: r.stdout, e: entry(dir, 'taxi', '1.0.0') as Record<string, any> };
+      } finally {
+        await srv.close();
+      }
+    };
+    // Closed, one worker: the stall holds one request, and the p95 does not see it.
+    const closed = await run(['--concurrency', '1']);
+    expect(closed.e.latencyP99Ms).toBeLessThan(500);
+    // Open, 100 requests a second: about 100 requests are due during the stall, each timed from when it was due.
+    const open = await run(['--concurrency', '4', '--rate', '100']);
+    expect(open.e.latencyP95Ms).toBeGreaterThan(500);
+    expect(open.e.provenance.latency.method).toMatchObject({ loop: 'open', ratePerSecond: 100, concurrency: 4, queued: expect.any(Number) });
+    expect(open.e.provenance.latency.method.queued).toBeGreaterThan(50);
+    expect(open.line).toMatch(/over 200 requests at 100\/s \(open loop, \d+ waited for a connection\), 0 errors/);
+    expect(closed.e.provenance.latency.method).toMatchObject({ loop: 'closed', concurrency: 1 });
+  });
+
   it('--endpoint records p95 with its 95% interval and how it was measured; history keeps every measurement', async () => {
     const srv = await serve((_req, res) => res.end('ok'));
     try {
@@ -91,7 +127,7 @@ describe('measure', () => {
       expect(e.provenance.latency).toEqual({
         kind: 'measured', at: expect.any(String), actor: 'test-suite', command: 'measure --endpoint',
         // host and path only: the query string may hold a token
-        method: { host, path: '/predict', method: 'GET', requests: 120, concurrency: 2, warmup: 3, errors: 0, timeoutMs: 10000 },
+        method: { host, path: '/predict', method: 'GET', requests: 120, concurrency: 2, loop: 'closed', warmup: 3, errors: 0, timeoutMs: 10000 },
       });
       const history = fs.readFileSync(path.join(dir, 'taxi.history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       const measures = history.filter((h) => h.action === 'measure');
