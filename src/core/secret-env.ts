@@ -20,15 +20,19 @@ export type SecretEnv = Readonly<Record<string, SecretEnvRef>>;
  * path (which allows no dot), and nothing that could end a Go template string
  * or open an action in the Nomad template that reads it.
  */
-export const SECRET_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-export const SECRET_NAME_RULE = 'must be a Secret (Kubernetes) and variable path (Nomad) name: lower-case letters, digits and -, at most 63, starting and ending with a letter or digit';
+const SECRET_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+export const SECRET_NAME_RULE = 'must be a Secret (Kubernetes) and variable path (Nomad) name: lower-case letters, digits and -, at most 63, starting and ending with a letter or digit, not nomad (Nomad reserves it)';
 
-/** A Kubernetes Secret key; also quote- and brace-free inside the Nomad template. */
-export const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
-export const SECRET_KEY_RULE = 'must be a key of letters, digits, -, _ and . (at most 253, not . or ..), as a Kubernetes Secret key';
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name) && name !== 'nomad';
+}
+
+/** A Kubernetes Secret key (the API server's IsConfigMapKey); also quote- and brace-free inside the Nomad template. */
+const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
+export const SECRET_KEY_RULE = 'must be a key of letters, digits, -, _ and . (at most 253, not . and not starting with ..), as a Kubernetes Secret key';
 
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key) && key !== '.' && key !== '..';
+  return SECRET_KEY.test(key) && key !== '.' && !key.startsWith('..');
 }
 
 /**
@@ -60,13 +64,19 @@ export function secretEnvProblems(
       problems.push([at, 'must be { secret, key }']);
       continue;
     }
-    if (typeof r.secret !== 'string' || !SECRET_NAME.test(r.secret)) problems.push([`${at}.secret`, `${SECRET_NAME_RULE}, not ${JSON.stringify(r.secret)}`]);
+    if (typeof r.secret !== 'string' || !isSecretName(r.secret)) problems.push([`${at}.secret`, `${SECRET_NAME_RULE}, not ${JSON.stringify(r.secret)}`]);
     if (typeof r.key !== 'string' || !isSecretKey(r.key)) problems.push([`${at}.key`, `${SECRET_KEY_RULE}, not ${JSON.stringify(r.key)}`]);
   }
   return problems;
 }
 
-/** The entries in variable-name order, so the rendered files do not depend on the record's key order. */
-export function sortedSecretEnv(secretEnv: SecretEnv | undefined): [string, SecretEnvRef][] {
+/**
+ * The entries in variable-name order (the rendered files do not depend on the record's key
+ * order), after the checks of `secretEnvProblems`: a record a program builds has passed no
+ * schema, and a name or key must not end the Nomad template's strings. Throws naming `field`.
+ */
+export function sortedSecretEnv(field: string, secretEnv: SecretEnv | undefined): [string, SecretEnvRef][] {
+  const problems = secretEnvProblems(field, secretEnv, undefined, () => false);
+  if (problems.length) throw new Error(problems.map(([f, problem]) => `${f} ${problem}`).join('\n'));
   return Object.entries(secretEnv ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

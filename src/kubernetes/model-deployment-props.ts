@@ -86,7 +86,7 @@ export function modelDeploymentPropsProblems(props: ModelDeploymentProps): strin
     if (RESERVED_ENV.has(key)) add(`serving.env.${key}`, 'is set by the deployment itself (the verified model); choose another name');
     else if (!ENV_NAME.test(key)) add(`serving.env.${JSON.stringify(key)}`, 'is not an environment variable name');
   }
-  for (const [field, problem] of secretEnvProblems('serving.secretEnv', s?.secretEnv, s?.env, (name) => RESERVED_ENV.has(name))) add(field, problem);
+  for (const [field, problem] of secretEnvProblems('serving.secretEnv', s?.secretEnv, s?.env, (name) => RESERVED_ENV.has(name) || name.startsWith('MODELSHIP_'))) add(field, problem);
   if (props.initResources !== undefined) {
     add('initResources.cpu', quantityProblem(props.initResources.cpu, cpuMillis, 'CPU'));
     add('initResources.memory', quantityProblem(props.initResources.memory, memoryMiB, 'memory'));

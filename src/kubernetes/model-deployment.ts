@@ -295,7 +295,7 @@ export class ModelDeployment extends Construct {
             MODEL_VERSION: v.version,
             MODEL_DIGEST: digest,
           }),
-          ...secretEnvValues(this, serving.secretEnv),
+          ...secretEnvValues(this, `${props.modelName}: serving.secretEnv`, serving.secretEnv),
         },
         volumeMounts: [
           { volume: modelVolume, path: mountPath, readOnly: true },

@@ -6,12 +6,12 @@ import { SecretEnv, sortedSecretEnv } from '../core/secret-env';
  * `env[].valueFrom.secretKeyRef` for each variable, the Secret referenced by
  * name (modelship never writes a Secret: its value would be in the manifests).
  * A missing Secret or key holds the pod at CreateContainerConfigError, so a
- * server never starts without its credentials.
+ * server never starts without its credentials. `field` names the prop in an error.
  */
-export function secretEnvValues(scope: Construct, secretEnv: SecretEnv | undefined): Record<string, kplus.EnvValue> {
+export function secretEnvValues(scope: Construct, field: string, secretEnv: SecretEnv | undefined): Record<string, kplus.EnvValue> {
   const secrets = new Map<string, kplus.ISecret>();
   const out: Record<string, kplus.EnvValue> = {};
-  for (const [name, ref] of sortedSecretEnv(secretEnv)) {
+  for (const [name, ref] of sortedSecretEnv(field, secretEnv)) {
     let secret = secrets.get(ref.secret);
     if (!secret) {
       secret = kplus.Secret.fromSecretName(scope, `secret-env-${ref.secret}`, ref.secret);

@@ -11,18 +11,23 @@ export const SECRET_ENV_FILE = 'secrets/modelship-secret.env';
  * or a quote in it stays in it (Nomad reads env templates with go-envparse,
  * which takes JSON strings). `nomadVar` waits for a variable that does not
  * exist yet, so the task does not start without it (its events say
- * `Missing: nomad.var.block(...)`); an item missing from it reads as empty
- * (`index` on a map; Kubernetes would hold the pod instead). `noop` on change: a rotated credential is
+ * `Missing: nomad.var.block(...)`); an item missing from one fails the task with
+ * `no template "nomad variable ... has no item ..."`, as Kubernetes holds a pod
+ * whose Secret lacks the key. `noop` on change: a rotated credential is
  * read at the next start, as a Kubernetes pod reads a changed Secret, rather
  * than restarting every allocation at once. Names and keys are checked to
  * hold no quote or brace (src/core/secret-env.ts), so they cannot end the
  * template's strings.
  */
-export function secretEnvTemplates(secretEnv: SecretEnv | undefined): Template[] {
-  const entries = sortedSecretEnv(secretEnv);
+export function secretEnvTemplates(field: string, secretEnv: SecretEnv | undefined): Template[] {
+  const entries = sortedSecretEnv(field, secretEnv);
   if (entries.length === 0) return [];
-  const data = entries
-    .map(([name, ref]) => `{{ with nomadVar "${ref.secret}" }}${name}={{ index . "${ref.key}" | toJSON }}{{ end }}\n`)
-    .join('');
+  const data = entries.map(([name, ref]) => {
+    // `index` of a key the variable lacks is an empty item, whose Key is empty too: executing a template
+    // that does not exist, named to say what is missing, fails the render, so the task does not start.
+    const missing = `nomad variable ${ref.secret} has no item ${ref.key} (for ${name})`;
+    return `{{ with nomadVar "${ref.secret}" }}{{ if not (index . "${ref.key}").Key }}{{ executeTemplate "${missing}" }}{{ end }}`
+      + `${name}={{ index . "${ref.key}" | toJSON }}{{ end }}\n`;
+  }).join('');
   return [{ EmbeddedTmpl: data, DestPath: SECRET_ENV_FILE, Envvars: true, ChangeMode: 'noop', Perms: '600', ErrMissingKey: false, Splay: seconds(5) }];
 }

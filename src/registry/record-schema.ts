@@ -7,7 +7,7 @@ import {
   TOLERATION_EFFECTS, TOLERATION_OPERATORS,
 } from '../core/record';
 import { recordRuleViolations } from '../core/record-rules';
-import { isSecretKey, SECRET_KEY_RULE, SECRET_NAME, SECRET_NAME_RULE } from '../core/secret-env';
+import { isSecretKey, isSecretName, SECRET_KEY_RULE, SECRET_NAME_RULE } from '../core/secret-env';
 import { isSemver } from '../core/semver-rules';
 import { likelyMeant } from './field-suggestion';
 import { DIGEST_PATTERN } from '../core/tree-digest';
@@ -220,7 +220,7 @@ const secretEnvSchema = (reserved: RegExp, reservedRule: string) => v.record(
     v.check((k) => !reserved.test(k), (i) => `${String(i.input)} ${reservedRule}`),
   ),
   v.strictObject({
-    secret: str(SECRET_NAME, SECRET_NAME_RULE),
+    secret: v.pipe(v.string('must be a string'), v.check(isSecretName, (i) => `${SECRET_NAME_RULE}, not ${JSON.stringify(i.input)}`)),
     key: v.pipe(v.string('must be a string'), v.check(isSecretKey, (i) => `${SECRET_KEY_RULE}, not ${JSON.stringify(i.input)}`)),
   }, 'must be { secret, key }'),
 );

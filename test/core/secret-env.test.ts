@@ -8,11 +8,14 @@ describe('secretEnv references', () => {
     }, undefined, () => false)).toEqual([]);
     expect(isSecretKey('.')).toBe(false);
     expect(isSecretKey('..')).toBe(false);
+    expect(isSecretKey('..data')).toBe(false);
     expect(isSecretKey('.hidden')).toBe(true);
+    expect(isSecretKey('a..b')).toBe(true);
   });
 
   it.each([
     ['a dot in the secret (no Nomad path has one)', { X: { secret: 'fare.db', key: 'k' } }, 'serving.secretEnv.X.secret'],
+    ['the path Nomad reserves', { X: { secret: 'nomad', key: 'k' } }, 'serving.secretEnv.X.secret'],
     ['capitals in the secret', { X: { secret: 'FareDb', key: 'k' } }, 'serving.secretEnv.X.secret'],
     ['a quote in the key (it would end the template string)', { X: { secret: 'db', key: 'pa"ss' } }, 'serving.secretEnv.X.key'],
     ['a brace in the key', { X: { secret: 'db', key: '}}x' } }, 'serving.secretEnv.X.key'],
@@ -31,7 +34,8 @@ describe('secretEnv references', () => {
   });
 
   it('renders in variable-name order whatever the record\'s order', () => {
-    expect(sortedSecretEnv({ B: { secret: 's', key: 'b' }, A: { secret: 's', key: 'a' } }).map(([n]) => n)).toEqual(['A', 'B']);
-    expect(sortedSecretEnv(undefined)).toEqual([]);
+    expect(sortedSecretEnv('f', { B: { secret: 's', key: 'b' }, A: { secret: 's', key: 'a' } }).map(([n]) => n)).toEqual(['A', 'B']);
+    expect(sortedSecretEnv('f', undefined)).toEqual([]);
+    expect(() => sortedSecretEnv('m: serving.secretEnv', { A: { secret: 's', key: '"' } })).toThrow('m: serving.secretEnv.A.key must be a key');
   });
 });

@@ -60,5 +60,13 @@ describe('secretEnv on Kubernetes', () => {
     expect(build({ A: { secret: 'churn-db', key: 'password' } })).toThrow('serving.secretEnv.A is also set in env; a variable comes from one place');
     expect(build({ B: { secret: 'Churn.DB', key: 'password' } })).toThrow('serving.secretEnv.B.secret must be a Secret (Kubernetes) and variable path (Nomad) name');
     expect(build({ MODEL_DIR: { secret: 'churn-db', key: 'password' } })).toThrow('serving.secretEnv.MODEL_DIR is set by modelship itself');
+    expect(build({ MODELSHIP_X: { secret: 'churn-db', key: 'password' } })).toThrow('serving.secretEnv.MODELSHIP_X is set by modelship itself');
+  });
+
+  it('a RetrainingCronJob of a record a program builds checks its references too', () => {
+    const r = record({ versions: [version('1.4.0', 'production')], retraining: {
+      schedule: '0 3 * * 1', image: 'registry.example.com/train/x:1.0.0', secretEnv: { A: { secret: 'train-aws', key: '..data' } },
+    } });
+    expect(() => renderManifest(r)).toThrow('taxi-fare: retraining.secretEnv.A.key must be a key of letters, digits, -, _ and . (at most 253, not . and not starting with ..)');
   });
 });

@@ -16,16 +16,20 @@ const SECRETS = {
 
 const withSecrets = (r: ModelRecord): ModelRecord => ({ ...r, serving: { ...r.serving, env: { LOG_LEVEL: 'info' }, secretEnv: SECRETS } });
 
-const TEMPLATE = '{{ with nomadVar "fare-feature-store" }}FEATURE_STORE_PASSWORD={{ index . "password" | toJSON }}{{ end }}\n'
-  + '{{ with nomadVar "fare-feature-store" }}FEATURE_STORE_USER={{ index . "user.name" | toJSON }}{{ end }}\n';
+const TEMPLATE = '{{ with nomadVar "fare-feature-store" }}'
+  + '{{ if not (index . "password").Key }}{{ executeTemplate "nomad variable fare-feature-store has no item password (for FEATURE_STORE_PASSWORD)" }}{{ end }}'
+  + 'FEATURE_STORE_PASSWORD={{ index . "password" | toJSON }}{{ end }}\n'
+  + '{{ with nomadVar "fare-feature-store" }}'
+  + '{{ if not (index . "user.name").Key }}{{ executeTemplate "nomad variable fare-feature-store has no item user.name (for FEATURE_STORE_USER)" }}{{ end }}'
+  + 'FEATURE_STORE_USER={{ index . "user.name" | toJSON }}{{ end }}\n';
 
 describe('secretEnv on Nomad', () => {
   it('one env template per task, JSON-quoted values, in the secrets directory, read at start (noop on change)', () => {
-    expect(secretEnvTemplates(SECRETS)).toEqual([{
+    expect(secretEnvTemplates('x: serving.secretEnv', SECRETS)).toEqual([{
       EmbeddedTmpl: TEMPLATE, DestPath: 'secrets/modelship-secret.env', Envvars: true, ChangeMode: 'noop', Perms: '600', ErrMissingKey: false, Splay: 5_000_000_000,
     }]);
-    expect(secretEnvTemplates(undefined)).toEqual([]);
-    expect(secretEnvTemplates({})).toEqual([]);
+    expect(secretEnvTemplates('x: serving.secretEnv', undefined)).toEqual([]);
+    expect(secretEnvTemplates('x: serving.secretEnv', {})).toEqual([]);
   });
 
   it.each([
@@ -38,7 +42,7 @@ describe('secretEnv on Nomad', () => {
       for (const g of json.TaskGroups) {
         const [init, server] = g.Tasks;
         expect(init.Templates).toBeUndefined();
-        expect(server.Templates).toEqual(secretEnvTemplates(SECRETS));
+        expect(server.Templates).toEqual(secretEnvTemplates('x', SECRETS));
         expect(server.Env.LOG_LEVEL).toBe('info');
         expect(server.Env).not.toHaveProperty('FEATURE_STORE_PASSWORD');
       }
@@ -65,8 +69,9 @@ describe('secretEnv on Nomad', () => {
       },
     });
     const j = buildRetrainingJob({ record: r })!;
-    expect(j.TaskGroups[0].Tasks[0].Templates?.[0].EmbeddedTmpl)
-      .toBe('{{ with nomadVar "train-aws" }}AWS_SECRET_ACCESS_KEY={{ index . "secret_access_key" | toJSON }}{{ end }}\n');
+    expect(j.TaskGroups[0].Tasks[0].Templates?.[0].EmbeddedTmpl).toBe('{{ with nomadVar "train-aws" }}'
+      + '{{ if not (index . "secret_access_key").Key }}{{ executeTemplate "nomad variable train-aws has no item secret_access_key (for AWS_SECRET_ACCESS_KEY)" }}{{ end }}'
+      + 'AWS_SECRET_ACCESS_KEY={{ index . "secret_access_key" | toJSON }}{{ end }}\n');
     const hcl = renderRetrainingJobHcl(j);
     const json = renderRetrainingJobJson(j);
     expect(hclProblems(await parseHcl(hcl))).toEqual([]);
@@ -74,5 +79,15 @@ describe('secretEnv on Nomad', () => {
     expectNomadValid({ 'retrain.nomad.hcl': hcl, 'retrain.nomad.json': json });
     const parsed = nomadParsed({ 'retrain.nomad.hcl': hcl, 'retrain.nomad.json': json });
     if (parsed) expect(parsed['retrain.nomad.hcl'].TaskGroups[0].Tasks[0].Templates).toEqual(parsed['retrain.nomad.json'].TaskGroups[0].Tasks[0].Templates);
+  });
+
+  it('a record a program builds is checked too: a key cannot end the template string and inject an action', () => {
+    const injected = { PW: { secret: 'db', key: 'password" | toJSON }}\nX={{ env "NOMAD_TOKEN" }}{{ with nomadVar "db" }}{{ index . "x' } };
+    const r = withSecrets(record({ versions: [version('1.4.0', 'production')] }));
+    expect(() => buildModelJob({ record: { ...r, serving: { ...r.serving, secretEnv: injected } } }))
+      .toThrow('taxi-fare: serving.secretEnv.PW.key must be a key of letters, digits, -, _ and .');
+    const retraining = { schedule: '0 3 * * 1', image: 'registry.example.com/train/x:1.0.0', secretEnv: { A: { secret: 'nomad', key: 'k' } } };
+    expect(() => buildRetrainingJob({ record: { ...r, retraining } }))
+      .toThrow('taxi-fare: retraining.secretEnv.A.secret must be a Secret (Kubernetes) and variable path (Nomad) name');
   });
 });

@@ -100,7 +100,7 @@ describe('secretEnv in the record', () => {
 
   it.each([
     ['a secret name with a dot', '    X: { secret: fare.db, key: k }\n', `${F}: serving.secretEnv.X.secret: must be a Secret (Kubernetes) and variable path (Nomad) name`],
-    ['a key with a quote', '    X: { secret: db, key: \'a"b\' }\n', `${F}: serving.secretEnv.X.key: must be a key of letters, digits, -, _ and . (at most 253, not . or ..), as a Kubernetes Secret key, not "a\\"b"`],
+    ['a key with a quote', '    X: { secret: db, key: \'a"b\' }\n', `${F}: serving.secretEnv.X.key: must be a key of letters, digits, -, _ and . (at most 253, not . and not starting with ..), as a Kubernetes Secret key, not "a\\"b"`],
     ['a reserved name', '    MODEL_DIGEST: { secret: db, key: k }\n', `${F}: serving.secretEnv.MODEL_DIGEST: MODEL_DIGEST is set by modelship itself`],
     ['an unknown field', '    X: { secret: db, key: k, optional: true }\n', `${F}: serving.secretEnv.X.optional: unknown field`],
     ['a name also in env', '    LOG_LEVEL: { secret: db, key: k }\n', `${F}: serving.secretEnv.LOG_LEVEL: is also set in serving.env; a variable comes from one place`],
