@@ -179,6 +179,41 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
   }
 }
 
+/** Names a model gives its own objects and jobs: a model named so would clash with it. */
+const DERIVED_NAMES = ['candidate', 'retrain', 'blue', 'green', 'preview'];
+
+/**
+ * The models to hold, by folder, into `heldBy`, and their reasons (`[stand S: ]<reason>`).
+ * A model is held only where that is safe; otherwise synth refuses everything, as the first
+ * refusal it is: when a folder it renders into has no earlier manifest of it (a fresh
+ * checkout, a new stand), the printed `apply --prune` would delete its running objects; and
+ * when another model is named like one of its objects or jobs (or it like one of another's),
+ * the name-clash checks, which see the rendered models only, could not catch an overwrite.
+ */
+function holds(groups: readonly SynthGroup[], heldBy: Map<string, Map<string, string>>, names: readonly string[], targets: readonly RenderTarget[]): string[] {
+  const reasons: string[] = [];
+  for (const g of groups) {
+    const held = new Map<string, string>();
+    for (const r of g.records) {
+      const refusal = planRefusal(r);
+      if (refusal === undefined) continue;
+      const at = g.stand ? `stand ${g.stand}: ${refusal}` : refusal;
+      const manifest = path.join(g.dir, 'kubernetes', `${r.name}.k8s.yaml`);
+      const namesake = names.find((n) => n !== r.name && DERIVED_NAMES.some((x) => n === `${r.name}-${x}` || r.name === `${n}-${x}`));
+      if (targets.includes('kubernetes') && !fs.existsSync(manifest)) {
+        throw new PolicyError(`synth refused: ${at} (not held alone: ${manifest} is not there to keep, and the folder's apply --prune would delete the model's running objects)`);
+      }
+      if (namesake !== undefined) {
+        throw new PolicyError(`synth refused: ${at} (not held alone: model ${namesake} is named like one of its objects or jobs)`);
+      }
+      held.set(r.name, at);
+      reasons.push(at);
+    }
+    heldBy.set(g.dir, held);
+  }
+  return reasons;
+}
+
 async function renderAndWrite(
   opts: SynthFlags, names: readonly string[], targets: readonly RenderTarget[], records: readonly ModelRecord[],
   threads: Threads, staged: StagedWrite, ctx: CliContext,
@@ -188,16 +223,10 @@ async function renderAndWrite(
   // One model whose live or preview version fell outside its gates (a re-measure, a tightened gate)
   // must not stop the deploys of every other model: it keeps the files it has, and synth exits 1.
   const heldBy = new Map<string, Map<string, string>>();
+  let held: string[];
   try {
     groups = groupsOf(records, opts.out, opts.stand);
-    for (const g of groups) {
-      const held = new Map<string, string>();
-      for (const r of g.records) {
-        const refusal = planRefusal(r);
-        if (refusal !== undefined) held.set(r.name, refusal);
-      }
-      heldBy.set(g.dir, held);
-    }
+    held = holds(groups, heldBy, records.map((r) => r.name), targets);
     const tasks = groups.flatMap((g) => targets.map((target) => ({
       records: g.records.filter((r) => !heldBy.get(g.dir)!.has(r.name)), target, stand: g.stand, dir: path.join(g.dir, target),
     })));
@@ -224,6 +253,7 @@ async function renderAndWrite(
     }
   }
   const removed: string[] = [];
+  const heldNames = new Set([...heldBy.values()].flatMap((m) => [...m.keys()]));
   try {
     for (const group of groups) {
       // A model that has a folder of its own per stand no longer owns files in the plain one, and the reverse.
@@ -242,7 +272,8 @@ async function renderAndWrite(
           if (stem === undefined || files.has(file)) continue;
           // `<name>-candidate.*` and `<name>-retrain.*` belong to model `<name>`, unless a model has that name itself.
           const owner = selected.has(stem) ? stem : stem.replace(/-(candidate|retrain)$/, '');
-          if (heldBy.get(group.dir)!.has(owner)) continue;
+          // A held model keeps every file it has, in every folder (its stands may have changed too).
+          if (heldNames.has(owner) || heldNames.has(stem.replace(/-(candidate|retrain)$/, ''))) continue;
           if (names.length && (!selected.has(owner) || (owner !== stem && fs.existsSync(path.join(opts.modelsDir, `${stem}.yaml`))))) continue;
           removed.push(file);
         }
@@ -257,7 +288,6 @@ async function renderAndWrite(
     // Every new file is written in full before any old one is replaced or removed.
     await staged.commit(files);
     for (const file of removed) fs.rmSync(file);
-    const held = groups.flatMap((g) => [...heldBy.get(g.dir)!.values()].map((reason) => (g.stand ? `stand ${g.stand}: ${reason}` : reason)));
     return { files, removed: removed.sort(), notes: [...notes, ...stops.notes], prune, stops: stops.stop, held };
   } catch (e) {
     throw fileProblem(e, (e as NodeJS.ErrnoException).path?.replace(/\/\.([^/]+)\.tmp-[^/]+$/, '/$1'), '--out');
@@ -315,8 +345,8 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
       for (const command of prune.apply) ctx.stdout.write(`apply: ${command}\n`);
       for (const command of prune.delete) ctx.stdout.write(`delete: ${command}\n`);
       for (const command of stops) ctx.stdout.write(`stop: ${command}\n`);
-      if (held.length) {
-        throw new PolicyError(held.map((h) => `synth refused: ${h}; its files are left as they were, the other models' are written`).join('\n'));
-      }
+      // One line each, as any refusal: a CI step can find every held model by its prefix.
+      for (const h of held) ctx.stderr.write(`modelship: synth refused: ${h}; its files are left as they were, the other models' are written\n`);
+      if (held.length) ctx.setExitCode(1);
     });
 }

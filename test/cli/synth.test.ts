@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, EXAMPLE_MODELS, exampleModelsDir, initModel, ROOT, smallArtifact, snapshotDir, tempDir } from '../helpers/cli';
+import { cli, EXAMPLE_MODELS, exampleModelsDir, initModel, ROOT, smallArtifact, snapshotDir, snapshotTree, tempDir } from '../helpers/cli';
 import { applySetId } from '../../src/kubernetes/apply-set';
 import { parseManifest, validateAll } from '../helpers/kube';
 import { expectNomadValid } from '../helpers/nomad-validate';
@@ -200,17 +200,65 @@ describe('synth', () => {
     expect(job.TaskGroups[0].EphemeralDisk.SizeMB).toBe(395);
   });
 
-  it('a declared figure is refused for production unless the record opts in', async () => {
+  it('a declared figure is refused for production unless the record opts in; with no earlier files to keep, nothing is written', async () => {
     const out = tempDir();
     const dir = exampleModelsDir();
     const file = path.join(dir, 'taxi-fare.yaml');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('acceptDeclared: true', 'acceptDeclared: false'));
     const r = await cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('modelship: synth refused: taxi-fare 1.1.0 cannot be deployed as production: production takes measured figures only, and the latency is declared (set gates.acceptDeclared: true to allow it); its files are left as they were, the other models\' are written\n');
-    // A first synth: the held model has no files to keep, the other one is written.
-    expect(fs.readdirSync(path.join(out, 'kubernetes'))).toEqual(['fraud-detector.k8s.yaml']);
-    expect(fs.readdirSync(path.join(out, 'nomad')).every((f) => f.startsWith('fraud-detector'))).toBe(true);
+    // A fresh checkout: held alone, the folder's apply --prune would delete the model's running objects.
+    expect(r.stderr).toBe('modelship: synth refused: taxi-fare 1.1.0 cannot be deployed as production: production takes measured figures only, and the latency is declared (set gates.acceptDeclared: true to allow it)'
+      + ` (not held alone: ${path.join(out, 'kubernetes', 'taxi-fare.k8s.yaml')} is not there to keep, and the folder's apply --prune would delete the model's running objects)\n`);
+    expect(r.stdout).toBe('');
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it('a model named like a held model\'s objects or jobs: not held alone, nothing written', async () => {
+    const out = tempDir();
+    const dir = exampleModelsDir();
+    expect((await cli(['synth', '--out', out, '--models-dir', dir])).code).toBe(0);
+    const before = snapshotTree(out);
+    const file = path.join(dir, 'taxi-fare.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxLatencyP95Ms: 50', 'maxLatencyP95Ms: 20'));
+    // Its candidate job's name: held alone, its files would be this model's to remove and stop.
+    fs.writeFileSync(path.join(dir, 'taxi-fare-candidate.yaml'), fs.readFileSync(file, 'utf8').replace('name: taxi-fare', 'name: taxi-fare-candidate').replace(/\nversions:[\s\S]*$/, '\n'));
+    const r = await cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^modelship: synth refused: taxi-fare 1\.1\.0 cannot be deployed as production: .* \(not held alone: model taxi-fare-candidate is named like one of its objects or jobs\)\n$/);
+    expect(snapshotTree(out)).toEqual(before);
+  });
+
+  it('a model held in one folder keeps its files in every folder; held where it has none to keep, nothing is written', async () => {
+    const out = tempDir();
+    const dir = exampleModelsDir();
+    const file = path.join(dir, 'taxi-fare.yaml');
+    const staged = (stands: string) => fs.readFileSync(file, 'utf8').replace('\nversions:', `\nstands:\n${stands}versions:`);
+    const staging = '  - { name: staging, kubernetes: { namespace: ml-staging }, nomad: { namespace: staging } }\n';
+    fs.writeFileSync(file, staged(`${staging}  - { name: production }\n`));
+    expect((await cli(['synth', '--out', out, '--models-dir', dir])).code).toBe(0);
+    const before = snapshotTree(out);
+    expect(Object.keys(before)).toContain('staging/kubernetes/taxi-fare.k8s.yaml');
+    // The staging stand dropped and the gates tightened: held in production, whose files it has;
+    // the staging folder, a former stand's, keeps them too (no remove, no delete, no stop).
+    const tightened = (text: string) => text.replace('maxLatencyP95Ms: 50', 'maxLatencyP95Ms: 20');
+    fs.writeFileSync(file, tightened(fs.readFileSync(file, 'utf8').replace(staging, '')));
+    const r = await cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^modelship: synth refused: stand production: taxi-fare 1\.1\.0 cannot be deployed as production: .*; its files are left as they were/);
+    expect(r.stdout).not.toMatch(/^(removed|delete|stop).*(taxi-fare|ml-staging)/m);
+    expect(r.stdout).toMatch(/^apply: .* -n ml-staging .*staging\/kubernetes\/$/m);
+    const after = snapshotTree(out);
+    for (const f of Object.keys(before).filter((k) => k.includes('taxi-fare'))) expect([f, after[f]]).toEqual([f, before[f]]);
+    // A new stand it is held in has no files of it to keep: refused whole, nothing changes.
+    fs.writeFileSync(file, tightened(staged('  - { name: canary, kubernetes: { namespace: ml-canary }, nomad: { namespace: canary } }\n  - { name: prod2 }\n')
+      .replace(/\nstands:\n  - \{ name: production \}\n/, '\n')));
+    const whole = snapshotTree(out);
+    const refused = await cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^modelship: synth refused: stand prod2: taxi-fare .* \(not held alone: .*prod2\/kubernetes\/taxi-fare\.k8s\.yaml is not there to keep/);
+    expect(refused.stdout).toBe('');
+    expect(snapshotTree(out)).toEqual(whole);
   });
 
   it('a broken record stops synth with exit 2 naming file and field; nothing is written', async () => {

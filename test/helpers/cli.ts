@@ -91,6 +91,20 @@ export function snapshotDir(dir: string): Record<string, string> {
   return out;
 }
 
+/** Every file under `dir`, by its path relative to `dir`, as base64. */
+export function snapshotTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string) => {
+    for (const name of fs.readdirSync(path.join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (fs.statSync(path.join(dir, r)).isDirectory()) walk(r);
+      else out[r] = fs.readFileSync(path.join(dir, r), 'base64');
+    }
+  };
+  walk('');
+  return out;
+}
+
 export const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 export const DIGEST_B = `sha256:${'b'.repeat(64)}`;
 export const DIGEST_C = `sha256:${'c'.repeat(64)}`;

@@ -97,19 +97,22 @@ describe('parallel synth', () => {
   });
 
   it('holds the records outside their gates as one thread does: the same lines, the same files, exit 1', async () => {
-    // Production over its size gate in a record (stands-00 has nothing live to hold).
-    const refused = shapeModels(2, (name, text) => (['rolling-01', 'stands-00'].includes(name) ? text.replace('sizeBytes: 400000000', 'sizeBytes: 900000000') : text));
+    // Production over its size gate in a record that has its files from an earlier synth.
+    const refused = shapeModels(2, (name, text) => (name === 'rolling-01' ? text.replace('sizeBytes: 400000000', 'sizeBytes: 900000000') : text));
     const results = [];
     for (const jobs of ['1', '2']) {
       const out = path.join(tempDir(), 'out');
+      expect((await synthInProcess(models, jobs, '--out', out)).code).toBe(0);
+      const before = fs.readFileSync(path.join(out, 'kubernetes', 'rolling-01.k8s.yaml'), 'utf8');
       const run = await synthInProcess(refused, jobs, '--out', out);
+      expect(fs.readFileSync(path.join(out, 'kubernetes', 'rolling-01.k8s.yaml'), 'utf8')).toBe(before);
       results.push({ ...run, stdout: run.stdout.split(out).join('<out>'), files: snapshotDir(path.join(out, 'kubernetes')) });
     }
-    expect(results[0].stderr).toMatch(/^modelship: synth refused: rolling-01 1\.0\.0 cannot be deployed as production: size .* exceeds maxSizeMiB 512/);
+    expect(results[0].stderr).toMatch(/^modelship: synth refused: rolling-01 1\.0\.0 cannot be deployed as production: size .* exceeds maxSizeMiB 512.*; its files are left as they were/);
     expect(results[1]).toEqual(results[0]);
     expect(results[0].code).toBe(1);
-    expect(Object.keys(results[0].files)).not.toContain('rolling-01.k8s.yaml');
-    expect(Object.keys(results[0].files)).toContain('rolling-00.k8s.yaml');
+    expect(results[0].stdout).toContain('wrote <out>/kubernetes/rolling-00.k8s.yaml');
+    expect(results[0].stdout).not.toContain('rolling-01');
   });
 
   it('finds two Nomad jobs with one name across threads, as one thread does', async () => {
