@@ -8,6 +8,7 @@ import {
   FigureProvenance, findVersion, ModelRecord, otherSlot, productionVersion, Provenance, SlotName, Slots, Stage, VersionEntry,
 } from './record';
 import { recordRuleViolations } from './record-rules';
+import type { VersionOrigin } from './version-origin';
 import { newestRetiredFirst } from './retired-order';
 import { nextVersion, ReleaseType } from './semver-rules';
 import { withoutStandPreviews } from './stands';
@@ -120,6 +121,8 @@ class Draft {
 export interface BumpOptions {
   readonly preid?: string;
   readonly digest?: string;
+  /** Where the version came from (a commit, a training run). @default - not said */
+  readonly origin?: VersionOrigin;
   readonly now: string;
 }
 
@@ -127,8 +130,9 @@ export interface BumpOptions {
 export function bump(record: ModelRecord, release: ReleaseType, opts: BumpOptions): Outcome {
   const version = withModel(record.name, () => nextVersion(record.versions.map((v) => v.version), release, opts.preid));
   const draft = new Draft(record, opts.now);
-  draft.add({ version, stage: 'candidate', createdAt: opts.now, ...(opts.digest ? { digest: opts.digest } : {}) });
-  draft.events.push({ action: 'bump', version, from: null, to: 'candidate', details: { release, ...(opts.preid ? { preid: opts.preid } : {}) } });
+  const origin = opts.origin && Object.keys(opts.origin).length ? { origin: { ...opts.origin } } : {};
+  draft.add({ version, stage: 'candidate', createdAt: opts.now, ...(opts.digest ? { digest: opts.digest } : {}), ...origin });
+  draft.events.push({ action: 'bump', version, from: null, to: 'candidate', details: { release, ...(opts.preid ? { preid: opts.preid } : {}), ...origin } });
   return draft.finish(version);
 }
 

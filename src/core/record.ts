@@ -5,6 +5,7 @@
  */
 
 import type { SecretEnv } from './secret-env';
+import type { VersionOrigin } from './version-origin';
 import type { MonitoringSpec } from './monitoring-spec';
 import type { RetrainingSpec } from './retraining-spec';
 export type { DriftThresholds, MonitoringSpec } from './monitoring-spec';
@@ -228,6 +229,8 @@ export interface VersionEntry {
   readonly datasetDigest?: string;
   /** How each group of figures was obtained. */
   readonly provenance?: FigureProvenance;
+  /** Where it came from (a commit, a training run), as `bump --origin` was told. @default - not said */
+  readonly origin?: VersionOrigin;
   readonly createdAt: string;
   /** When it last became `production`; rollback picks by these. */
   readonly promotedAt?: string;

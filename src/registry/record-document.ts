@@ -37,7 +37,7 @@ export function parseRecordText(text: string, file: string, name: string): Recor
 
 const VERSION_KEYS: readonly (keyof VersionEntry)[] = [
   'version', 'stage', 'digest', 'image', 'sizeBytes', 'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms',
-  'latencyRequests', 'latencyErrors', 'latencyP95LowMs', 'latencyP95HighMs', 'metrics', 'datasetDigest', 'provenance', 'createdAt', 'promotedAt', 'retiredAt', 'reason',
+  'latencyRequests', 'latencyErrors', 'latencyP95LowMs', 'latencyP95HighMs', 'metrics', 'datasetDigest', 'provenance', 'origin', 'createdAt', 'promotedAt', 'retiredAt', 'reason',
 ];
 
 /**

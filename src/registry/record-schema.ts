@@ -7,6 +7,7 @@ import {
   TOLERATION_EFFECTS, TOLERATION_OPERATORS,
 } from '../core/record';
 import { recordRuleViolations } from '../core/record-rules';
+import { originProblem } from '../core/version-origin';
 import { isSecretKey, isSecretName, SECRET_KEY_RULE, SECRET_NAME_RULE } from '../core/secret-env';
 import { isSemver } from '../core/semver-rules';
 import { likelyMeant } from './field-suggestion';
@@ -207,6 +208,11 @@ const versionEntry = v.strictObject({
   provenance: v.optional(v.strictObject({
     size: v.optional(provenance), latency: v.optional(provenance), metrics: v.optional(provenance),
   }, 'must be a mapping')),
+  origin: v.optional(v.pipe(
+    v.record(v.string(), v.string('must be a string (quote numbers)')),
+    v.check((o) => Object.entries(o).every(([k, x]) => originProblem(k, x) === undefined),
+      (i) => Object.entries(i.input as Record<string, string>).map(([k, x]) => originProblem(k, x)).find(Boolean) as string),
+  )),
   createdAt: timestamp,
   promotedAt: v.optional(timestamp),
   retiredAt: v.optional(timestamp),

@@ -37,6 +37,33 @@ describe('lifecycle commands', () => {
     expect(snapshotDir(dir)).toEqual(before);
   });
 
+  it('bump --origin keeps where a version came from, in the record (as written, quoted as YAML needs) and in its bump event', async () => {
+    const dir = newDir();
+    await initModel(dir, 'churn', 'rolling');
+    const r = await cli(['bump', 'churn', 'major', '--origin', 'commit=1234567', '--origin', 'run=mlflow:7f3e', '--origin', 'source=https://git.example.com/ml/churn', '--json', '--models-dir', dir]);
+    expect(r.code).toBe(0);
+    const origin = { commit: '1234567', run: 'mlflow:7f3e', source: 'https://git.example.com/ml/churn' };
+    const entry = parse(fs.readFileSync(path.join(dir, 'churn.yaml'), 'utf8')).versions[0];
+    expect(entry.origin).toEqual(origin);
+    const events = fs.readFileSync(path.join(dir, 'churn.history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(events.at(-1)).toMatchObject({ action: 'bump', version: '1.0.0', details: { release: 'major', origin } });
+    expect((await cli(['history', 'churn', '--models-dir', dir])).stdout).toContain('origin.commit=1234567 origin.run=mlflow:7f3e');
+    const before = snapshotDir(dir);
+    for (const [arg, message] of [
+      ['Commit=x', '"Commit" must start with a lower-case letter'],
+      ['commit', '"commit" is not KEY=VALUE'],
+      ['commit=', 'commit: the value must not be empty'],
+      ['constructor=x', '"constructor" cannot be a key'],
+      ['note=two\nlines', 'note: the value must be one line of printable characters'],
+    ]) {
+      const bad = await cli(['bump', 'churn', 'minor', '--origin', arg, '--models-dir', dir]);
+      expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining(message)]);
+    }
+    const twice = await cli(['bump', 'churn', 'minor', '--origin', 'run=a', '--origin', 'run=b', '--models-dir', dir]);
+    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('run is given twice')]);
+    expect(snapshotDir(dir)).toEqual(before);
+  });
+
   it('rolling: bump, validate, promote, rollback with exit codes and history', async () => {
     const dir = newDir();
     await initModel(dir, 'taxi', 'rolling');

@@ -113,3 +113,11 @@ describe('secretEnv in the record', () => {
     expect(refuse(t)).toContain(`${F}: retraining.secretEnv.MODELSHIP_NEXT_VERSION: MODELSHIP_NEXT_VERSION is a name of the environment contract (MODELSHIP_*); choose another name`);
   });
 });
+
+describe('a version\'s origin', () => {
+  it('is refused when edited by hand into something bump would not write, naming the version', () => {
+    const t = text.replace(/(  - version: 1\.0\.0\n)/, '$1    origin: { Commit: abc }\n');
+    expect(t).not.toBe(text);
+    expect(refuse(t)).toContain(`${F}: versions[0].origin: "Commit" must start with a lower-case letter`);
+  });
+});
