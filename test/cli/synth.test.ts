@@ -256,9 +256,51 @@ describe('synth', () => {
     const whole = snapshotTree(out);
     const refused = await cli(['synth', '--out', out, '--models-dir', dir]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^modelship: synth refused: stand prod2: taxi-fare .* \(not held alone: .*prod2\/kubernetes\/taxi-fare\.k8s\.yaml is not there to keep/);
+    expect(refused.stderr).toMatch(/^modelship: synth refused: stand prod2: taxi-fare .* \(not held alone: .*\/kubernetes\/taxi-fare\.k8s\.yaml is not there to keep/);
     expect(refused.stdout).toBe('');
     expect(snapshotTree(out)).toEqual(whole);
+  });
+
+  it('a model held in one stand is held in all: its other stands are not half-updated', async () => {
+    const dir = path.join(tempDir(), 'models');
+    fs.mkdirSync(dir, { recursive: true });
+    const fixture = path.join(ROOT, 'test', 'fixtures', 'synth-shapes', 'stands.yaml');
+    fs.copyFileSync(fixture, path.join(dir, 'stands.yaml'));
+    fs.copyFileSync(path.join(ROOT, 'test', 'fixtures', 'synth-shapes', 'rolling.yaml'), path.join(dir, 'rolling.yaml'));
+    const out = tempDir();
+    expect((await cli(['synth', '--out', out, '--models-dir', dir])).code).toBe(0);
+    const before = snapshotTree(out);
+    // prod runs 1.0.0 (p95 20 ms), dev 1.1.0 (18 ms): a 19 ms gate holds prod only; dev's env changes too.
+    fs.writeFileSync(path.join(dir, 'stands.yaml'), fs.readFileSync(fixture, 'utf8').replace('maxLatencyP95Ms: 50', 'maxLatencyP95Ms: 19').replace('LOG_LEVEL: info', 'LOG_LEVEL: debug'));
+    fs.writeFileSync(path.join(dir, 'rolling.yaml'), fs.readFileSync(path.join(dir, 'rolling.yaml'), 'utf8').replace('replicas: 2', 'replicas: 4'));
+    const r = await cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^modelship: synth refused: stand prod: stands 1\.0\.0 cannot be deployed as production: .*; its files are left as they were/);
+    const after = snapshotTree(out);
+    const of = (tree: Record<string, string>, model: string) => Object.fromEntries(Object.entries(tree).filter(([f]) => path.basename(f).startsWith(`${model}.`) || path.basename(f).startsWith(`${model}-`)));
+    expect(Object.keys(of(before, 'stands')).some((f) => f.startsWith('dev/'))).toBe(true);
+    expect(of(after, 'stands')).toEqual(of(before, 'stands'));
+    expect(of(after, 'rolling')).not.toEqual(of(before, 'rolling'));
+  });
+
+  it('a removed model named like a held model\'s candidate job is still removed and stopped', async () => {
+    const dir = exampleModelsDir();
+    const out = tempDir();
+    // taxi-fare-candidate, a model of its own in another namespace (taxi-fare runs no candidate job then).
+    const file = path.join(dir, 'taxi-fare.yaml');
+    const other = path.join(dir, 'taxi-fare-candidate.yaml');
+    fs.writeFileSync(other, fs.readFileSync(path.join(dir, 'fraud-detector.yaml'), 'utf8').replace(/^name: .*$/m, 'name: taxi-fare-candidate').replace(/namespace: ml-serving/g, 'namespace: other'));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\n  - version: 1\.2\.0-rc\.1[\s\S]*?(?=\n  - version|\n[a-z]|$)/, ''));
+    const first = await cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(first.code).toBe(0);
+    expect(fs.existsSync(path.join(out, 'nomad', 'taxi-fare-candidate.nomad.hcl'))).toBe(true);
+    fs.rmSync(other);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('maxLatencyP95Ms: 50', 'maxLatencyP95Ms: 20'));
+    const r = await cli(['synth', '--out', out, '--models-dir', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`removed ${path.join(out, 'nomad', 'taxi-fare-candidate.nomad.hcl')}\n`);
+    expect(r.stdout).toMatch(/^stop: .*-namespace default taxi-fare-candidate /m);
+    expect(fs.existsSync(path.join(out, 'nomad', 'taxi-fare.nomad.hcl'))).toBe(true);
   });
 
   it('a broken record stops synth with exit 2 naming file and field; nothing is written', async () => {
