@@ -30,7 +30,7 @@ interface MeasureFlags extends CommonOptions, RegistryOptions {
   k6Summary?: string;
   vegetaReport?: string;
   requests: number;
-  concurrency: number;
+  concurrency?: number;
   rate?: number;
   warmup: number;
   body?: string;
@@ -39,6 +39,17 @@ interface MeasureFlags extends CommonOptions, RegistryOptions {
   maxErrorRate: number;
   timeoutMs: number;
   json?: boolean;
+}
+
+const MAX_OPEN_CONNECTIONS = 1024;
+/** Between one request in 1,000 s and 100,000 a second: within a timer's range, and what one client can send. */
+const MIN_RATE = 0.001;
+const MAX_RATE = 100_000;
+
+function parseRate(value: string): number {
+  const n = parsePositiveNumber(value);
+  if (!Number.isFinite(n) || n < MIN_RATE || n > MAX_RATE) throw new InvalidArgumentError(`"${value}" must be between ${MIN_RATE} and ${MAX_RATE} requests a second.`);
+  return n;
 }
 
 // RFC 9110 token characters for a field name; a value must not break the line.
@@ -119,6 +130,9 @@ async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Pro
     };
   }
   const { measureLatency } = await import('../measure/endpoint-latency');
+  // Open loop: by default a connection for every request that may be in flight within the timeout,
+  // as independent users would have, so the client's own limit does not queue what the server could take.
+  const concurrency = opts.concurrency ?? (opts.rate === undefined ? 8 : Math.min(MAX_OPEN_CONNECTIONS, Math.ceil(opts.rate * (opts.timeoutMs / 1000))));
   const url = new URL(opts.endpoint as string);
   let errorsSoFar = 0;
   const bar = progressBar(ctx.stderr, {
@@ -128,13 +142,17 @@ async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Pro
     extra: () => `${errorsSoFar} errors`,
   });
   const r = await measureLatency({
-    url: opts.endpoint as string, requests: opts.requests, concurrency: opts.concurrency, rate: opts.rate, warmup: opts.warmup,
+    url: opts.endpoint as string, requests: opts.requests, concurrency, rate: opts.rate, warmup: opts.warmup,
     bodyFile: opts.body, contentType: opts.contentType, headers: opts.header, maxErrorRate: opts.maxErrorRate, timeoutMs: opts.timeoutMs,
     onProgress: (done, errors, total) => {
       errorsSoFar = errors;
       bar.update(done, total);
     },
   }).finally(() => bar.done());
+  if (r.queued) {
+    ctx.stderr.write(`modelship: ${r.queued} of ${r.requests} requests waited for one of the ${concurrency} connections, and their latency includes the wait: `
+      + 'the server did not keep up with the rate over that many (raise --concurrency if it takes more, to rate x latency); the interval assumes independent requests, which these are not\n');
+  }
   const ci = r.p95HighMs !== undefined && r.p95LowMs !== undefined ? ` (95% CI ${r.p95LowMs}-${r.p95HighMs} ms)` : ' (too few requests for a 95% CI)';
   return {
     m: {
@@ -146,8 +164,11 @@ async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Pro
       },
       // Host and path only: a query string may carry a token.
       provenance: measured('measure --endpoint', {
-        host: url.host, path: url.pathname, method: opts.body ? 'POST' : 'GET', requests: r.requests, concurrency: opts.concurrency,
-        ...(opts.rate !== undefined ? { loop: 'open', ratePerSecond: opts.rate, queued: r.queued ?? 0 } : { loop: 'closed' }),
+        host: url.host, path: url.pathname, method: opts.body ? 'POST' : 'GET', requests: r.requests, concurrency,
+        ...(opts.rate !== undefined ? {
+          loop: 'open', ratePerSecond: opts.rate, queued: r.queued ?? 0, maxSendLagMs: r.maxSendLagMs ?? 0,
+          ...(r.achievedRate !== undefined ? { achievedRatePerSecond: r.achievedRate } : {}),
+        } : { loop: 'closed' }),
         warmup: opts.warmup, errors: r.errors, timeoutMs: opts.timeoutMs,
       }),
     },
@@ -170,8 +191,8 @@ export function registerMeasure(program: Command, ctx: CommandContext): void {
     .option('--k6-summary <file>', 'import a k6 --summary-export JSON as a declared latency')
     .option('--vegeta-report <file>', 'import a vegeta JSON report as a declared latency')
     .option('--requests <n>', 'requests that count', parsePositiveInt, 200)
-    .option('--concurrency <n>', 'requests in flight at once (with --rate: connections)', parsePositiveInt, 8)
-    .option('--rate <n>', 'open loop: start n requests per second whatever the answers, each timed from when it was due', parsePositiveNumber)
+    .option('--concurrency <n>', 'requests in flight at once (default 8; with --rate: connections, default rate x timeout, at most 1024)', parsePositiveInt)
+    .option('--rate <n>', 'open loop: start n requests per second whatever the answers, each timed from when it was due', parseRate)
     .option('--warmup <n>', 'requests sent first and not counted', parseWholeNumber, 10)
     .option('--body <file>', 'POST this file (else GET)')
     .option('--content-type <type>', 'Content-Type of --body (default: from its extension, application/json for .json)')

@@ -42,10 +42,15 @@ export interface LatencyResult {
   readonly requests: number;
   readonly errors: number;
   /**
-   * Open loop only: the requests due while every connection was busy (queued in the client),
-   * so the server did not keep up with the rate.
+   * Open loop only: the requests due while every connection was busy (they waited in the
+   * client, and their latency includes the wait): the server did not keep up with the rate
+   * over that many connections.
    */
   readonly queued?: number;
+  /** Open loop only: requests sent per second, first due to last sent (below the rate: the client fell behind). */
+  readonly achievedRate?: number;
+  /** Open loop only: the longest a request was sent after it was due, in ms (the client's own lag, counted as latency). */
+  readonly maxSendLagMs?: number;
   /** The first error seen, to tell the user what went wrong. */
   readonly firstError?: string;
 }
@@ -135,16 +140,32 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
    * is timed from then, so a stall delays every request due during it, as it delays every user.
    * A closed loop would send nothing while its workers wait, and count one slow request per worker.
    */
+  let achievedRate: number | undefined;
+  let maxSendLagMs = 0;
   async function runAtRate(total: number, rate: number, record: (r: { ok: boolean; ms: number; error?: string }) => void): Promise<void> {
     const t0 = process.hrtime.bigint();
     const sent: Promise<void>[] = [];
-    for (let i = 0; i < total; i++) {
+    // A request that cannot reach the server at all stops the run, once every sent one is settled:
+    // caught as it happens, not left to reject unobserved while the loop still sleeps.
+    let stop: unknown;
+    let last = t0;
+    for (let i = 0; i < total && stop === undefined; i++) {
       const due = t0 + BigInt(Math.round((i * 1e9) / rate));
       const wait = Number(due - process.hrtime.bigint()) / 1e6;
       if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
-      sent.push(once(due).then(record));
+      // A timer may fire a little early: a request sent before it was due is timed from when it was sent.
+      const now = process.hrtime.bigint();
+      const start = now < due ? now : due;
+      maxSendLagMs = Math.max(maxSendLagMs, Number(now - due) / 1e6);
+      last = now;
+      sent.push(once(start).then(record, (e: unknown) => {
+        stop ??= e;
+      }));
     }
     await Promise.all(sent);
+    if (stop !== undefined) throw stop;
+    const seconds = Number(last - t0) / 1e9;
+    achievedRate = total > 1 && seconds > 0 ? (total - 1) / seconds : undefined;
   }
 
   try {
@@ -181,7 +202,11 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
       p99Ms: round(percentile(latencies, 99)),
       requests: o.requests,
       errors,
-      ...(o.rate !== undefined ? { queued } : {}),
+      ...(o.rate !== undefined ? {
+        queued,
+        ...(achievedRate !== undefined ? { achievedRate: Math.round(achievedRate * 100) / 100 } : {}),
+        maxSendLagMs: round(maxSendLagMs),
+      } : {}),
       firstError,
     };
   } finally {

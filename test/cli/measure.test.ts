@@ -92,23 +92,58 @@ describe('measure', () => {
       const srv = await stalled();
       try {
         const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', srv.url, '--requests', '200', '--warmup', '0', ...args, '--models-dir', dir]);
-        expect(r.stderr).toBe('');
         expect(r.code).toBe(0);
-        return { line: r.stdout, e: entry(dir, 'taxi', '1.0.0') as Record<string, any> };
+        return { line: r.stdout, stderr: r.stderr, e: entry(dir, 'taxi', '1.0.0') as Record<string, any> };
       } finally {
         await srv.close();
       }
     };
     // Closed, one worker: the stall holds one request, and the p95 does not see it.
     const closed = await run(['--concurrency', '1']);
+    expect(closed.stderr).toBe('');
     expect(closed.e.latencyP99Ms).toBeLessThan(500);
-    // Open, 100 requests a second: about 100 requests are due during the stall, each timed from when it was due.
-    const open = await run(['--concurrency', '4', '--rate', '100']);
-    expect(open.e.latencyP95Ms).toBeGreaterThan(500);
-    expect(open.e.provenance.latency.method).toMatchObject({ loop: 'open', ratePerSecond: 100, concurrency: 4, queued: expect.any(Number) });
-    expect(open.e.provenance.latency.method.queued).toBeGreaterThan(50);
-    expect(open.line).toMatch(/over 200 requests at 100\/s \(open loop, \d+ waited for a connection\), 0 errors/);
     expect(closed.e.provenance.latency.method).toMatchObject({ loop: 'closed', concurrency: 1 });
+    // Open, 100 requests a second: about 100 requests are due during the stall, each timed from when it was due,
+    // each on a connection of its own (rate x timeout of them by default), as independent users would be.
+    const open = await run(['--rate', '100']);
+    expect(open.stderr).toBe('');
+    expect(open.e.latencyP95Ms).toBeGreaterThan(500);
+    expect(open.e.latencyP50Ms).toBeGreaterThanOrEqual(0);
+    const method = open.e.provenance.latency.method;
+    expect(method).toMatchObject({ loop: 'open', ratePerSecond: 100, concurrency: 1000, queued: 0, maxSendLagMs: expect.any(Number) });
+    // A units check: about 100 a second was sent (not 100 a millisecond, not 1).
+    expect(method.achievedRatePerSecond).toBeGreaterThan(20);
+    expect(method.achievedRatePerSecond).toBeLessThan(200);
+    expect(open.line).toMatch(/over 200 requests at 100\/s \(open loop, 0 waited for a connection\), 0 errors/);
+    // Four connections: the client's own limit queues the requests due in the stall, and says so.
+    const capped = await run(['--rate', '100', '--concurrency', '4']);
+    expect(capped.e.provenance.latency.method.queued).toBeGreaterThan(50);
+    expect(capped.stderr).toMatch(/^modelship: \d+ of 200 requests waited for one of the 4 connections, and their latency includes the wait/);
+  });
+
+  it('--rate: a server that goes away mid-run ends the run with one line, not a crash', async () => {
+    let seen = 0;
+    const server = http.createServer((_req, res) => {
+      res.end('ok');
+      if (++seen === 30) {
+        server.close();
+        server.closeAllConnections();
+      }
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/predict`;
+    const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', url, '--rate', '50', '--requests', '100', '--warmup', '0', '--models-dir', dir]);
+    expect([1, 2]).toContain(r.code);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^modelship: taxi 1\.0\.0: --endpoint: /);
+    expect(entry(dir, 'taxi', '1.0.0').latencyP95Ms).toBeUndefined();
+  });
+
+  it('--rate must be a finite rate a timer can keep', async () => {
+    for (const rate of ['0', '-1', 'abc', '1e999', '9'.repeat(401), '0.0000001', '1000000']) {
+      const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', 'http://127.0.0.1:9/', '--rate', rate, '--models-dir', dir]);
+      expect(r.code).toBe(2);
+    }
   });
 
   it('--endpoint records p95 with its 95% interval and how it was measured; history keeps every measurement', async () => {
