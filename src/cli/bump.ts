@@ -12,11 +12,11 @@ interface BumpFlags extends CommonOptions {
   json?: boolean;
   preid?: string;
   digest?: string;
-  origin: Record<string, string>;
+  origin?: Record<string, string>;
 }
 
 /** `--origin KEY=VALUE`, repeatable; a key given twice is a mistake, not an override. */
-function collectOrigin(value: string, previous: Record<string, string>): Record<string, string> {
+function collectOrigin(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const i = value.indexOf('=');
   if (i <= 0) throw new InvalidArgumentError(`"${value}" is not KEY=VALUE.`);
   const key = value.slice(0, i);
@@ -35,7 +35,7 @@ export function registerBump(program: Command, ctx: CommandContext): void {
     .addArgument(new Argument('<release>', 'release type').choices(RELEASE_TYPES))
     .option('--preid <id>', 'prerelease identifier, e.g. rc')
     .option('--digest <digest>', 'tree digest of the artifact (sha256:...)')
-    .option('--origin <key=value>', 'where the version came from, repeatable: commit=..., run=... (declared)', collectOrigin, {})
+    .option('--origin <key=value>', 'where the version came from, repeatable: commit=..., run=..., source=URL (a lower-case key, a one-line value; declared, not checked)', collectOrigin)
     .option(...JSON_FLAG)
     .option(...modelsDirFlag(ctx))
     .action((name: string, release: string, opts: BumpFlags) => {
@@ -46,6 +46,6 @@ export function registerBump(program: Command, ctx: CommandContext): void {
         throw new InputError(`--digest: "${opts.digest}" must be sha256: followed by 64 lower-case hex digits`);
       }
       const outcome = storeOf(opts, ctx).update(name, (r) => bump(r, release, { preid: opts.preid, digest: opts.digest, origin: opts.origin, now: now(ctx) }));
-      printResult(ctx, opts.json, commandResult('bump', name, outcome.summary, outcome, { release, preid: opts.preid ?? null }));
+      printResult(ctx, opts.json, commandResult('bump', name, outcome.summary, outcome, { release, preid: opts.preid ?? null, ...(opts.origin ? { origin: opts.origin } : {}) }));
     });
 }

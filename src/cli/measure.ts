@@ -41,14 +41,21 @@ interface MeasureFlags extends CommonOptions, RegistryOptions {
   json?: boolean;
 }
 
+const CLOSED_LOOP_CONCURRENCY = 8;
 const MAX_OPEN_CONNECTIONS = 1024;
 /** Between one request in 1,000 s and 100,000 a second: within a timer's range, and what one client can send. */
 const MIN_RATE = 0.001;
 const MAX_RATE = 100_000;
 
 function parseRate(value: string): number {
-  const n = parsePositiveNumber(value);
-  if (!Number.isFinite(n) || n < MIN_RATE || n > MAX_RATE) throw new InvalidArgumentError(`"${value}" must be between ${MIN_RATE} and ${MAX_RATE} requests a second.`);
+  const range = `"${value}" must be a number of requests a second from ${MIN_RATE} to ${MAX_RATE}.`;
+  let n: number;
+  try {
+    n = parsePositiveNumber(value);
+  } catch {
+    throw new InvalidArgumentError(range);
+  }
+  if (!Number.isFinite(n) || n < MIN_RATE || n > MAX_RATE) throw new InvalidArgumentError(range);
   return n;
 }
 
@@ -72,7 +79,7 @@ const FLAG: Record<(typeof MODES)[number], string> = {
 };
 
 /** What to measure, and the measurement with its provenance. */
-async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Promise<{ m: Measurement; line: string }> {
+async function measurement(ctx: CliContext, opts: MeasureFlags, at: string, who: string): Promise<{ m: Measurement; line: string }> {
   const actor = currentActor(ctx.env);
   const measured = (command: string, method: Provenance['method']): Provenance => ({ kind: 'measured', at, actor, command, method });
   if (opts.artifact) {
@@ -132,7 +139,7 @@ async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Pro
   const { measureLatency } = await import('../measure/endpoint-latency');
   // Open loop: by default a connection for every request that may be in flight within the timeout,
   // as independent users would have, so the client's own limit does not queue what the server could take.
-  const concurrency = opts.concurrency ?? (opts.rate === undefined ? 8 : Math.min(MAX_OPEN_CONNECTIONS, Math.ceil(opts.rate * (opts.timeoutMs / 1000))));
+  const concurrency = opts.concurrency ?? (opts.rate === undefined ? CLOSED_LOOP_CONCURRENCY : Math.min(MAX_OPEN_CONNECTIONS, Math.ceil(opts.rate * (opts.timeoutMs / 1000))));
   const url = new URL(opts.endpoint as string);
   let errorsSoFar = 0;
   const bar = progressBar(ctx.stderr, {
@@ -150,8 +157,9 @@ async function measurement(ctx: CliContext, opts: MeasureFlags, at: string): Pro
     },
   }).finally(() => bar.done());
   if (r.queued) {
-    ctx.stderr.write(`modelship: ${r.queued} of ${r.requests} requests waited for one of the ${concurrency} connections, and their latency includes the wait: `
-      + 'the server did not keep up with the rate over that many (raise --concurrency if it takes more, to rate x latency); the interval assumes independent requests, which these are not\n');
+    ctx.stderr.write(`modelship: ${who}: ${r.queued} of ${r.requests} requests waited for a free connection (--concurrency ${concurrency}), `
+      + 'and their latency includes the wait: with more connections than rate x latency they would not have; '
+      + 'the interval assumes independent requests, which these are not\n');
   }
   const ci = r.p95HighMs !== undefined && r.p95LowMs !== undefined ? ` (95% CI ${r.p95LowMs}-${r.p95HighMs} ms)` : ' (too few requests for a 95% CI)';
   return {
@@ -191,8 +199,8 @@ export function registerMeasure(program: Command, ctx: CommandContext): void {
     .option('--k6-summary <file>', 'import a k6 --summary-export JSON as a declared latency')
     .option('--vegeta-report <file>', 'import a vegeta JSON report as a declared latency')
     .option('--requests <n>', 'requests that count', parsePositiveInt, 200)
-    .option('--concurrency <n>', 'requests in flight at once (default 8; with --rate: connections, default rate x timeout, at most 1024)', parsePositiveInt)
-    .option('--rate <n>', 'open loop: start n requests per second whatever the answers, each timed from when it was due', parseRate)
+    .option('--concurrency <n>', `requests in flight at once (default ${CLOSED_LOOP_CONCURRENCY}; with --rate: connections, default rate x timeout, at most ${MAX_OPEN_CONNECTIONS})`, parsePositiveInt)
+    .option('--rate <n>', `open loop: start n requests a second (${MIN_RATE} to ${MAX_RATE}) whatever the answers, each timed from when it was due; --timeout-ms then counts from the send`, parseRate)
     .option('--warmup <n>', 'requests sent first and not counted', parseWholeNumber, 10)
     .option('--body <file>', 'POST this file (else GET)')
     .option('--content-type <type>', 'Content-Type of --body (default: from its extension, application/json for .json)')
@@ -217,7 +225,7 @@ export function registerMeasure(program: Command, ctx: CommandContext): void {
         return;
       }
       const at = now(ctx);
-      const { m, line } = await about(name, version, () => measurement(ctx, opts, at));
+      const { m, line } = await about(name, version, () => measurement(ctx, opts, at, `${name} ${version}`));
       // Production's latency outside its gate is kept in the history only: recorded, then refused (exit 1).
       const { outcome, refusal } = updateKeepingRefusal(store, name, (r) => recordFigures(r, version, m, at));
       if (!refusal || opts.json) {

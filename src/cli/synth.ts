@@ -2,11 +2,13 @@ import * as fs from 'node:fs';
 import { CliContext, CommandContext, processContext } from './cli-context';
 import * as path from 'node:path';
 import { Command, Option } from 'commander';
-import { planDeployments, planRefusal } from '../core/deployment-plan';
-import { readHead } from '../synth/file-head';
+import { planDeployments } from '../core/deployment-plan';
+import { heldFile, HeldModels, heldModels } from '../synth/held-models';
+import type { SynthFolder } from '../synth/synth-folder';
 import { InputError, PolicyError } from '../core/errors';
 import type { ModelRecord } from '../core/record';
 import { deploymentsForStand, standNames } from '../core/stands';
+import { nomadJobBase } from '../core/names';
 import { stopCommands } from '../nomad/stop-commands';
 import { applyCommands, PruneCommands } from '../kubernetes/apply-commands';
 import { StagedWrite } from '../registry/staged-write';
@@ -121,13 +123,6 @@ async function renderAll(tasks: readonly RenderTask[], threads: Threads, ctx: Cl
   return (await renderTasks(tasks, { jobs: synthJobs(ctx.env), threads, onOutcome })).outputs;
 }
 
-/** Records rendered into one folder: `<out>` for records without stands, `<out>/<stand>` for each declared stand. */
-interface SynthGroup {
-  readonly dir: string;
-  /** @default - records without stands */
-  readonly stand?: string;
-  readonly records: readonly ModelRecord[];
-}
 
 /** Folders `<out>/<stand>/` from an earlier synth whose stand is no longer declared. */
 function formerStands(out: string, declared: ReadonlySet<string>): string[] {
@@ -144,13 +139,13 @@ function formerStands(out: string, declared: ReadonlySet<string>): string[] {
  * a record with stands renders each stand (or only `--stand`) into
  * `<out>/<stand>/<target>/`, as that stand deploys it.
  */
-function groupsOf(records: readonly ModelRecord[], out: string, stand?: string): SynthGroup[] {
+function groupsOf(records: readonly ModelRecord[], out: string, stand?: string): SynthFolder[] {
   if (stand !== undefined) {
     const declaring = deploymentsForStand(records.filter((r) => r.stands), stand);
     if (!declaring.length) throw new InputError(`--stand ${stand}: no model declares that stand`);
     return [{ dir: path.join(out, stand), stand, records: declaring }];
   }
-  const groups: SynthGroup[] = [];
+  const groups: SynthFolder[] = [];
   // Always the plain folder, even with no record left for it: its files of removed models must go.
   groups.push({ dir: out, records: records.filter((r) => !r.stands) });
   const stands = [...new Set(records.flatMap((r) => (r.stands ? standNames(r) : [])))];
@@ -161,10 +156,12 @@ function groupsOf(records: readonly ModelRecord[], out: string, stand?: string):
 }
 
 /**
- * Renders everything in memory first, so a broken record or a failed gate
- * stops synth before a single file changes; then replaces each target folder's
+ * Renders everything in memory first, so a broken record or a refusal stops
+ * synth before a single file changes; then replaces each target folder's
  * generated files, removing those of models that no longer render (only the
- * named models' when names are given).
+ * named models' when names are given). A model whose running version is
+ * outside its gates is held (src/synth/held-models.ts): its files stay as
+ * they are, and the result lists why.
  */
 export async function synthesize(opts: SynthFlags, names: readonly string[] = [], ctx: CliContext = processContext()): Promise<SynthResult> {
   const targets = targetsOf(opts.target);
@@ -180,89 +177,16 @@ export async function synthesize(opts: SynthFlags, names: readonly string[] = []
   }
 }
 
-/** Names a model gives its own objects and jobs: a model named so would clash with it. */
-const DERIVED_NAMES = ['candidate', 'retrain', 'blue', 'green', 'preview'];
-
-/** The models synth holds and why, one `[stand S: ]<reason>` line per folder it is refused in. */
-interface Holds {
-  readonly names: ReadonlySet<string>;
-  readonly reasons: readonly string[];
-}
-
-/**
- * The models to hold: those with a live or preview version outside its gates in any folder,
- * held in every folder (none of their files written, removed or stopped anywhere, so a stand
- * where it could render is not half-updated). Only where that is safe; otherwise synth refuses
- * everything, as the first refusal it is: when a folder it renders into has no earlier manifest
- * of it (a fresh checkout, a new stand), the printed `apply --prune` would delete its running
- * objects; and when another model is named like one of its objects or jobs (or it like one of
- * another's), the name-clash checks, which see the rendered models only, could not catch an
- * overwrite (by name alone, whatever the namespaces: broad, but never wrong).
- */
-function holds(groups: readonly SynthGroup[], names: readonly string[], targets: readonly RenderTarget[]): Holds {
-  const reasons: string[] = [];
-  const first = new Map<string, string>();
-  for (const g of groups) {
-    for (const r of g.records) {
-      const refusal = planRefusal(r);
-      if (refusal === undefined) continue;
-      const at = g.stand ? `stand ${g.stand}: ${refusal}` : refusal;
-      if (!first.has(r.name)) first.set(r.name, at);
-      reasons.push(at);
-    }
-  }
-  for (const [name, at] of first) {
-    const namesake = names.find((n) => n !== name && DERIVED_NAMES.some((x) => n === `${name}-${x}` || name === `${n}-${x}`));
-    if (namesake !== undefined) {
-      throw new PolicyError(`synth refused: ${at} (not held alone: model ${namesake} is named like one of its objects or jobs)`);
-    }
-    for (const g of groups) {
-      const manifest = path.join(g.dir, 'kubernetes', `${name}.k8s.yaml`);
-      if (targets.includes('kubernetes') && g.records.some((r) => r.name === name) && !fs.existsSync(manifest)) {
-        throw new PolicyError(`synth refused: ${at} (not held alone: ${manifest} is not there to keep, and the folder's apply --prune would delete the model's running objects)`);
-      }
-    }
-  }
-  return { names: new Set(first.keys()), reasons };
-}
-
-/** The model a Nomad job file was generated from: its HCL header says, else its JSON job's meta. */
-function nomadFileModel(file: string): string | undefined {
-  const head = readHead(file.replace(/\.nomad\.json$/, '.nomad.hcl'), 256) ?? '';
-  const m = /^# Generated by modelship from models\/([^/\n]+)\.yaml/.exec(head);
-  if (m) return m[1];
-  try {
-    return (JSON.parse(fs.readFileSync(file.replace(/\.nomad\.hcl$/, '.nomad.json'), 'utf8')) as { Job?: { Meta?: { modelship_model?: string } } }).Job?.Meta?.modelship_model;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Whether a file belongs to a held model: its own (`<name>.*`), or on Nomad its candidate or
- * retraining job (`<name>-candidate.*`, `<name>-retrain.*`), unless the file says another model
- * (a removed model of that name) wrote it.
- */
-function heldFile(file: string, stem: string, target: RenderTarget, held: ReadonlySet<string>): boolean {
-  if (held.has(stem)) return true;
-  const base = stem.replace(/-(candidate|retrain)$/, '');
-  if (target !== 'nomad' || base === stem || !held.has(base)) return false;
-  const model = nomadFileModel(file);
-  return model === undefined || model === base;
-}
-
 async function renderAndWrite(
   opts: SynthFlags, names: readonly string[], targets: readonly RenderTarget[], records: readonly ModelRecord[],
   threads: Threads, staged: StagedWrite, ctx: CliContext,
 ): Promise<SynthResult> {
   let outputs: (() => Map<string, string>)[];
-  let groups: SynthGroup[];
-  // One model whose live or preview version fell outside its gates (a re-measure, a tightened gate)
-  // must not stop the deploys of every other model: it keeps the files it has, and synth exits 1.
-  let held: Holds;
+  let groups: SynthFolder[];
+  let held: HeldModels;
   try {
     groups = groupsOf(records, opts.out, opts.stand);
-    held = holds(groups, records.map((r) => r.name), targets);
+    held = heldModels(groups, records.map((r) => r.name), targets);
     const tasks = groups.flatMap((g) => targets.map((target) => ({
       records: g.records.filter((r) => !held.names.has(r.name)), target, stand: g.stand, dir: path.join(g.dir, target),
     })));
@@ -306,8 +230,7 @@ async function renderAndWrite(
           const stem = OWNED[target].exec(name)?.[1];
           if (stem === undefined || files.has(file)) continue;
           // `<name>-candidate.*` and `<name>-retrain.*` belong to model `<name>`, unless a model has that name itself.
-          const owner = selected.has(stem) ? stem : stem.replace(/-(candidate|retrain)$/, '');
-          // A held model keeps every file it has, in every folder (its stands may have changed too).
+          const owner = selected.has(stem) ? stem : nomadJobBase(stem);
           if (heldFile(file, stem, target, held.names)) continue;
           if (names.length && (!selected.has(owner) || (owner !== stem && fs.existsSync(path.join(opts.modelsDir, `${stem}.yaml`))))) continue;
           removed.push(file);
@@ -359,7 +282,7 @@ export async function synthesizeToStdout(opts: SynthFlags, names: readonly strin
 export function registerSynth(program: Command, ctx: CommandContext): void {
   program
     .command('synth')
-    .description('write Kubernetes manifests and Nomad jobs for every model, or the named ones')
+    .description('write Kubernetes manifests and Nomad jobs for every model, or the named ones; a model whose running version is outside its gates keeps its files as they were (held), and synth exits 1 after writing the rest')
     .argument('[names...]', 'only these models')
     .option('--out <dir>', 'output directory', 'dist')
     .addOption(new Option('--target <t>', 'what to write').choices(TARGETS).default('all'))
@@ -381,7 +304,7 @@ export function registerSynth(program: Command, ctx: CommandContext): void {
       for (const command of prune.delete) ctx.stdout.write(`delete: ${command}\n`);
       for (const command of stops) ctx.stdout.write(`stop: ${command}\n`);
       // One line each, as any refusal: a CI step can find every held model by its prefix.
-      for (const h of held) ctx.stderr.write(`modelship: synth refused: ${h}; its files are left as they were, the other models' are written\n`);
+      for (const h of held) ctx.stderr.write(`modelship: synth refused: ${h}; held: its files are left as they were, in every folder\n`);
       if (held.length) ctx.setExitCode(1);
     });
 }

@@ -81,7 +81,7 @@ export function roleRefusal(record: ModelRecord, planned: PlannedDeployment): st
  * deployed as planned, the first in slot order as the renderers check them; undefined when
  * they can. A candidate is planned only when it may run, so it is never the reason.
  */
-export function planRefusal(record: ModelRecord): string | undefined {
+export function runningVersionRefusal(record: ModelRecord): string | undefined {
   const plan = planDeployments(record);
   const running = [plan.live, plan.preview]
     .filter((p): p is PlannedDeployment => p !== undefined)

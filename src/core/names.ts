@@ -6,6 +6,17 @@
  */
 export const MAX_NAME_LENGTH = 63 - '-candidate'.length;
 
+/** Names a model's Kubernetes objects take besides its own: the candidate, the blue-green slots, the preview Service. */
+export const KUBERNETES_NAME_SUFFIXES = ['candidate', 'blue', 'green', 'preview'] as const;
+/** Nomad jobs a model has besides its own, each in a file of its own: `<name>-candidate`, `<name>-retrain`. */
+export const NOMAD_JOB_SUFFIXES = ['candidate', 'retrain'] as const;
+
+/** The model a Nomad job file stem belongs to when it is a candidate or retraining job's: `x` for `x-retrain`. */
+export function nomadJobBase(stem: string): string {
+  const suffix = NOMAD_JOB_SUFFIXES.find((x) => stem.endsWith(`-${x}`));
+  return suffix ? stem.slice(0, -suffix.length - 1) : stem;
+}
+
 const LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Why `name` is not a valid model name, or undefined when it is. */

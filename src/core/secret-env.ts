@@ -15,6 +15,9 @@ export interface SecretEnvRef {
 /** Variable name to the secret that holds its value. */
 export type SecretEnv = Readonly<Record<string, SecretEnvRef>>;
 
+/** A variable name the shell and both targets take. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * A DNS-1123 label: a valid Kubernetes Secret name and a valid Nomad variable
  * path (which allows no dot), and nothing that could end a Go template string
@@ -53,11 +56,12 @@ export function secretEnvProblems(
     return [[field, 'must be a mapping of variable names to { secret, key }']];
   }
   for (const [name, ref] of Object.entries(secretEnv)) {
-    const at = `${field}.${/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? name : JSON.stringify(name)}`;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) problems.push([at, 'is not an environment variable name']);
+    const isName = ENV_NAME.test(name);
+    const at = `${field}.${isName ? name : JSON.stringify(name)}`;
+    if (!isName) problems.push([at, 'is not an environment variable name']);
     else if (reserved(name)) problems.push([at, 'is set by modelship itself; choose another name']);
     else if (plainEnv && Object.prototype.hasOwnProperty.call(plainEnv, name)) {
-      problems.push([at, 'is also set in env; a variable comes from one place']);
+      problems.push([at, `is also set in ${field.replace(/secretEnv$/, 'env')}; a variable comes from one place`]);
     }
     const r = ref as Partial<SecretEnvRef> | undefined;
     if (typeof r !== 'object' || r === null) {
@@ -73,10 +77,12 @@ export function secretEnvProblems(
 /**
  * The entries in variable-name order (the rendered files do not depend on the record's key
  * order), after the checks of `secretEnvProblems`: a record a program builds has passed no
- * schema, and a name or key must not end the Nomad template's strings. Throws naming `field`.
+ * schema, a name or key must not end the Nomad template's strings, and a name also in the
+ * block's plain `env` would be set twice (which wins differs between the targets).
+ * Throws naming `field`.
  */
-export function sortedSecretEnv(field: string, secretEnv: SecretEnv | undefined): [string, SecretEnvRef][] {
-  const problems = secretEnvProblems(field, secretEnv, undefined, () => false);
+export function sortedSecretEnv(field: string, secretEnv: SecretEnv | undefined, plainEnv: Readonly<Record<string, string>> | undefined): [string, SecretEnvRef][] {
+  const problems = secretEnvProblems(field, secretEnv, plainEnv, () => false);
   if (problems.length) throw new Error(problems.map(([f, problem]) => `${f} ${problem}`).join('\n'));
   return Object.entries(secretEnv ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

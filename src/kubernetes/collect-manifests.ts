@@ -1,4 +1,5 @@
 import { PolicyError } from '../core/errors';
+import { KUBERNETES_NAME_SUFFIXES } from '../core/names';
 import type { EmitFile, RecordRender } from '../synth/rendered-file';
 import { namespaceOfManifest } from './apply-set';
 
@@ -24,8 +25,6 @@ export function collectManifests(perRecord: readonly RecordRender[]): Map<string
   return out;
 }
 
-/** Names a model's objects take besides its own (candidate, blue-green slots, preview Service). */
-const DERIVED = ['candidate', 'blue', 'green', 'preview'];
 
 /**
  * Deployments and Services of one namespace share a name space: model `x-candidate`
@@ -33,7 +32,7 @@ const DERIVED = ['candidate', 'blue', 'green', 'preview'];
  * Refused by name, whether or not `x` has that object today, since it may tomorrow.
  */
 function nameClash(model: string, namespace: string, seen: ReadonlySet<string>): string | undefined {
-  for (const suffix of DERIVED) {
+  for (const suffix of KUBERNETES_NAME_SUFFIXES) {
     if (model.endsWith(`-${suffix}`) && seen.has(`${namespace}/${model.slice(0, -suffix.length - 1)}`)) {
       return clashMessage(model, model.slice(0, -suffix.length - 1), suffix, namespace);
     }

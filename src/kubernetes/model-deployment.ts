@@ -295,7 +295,7 @@ export class ModelDeployment extends Construct {
             MODEL_VERSION: v.version,
             MODEL_DIGEST: digest,
           }),
-          ...secretEnvValues(this, `${props.modelName}: serving.secretEnv`, serving.secretEnv),
+          ...secretEnvValues(this, `${props.modelName}: serving.secretEnv`, serving.secretEnv, serving.env),
         },
         volumeMounts: [
           { volume: modelVolume, path: mountPath, readOnly: true },

@@ -91,7 +91,7 @@ export class RetrainingCronJob extends Construct {
         envVariables: {
           ...Object.fromEntries(Object.entries({ TMPDIR: '/tmp', ...retrainingJobEnvironment(r) })
             .map(([k, v]) => [k, kplus.EnvValue.fromValue(kubeletLiteral(v))])),
-          ...secretEnvValues(this, `${r.name}: retraining.secretEnv`, spec.secretEnv),
+          ...secretEnvValues(this, `${r.name}: retraining.secretEnv`, spec.secretEnv, spec.env),
         },
         volumeMounts: [{ volume: scratch, path: '/tmp' }],
         securityContext: hardenedContainer(uid),

@@ -8,10 +8,10 @@ import { SecretEnv, sortedSecretEnv } from '../core/secret-env';
  * A missing Secret or key holds the pod at CreateContainerConfigError, so a
  * server never starts without its credentials. `field` names the prop in an error.
  */
-export function secretEnvValues(scope: Construct, field: string, secretEnv: SecretEnv | undefined): Record<string, kplus.EnvValue> {
+export function secretEnvValues(scope: Construct, field: string, secretEnv: SecretEnv | undefined, plainEnv: Readonly<Record<string, string>> | undefined): Record<string, kplus.EnvValue> {
   const secrets = new Map<string, kplus.ISecret>();
   const out: Record<string, kplus.EnvValue> = {};
-  for (const [name, ref] of sortedSecretEnv(field, secretEnv)) {
+  for (const [name, ref] of sortedSecretEnv(field, secretEnv, plainEnv)) {
     let secret = secrets.get(ref.secret);
     if (!secret) {
       secret = kplus.Secret.fromSecretName(scope, `secret-env-${ref.secret}`, ref.secret);

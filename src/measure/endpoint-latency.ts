@@ -140,15 +140,16 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
    * is timed from then, so a stall delays every request due during it, as it delays every user.
    * A closed loop would send nothing while its workers wait, and count one slow request per worker.
    */
-  let achievedRate: number | undefined;
-  let maxSendLagMs = 0;
-  async function runAtRate(total: number, rate: number, record: (r: { ok: boolean; ms: number; error?: string }) => void): Promise<void> {
+  /** What the client did, beside what the server answered: the rate it sent at and its worst lag. */
+  interface Schedule { readonly achievedRate?: number; readonly maxSendLagMs: number }
+  async function runAtRate(total: number, rate: number, record: (r: { ok: boolean; ms: number; error?: string }) => void): Promise<Schedule> {
     const t0 = process.hrtime.bigint();
     const sent: Promise<void>[] = [];
     // A request that cannot reach the server at all stops the run, once every sent one is settled:
     // caught as it happens, not left to reject unobserved while the loop still sleeps.
     let stop: unknown;
     let last = t0;
+    let maxSendLagMs = 0;
     for (let i = 0; i < total && stop === undefined; i++) {
       const due = t0 + BigInt(Math.round((i * 1e9) / rate));
       const wait = Number(due - process.hrtime.bigint()) / 1e6;
@@ -165,18 +166,21 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
     await Promise.all(sent);
     if (stop !== undefined) throw stop;
     const seconds = Number(last - t0) / 1e9;
-    achievedRate = total > 1 && seconds > 0 ? (total - 1) / seconds : undefined;
+    return { achievedRate: total > 1 && seconds > 0 ? (total - 1) / seconds : undefined, maxSendLagMs };
   }
 
   try {
+    // Closed: at most `concurrency` requests are out, so none of them queued.
     await run(o.warmup, () => undefined);
-    queued = 0;
     const latencies: number[] = [];
     let errors = 0;
     let firstError: string | undefined;
-    const counted = (total: number, record: (r: { ok: boolean; ms: number; error?: string }) => void) =>
-      (o.rate === undefined ? run(total, record) : runAtRate(total, o.rate, record));
-    await counted(o.requests, (r) => {
+    const counted = async (total: number, record: (r: { ok: boolean; ms: number; error?: string }) => void): Promise<Schedule | undefined> => {
+      if (o.rate !== undefined) return runAtRate(total, o.rate, record);
+      await run(total, record);
+      return undefined;
+    };
+    const schedule = await counted(o.requests, (r) => {
       // A request that failed or timed out gave the user no answer within the timeout: it counts as
       // taking all of it. Left out, a server that hangs on a few requests would post the p95 of the rest.
       latencies.push(r.ok ? r.ms : Math.max(r.ms, o.timeoutMs));
@@ -202,10 +206,10 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
       p99Ms: round(percentile(latencies, 99)),
       requests: o.requests,
       errors,
-      ...(o.rate !== undefined ? {
+      ...(schedule ? {
         queued,
-        ...(achievedRate !== undefined ? { achievedRate: Math.round(achievedRate * 100) / 100 } : {}),
-        maxSendLagMs: round(maxSendLagMs),
+        ...(schedule.achievedRate !== undefined ? { achievedRate: round(schedule.achievedRate) } : {}),
+        maxSendLagMs: round(schedule.maxSendLagMs),
       } : {}),
       firstError,
     };

@@ -114,7 +114,7 @@ function buildGroup(r: ModelRecord, target: JobGroupTarget, user: string): TaskG
     ...(hostVolume ? { VolumeMounts: [{ Volume: HOST_VOLUME, Destination: r.serving.modelDir, ReadOnly: false }] } : {}),
     KillTimeout: seconds(5),
   };
-  const secretTemplates = secretEnvTemplates(`${r.name}: serving.secretEnv`, r.serving.secretEnv);
+  const secretTemplates = secretEnvTemplates(`${r.name}: serving.secretEnv`, r.serving.secretEnv, r.serving.env);
   const server: Task = {
     Name: 'server',
     Driver: 'docker',

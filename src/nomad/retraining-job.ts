@@ -65,7 +65,7 @@ export function buildRetrainingJob(props: RetrainingJobProps): RetrainingJob | u
   const nomad = r.deploy.nomad ?? {};
   const resources = retrainingResources(r);
   const id = `${r.name}-retrain`;
-  const secretTemplates = secretEnvTemplates(`${r.name}: retraining.secretEnv`, spec.secretEnv);
+  const secretTemplates = secretEnvTemplates(`${r.name}: retraining.secretEnv`, spec.secretEnv, spec.env);
   return {
     ID: id,
     Name: id,

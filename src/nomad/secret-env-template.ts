@@ -19,8 +19,8 @@ export const SECRET_ENV_FILE = 'secrets/modelship-secret.env';
  * hold no quote or brace (src/core/secret-env.ts), so they cannot end the
  * template's strings.
  */
-export function secretEnvTemplates(field: string, secretEnv: SecretEnv | undefined): Template[] {
-  const entries = sortedSecretEnv(field, secretEnv);
+export function secretEnvTemplates(field: string, secretEnv: SecretEnv | undefined, plainEnv: Readonly<Record<string, string>> | undefined): Template[] {
+  const entries = sortedSecretEnv(field, secretEnv, plainEnv);
   if (entries.length === 0) return [];
   const data = entries.map(([name, ref]) => {
     // `index` of a key the variable lacks is an empty item, whose Key is empty too: executing a template

@@ -43,6 +43,7 @@ describe('lifecycle commands', () => {
     const r = await cli(['bump', 'churn', 'major', '--origin', 'commit=1234567', '--origin', 'run=mlflow:7f3e', '--origin', 'source=https://git.example.com/ml/churn', '--json', '--models-dir', dir]);
     expect(r.code).toBe(0);
     const origin = { commit: '1234567', run: 'mlflow:7f3e', source: 'https://git.example.com/ml/churn' };
+    expect(JSON.parse(r.stdout).details).toEqual({ release: 'major', preid: null, origin });
     const entry = parse(fs.readFileSync(path.join(dir, 'churn.yaml'), 'utf8')).versions[0];
     expect(entry.origin).toEqual(origin);
     const events = fs.readFileSync(path.join(dir, 'churn.history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));

@@ -118,7 +118,7 @@ describe('measure', () => {
     // Four connections: the client's own limit queues the requests due in the stall, and says so.
     const capped = await run(['--rate', '100', '--concurrency', '4']);
     expect(capped.e.provenance.latency.method.queued).toBeGreaterThan(50);
-    expect(capped.stderr).toMatch(/^modelship: \d+ of 200 requests waited for one of the 4 connections, and their latency includes the wait/);
+    expect(capped.stderr).toMatch(/^modelship: taxi 1\.0\.0: \d+ of 200 requests waited for a free connection \(--concurrency 4\), and their latency includes the wait/);
   });
 
   it('--rate: a server that goes away mid-run ends the run with one line, not a crash', async () => {
@@ -142,7 +142,7 @@ describe('measure', () => {
   it('--rate must be a finite rate a timer can keep', async () => {
     for (const rate of ['0', '-1', 'abc', '1e999', '9'.repeat(401), '0.0000001', '1000000']) {
       const r = await cli(['measure', 'taxi', '1.0.0', '--endpoint', 'http://127.0.0.1:9/', '--rate', rate, '--models-dir', dir]);
-      expect(r.code).toBe(2);
+      expect([r.code, r.stderr]).toEqual([2, expect.stringContaining('must be a number of requests a second from 0.001 to 100000')]);
     }
   });
 

@@ -171,7 +171,7 @@ describe('synth', () => {
     fs.writeFileSync(other, fs.readFileSync(other, 'utf8').replace('replicas: 4', 'replicas: 5'));
     const r = await cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^modelship: synth refused: taxi-fare 1\.1\.0 cannot be deployed as production: p95 latency \(declared\) 31\.5 ms exceeds maxLatencyP95Ms 20 by 11\.5 ms.*; its files are left as they were, the other models' are written\n$/);
+    expect(r.stderr).toMatch(/^modelship: synth refused: taxi-fare 1\.1\.0 cannot be deployed as production: p95 latency \(declared\) 31\.5 ms exceeds maxLatencyP95Ms 20 by 11\.5 ms.*; held: its files are left as they were, in every folder\n$/);
     expect({ k: held(snapshotDir(path.join(out, 'kubernetes'))), n: held(snapshotDir(path.join(out, 'nomad'))) }).toEqual(before);
     expect(r.stdout).toContain(`wrote ${path.join(out, 'kubernetes', 'fraud-detector.k8s.yaml')}\n`);
     expect(fs.readFileSync(path.join(out, 'kubernetes', 'fraud-detector.k8s.yaml'), 'utf8')).toContain('replicas: 5');
@@ -245,7 +245,7 @@ describe('synth', () => {
     fs.writeFileSync(file, tightened(fs.readFileSync(file, 'utf8').replace(staging, '')));
     const r = await cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^modelship: synth refused: stand production: taxi-fare 1\.1\.0 cannot be deployed as production: .*; its files are left as they were/);
+    expect(r.stderr).toMatch(/^modelship: synth refused: stand production: taxi-fare 1\.1\.0 cannot be deployed as production: .*; held: its files are left as they were/);
     expect(r.stdout).not.toMatch(/^(removed|delete|stop).*(taxi-fare|ml-staging)/m);
     expect(r.stdout).toMatch(/^apply: .* -n ml-staging .*staging\/kubernetes\/$/m);
     const after = snapshotTree(out);
@@ -275,7 +275,7 @@ describe('synth', () => {
     fs.writeFileSync(path.join(dir, 'rolling.yaml'), fs.readFileSync(path.join(dir, 'rolling.yaml'), 'utf8').replace('replicas: 2', 'replicas: 4'));
     const r = await cli(['synth', '--out', out, '--models-dir', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^modelship: synth refused: stand prod: stands 1\.0\.0 cannot be deployed as production: .*; its files are left as they were/);
+    expect(r.stderr).toMatch(/^modelship: synth refused: stand prod: stands 1\.0\.0 cannot be deployed as production: .*; held: its files are left as they were/);
     const after = snapshotTree(out);
     const of = (tree: Record<string, string>, model: string) => Object.fromEntries(Object.entries(tree).filter(([f]) => path.basename(f).startsWith(`${model}.`) || path.basename(f).startsWith(`${model}-`)));
     expect(Object.keys(of(before, 'stands')).some((f) => f.startsWith('dev/'))).toBe(true);

@@ -1,4 +1,4 @@
-import { DeploymentRole, planDeployments, plannedDeployments, planRefusal, roleRefusal } from '../../src/core/deployment-plan';
+import { DeploymentRole, planDeployments, plannedDeployments, runningVersionRefusal, roleRefusal } from '../../src/core/deployment-plan';
 import { STAGES, type ModelRecord, type Stage, type VersionEntry } from '../../src/core/record';
 import { blueGreen, D2, D3, record, version } from '../helpers/records';
 
@@ -118,19 +118,19 @@ describe('roleRefusal: whether a version may run in a role, for both targets', (
   });
 });
 
-describe('planRefusal: what makes synth hold a model', () => {
+describe('runningVersionRefusal: what makes synth hold a model', () => {
   it('a live or preview version outside its gates, in slot order; an idle retired one or a candidate never', () => {
     const slow = { latencyP95Ms: 80, latencyP95LowMs: 80, latencyP95HighMs: 80 };
-    expect(planRefusal(record({ versions: [version('1.0.0', 'production')] }))).toBeUndefined();
-    expect(planRefusal(record({ versions: [version('1.0.0', 'production', slow)] }))).toMatch(/^taxi-fare 1\.0\.0 cannot be deployed as production: p95 latency/);
+    expect(runningVersionRefusal(record({ versions: [version('1.0.0', 'production')] }))).toBeUndefined();
+    expect(runningVersionRefusal(record({ versions: [version('1.0.0', 'production', slow)] }))).toMatch(/^taxi-fare 1\.0\.0 cannot be deployed as production: p95 latency/);
     // A candidate is deployed to measure its latency: a slow one is no reason to hold the model.
-    expect(planRefusal(record({ versions: [version('1.0.0', 'production'), version('1.1.0', 'candidate', slow)] }))).toBeUndefined();
+    expect(runningVersionRefusal(record({ versions: [version('1.0.0', 'production'), version('1.1.0', 'candidate', slow)] }))).toBeUndefined();
     const bg = (blue: Partial<VersionEntry>, green: Partial<VersionEntry>, greenStage: VersionEntry['stage']) => blueGreen({
       versions: [version('1.0.0', 'production', blue), version('1.1.0', greenStage, green)],
       slots: { active: 'blue', blue: '1.0.0', green: '1.1.0' },
     });
-    expect(planRefusal(bg({}, slow, 'validated'))).toMatch(/^fraud-detector 1\.1\.0 cannot be deployed as preview/);
-    expect(planRefusal(bg({}, slow, 'retired'))).toBeUndefined();
-    expect(planRefusal(bg(slow, slow, 'validated'))).toMatch(/^fraud-detector 1\.0\.0 cannot be deployed as production/);
+    expect(runningVersionRefusal(bg({}, slow, 'validated'))).toMatch(/^fraud-detector 1\.1\.0 cannot be deployed as preview/);
+    expect(runningVersionRefusal(bg({}, slow, 'retired'))).toBeUndefined();
+    expect(runningVersionRefusal(bg(slow, slow, 'validated'))).toMatch(/^fraud-detector 1\.0\.0 cannot be deployed as production/);
   });
 });

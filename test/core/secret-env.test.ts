@@ -34,8 +34,8 @@ describe('secretEnv references', () => {
   });
 
   it('renders in variable-name order whatever the record\'s order', () => {
-    expect(sortedSecretEnv('f', { B: { secret: 's', key: 'b' }, A: { secret: 's', key: 'a' } }).map(([n]) => n)).toEqual(['A', 'B']);
-    expect(sortedSecretEnv('f', undefined)).toEqual([]);
-    expect(() => sortedSecretEnv('m: serving.secretEnv', { A: { secret: 's', key: '"' } })).toThrow('m: serving.secretEnv.A.key must be a key');
+    expect(sortedSecretEnv('f', { B: { secret: 's', key: 'b' }, A: { secret: 's', key: 'a' } }, undefined).map(([n]) => n)).toEqual(['A', 'B']);
+    expect(sortedSecretEnv('f', undefined, undefined)).toEqual([]);
+    expect(() => sortedSecretEnv('m: serving.secretEnv', { A: { secret: 's', key: '"' } }, undefined)).toThrow('m: serving.secretEnv.A.key must be a key');
   });
 });

@@ -57,7 +57,7 @@ describe('secretEnv on Kubernetes', () => {
       version: { version: '1.0.0', digest: D1, sizeBytes: 1024 },
     });
     expect(build({ B: { secret: 'churn-db', key: 'password' } })).not.toThrow();
-    expect(build({ A: { secret: 'churn-db', key: 'password' } })).toThrow('serving.secretEnv.A is also set in env; a variable comes from one place');
+    expect(build({ A: { secret: 'churn-db', key: 'password' } })).toThrow('serving.secretEnv.A is also set in serving.env; a variable comes from one place');
     expect(build({ B: { secret: 'Churn.DB', key: 'password' } })).toThrow('serving.secretEnv.B.secret must be a Secret (Kubernetes) and variable path (Nomad) name');
     expect(build({ MODEL_DIR: { secret: 'churn-db', key: 'password' } })).toThrow('serving.secretEnv.MODEL_DIR is set by modelship itself');
     expect(build({ MODELSHIP_X: { secret: 'churn-db', key: 'password' } })).toThrow('serving.secretEnv.MODELSHIP_X is set by modelship itself');

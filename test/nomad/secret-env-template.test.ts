@@ -25,11 +25,11 @@ const TEMPLATE = '{{ with nomadVar "fare-feature-store" }}'
 
 describe('secretEnv on Nomad', () => {
   it('one env template per task, JSON-quoted values, in the secrets directory, read at start (noop on change)', () => {
-    expect(secretEnvTemplates('x: serving.secretEnv', SECRETS)).toEqual([{
+    expect(secretEnvTemplates('x: serving.secretEnv', SECRETS, { LOG_LEVEL: 'info' })).toEqual([{
       EmbeddedTmpl: TEMPLATE, DestPath: 'secrets/modelship-secret.env', Envvars: true, ChangeMode: 'noop', Perms: '600', ErrMissingKey: false, Splay: 5_000_000_000,
     }]);
-    expect(secretEnvTemplates('x: serving.secretEnv', undefined)).toEqual([]);
-    expect(secretEnvTemplates('x: serving.secretEnv', {})).toEqual([]);
+    expect(secretEnvTemplates('x: serving.secretEnv', undefined, undefined)).toEqual([]);
+    expect(secretEnvTemplates('x: serving.secretEnv', {}, undefined)).toEqual([]);
   });
 
   it.each([
@@ -42,7 +42,7 @@ describe('secretEnv on Nomad', () => {
       for (const g of json.TaskGroups) {
         const [init, server] = g.Tasks;
         expect(init.Templates).toBeUndefined();
-        expect(server.Templates).toEqual(secretEnvTemplates('x', SECRETS));
+        expect(server.Templates).toEqual(secretEnvTemplates('x', SECRETS, undefined));
         expect(server.Env.LOG_LEVEL).toBe('info');
         expect(server.Env).not.toHaveProperty('FEATURE_STORE_PASSWORD');
       }
@@ -89,5 +89,8 @@ describe('secretEnv on Nomad', () => {
     const retraining = { schedule: '0 3 * * 1', image: 'registry.example.com/train/x:1.0.0', secretEnv: { A: { secret: 'nomad', key: 'k' } } };
     expect(() => buildRetrainingJob({ record: { ...r, retraining } }))
       .toThrow('taxi-fare: retraining.secretEnv.A.secret must be a Secret (Kubernetes) and variable path (Nomad) name');
+    // A name in env and secretEnv both: which one a task sees would differ between the targets.
+    expect(() => buildModelJob({ record: { ...r, serving: { ...r.serving, secretEnv: { LOG_LEVEL: { secret: 'db', key: 'k' } } } } }))
+      .toThrow('taxi-fare: serving.secretEnv.LOG_LEVEL is also set in taxi-fare: serving.env; a variable comes from one place');
   });
 });

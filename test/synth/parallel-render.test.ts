@@ -108,7 +108,7 @@ describe('parallel synth', () => {
       expect(fs.readFileSync(path.join(out, 'kubernetes', 'rolling-01.k8s.yaml'), 'utf8')).toBe(before);
       results.push({ ...run, stdout: run.stdout.split(out).join('<out>'), files: snapshotDir(path.join(out, 'kubernetes')) });
     }
-    expect(results[0].stderr).toMatch(/^modelship: synth refused: rolling-01 1\.0\.0 cannot be deployed as production: size .* exceeds maxSizeMiB 512.*; its files are left as they were/);
+    expect(results[0].stderr).toMatch(/^modelship: synth refused: rolling-01 1\.0\.0 cannot be deployed as production: size .* exceeds maxSizeMiB 512.*; held: its files are left as they were/);
     expect(results[1]).toEqual(results[0]);
     expect(results[0].code).toBe(1);
     expect(results[0].stdout).toContain('wrote <out>/kubernetes/rolling-00.k8s.yaml');
