@@ -17,6 +17,12 @@ export interface LatencyOptions {
    * `concurrency` workers, each sending its next request when the last one answered
    */
   readonly rate?: number;
+  /**
+   * Open loop: requests sent and not yet answered beyond which a due request is not sent but
+   * counted as failed (`dropped`), as k6 drops iterations: memory stays bounded when a server
+   * stops answering at a high rate. @default 10000
+   */
+  readonly maxPending?: number;
   /** Requests sent first and not counted: connection set-up, JIT, model warm-up. */
   readonly warmup: number;
   /** File whose bytes are POSTed; GET without. */
@@ -142,6 +148,7 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
    */
   /** What the client did, beside what the server answered: the rate it sent at and its worst lag. */
   interface Schedule { readonly achievedRate?: number; readonly maxSendLagMs: number }
+  const maxPending = o.maxPending ?? 10_000;
   async function runAtRate(total: number, rate: number, record: (r: { ok: boolean; ms: number; error?: string }) => void): Promise<Schedule> {
     const t0 = process.hrtime.bigint();
     const sent: Promise<void>[] = [];
@@ -159,6 +166,10 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
       const start = now < due ? now : due;
       maxSendLagMs = Math.max(maxSendLagMs, Number(now - due) / 1e6);
       last = now;
+      if (busy >= maxPending) {
+        record({ ok: false, ms: o.timeoutMs, error: `dropped: ${busy} requests were pending (the client holds at most ${maxPending})` });
+        continue;
+      }
       sent.push(once(start).then(record, (e: unknown) => {
         stop ??= e;
       }));
