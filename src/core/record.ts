@@ -140,6 +140,14 @@ export interface KubernetesDeploySpec {
   readonly namespace?: string;
   /** Secrets in the namespace with registry credentials for the model and server images. */
   readonly imagePullSecrets?: readonly string[];
+  /**
+   * The serving pods' ServiceAccount, for a cloud workload identity (EKS IRSA or Pod
+   * Identity, GKE Workload Identity, Azure Workload Identity) to read features or models
+   * with; its Kubernetes API token is still not mounted. @default - the namespace's default
+   */
+  readonly serviceAccountName?: string;
+  /** The training pods' ServiceAccount (writing to the registry and object store): one of their own. @default - the namespace's default */
+  readonly retrainingServiceAccountName?: string;
   readonly nodeSelector?: Readonly<Record<string, string>>;
   readonly tolerations?: readonly Toleration[];
   readonly affinity?: NodeAffinitySpec;

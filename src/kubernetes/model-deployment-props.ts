@@ -15,6 +15,7 @@ import type { ModelDeploymentProps } from './model-deployment';
 const show = (value: unknown): string => (typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value));
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const PLAIN_PATH = /^\/\S*$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** What the deployment sets itself: a user's value would be silently replaced. */
 const RESERVED_ENV = new Set(['MODEL_DIR', 'MODEL_VERSION', 'MODEL_DIGEST']);
@@ -87,6 +88,10 @@ export function modelDeploymentPropsProblems(props: ModelDeploymentProps): strin
     else if (!ENV_NAME.test(key)) add(`serving.env.${JSON.stringify(key)}`, 'is not an environment variable name');
   }
   for (const [field, problem] of secretEnvProblems('serving.secretEnv', s?.secretEnv, s?.env, (name) => RESERVED_ENV.has(name) || name.startsWith('MODELSHIP_'))) add(field, problem);
+  const account = props.kubernetes?.serviceAccountName;
+  if (account !== undefined && !(typeof account === 'string' && account.length <= 253 && DNS_SUBDOMAIN.test(account))) {
+    add('kubernetes.serviceAccountName', `must be a ServiceAccount name (a DNS-1123 subdomain), not ${show(account)}`);
+  }
   if (props.initResources !== undefined) {
     add('initResources.cpu', quantityProblem(props.initResources.cpu, cpuMillis, 'CPU'));
     add('initResources.memory', quantityProblem(props.initResources.memory, memoryMiB, 'memory'));

@@ -340,6 +340,8 @@ export class ModelDeployment extends Construct {
     for (const [field, value] of Object.entries(podPlacement(k8s))) {
       api.addJsonPatch(JsonPatch.add(`/spec/template/spec/${field}`, value));
     }
+    // For a cloud workload identity; the API token stays unmounted (automountServiceAccountToken: false above).
+    if (k8s.serviceAccountName) api.addJsonPatch(JsonPatch.add('/spec/template/spec/serviceAccountName', k8s.serviceAccountName));
     if (props.autoscaling) {
       this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'autoscaler', {
         metadata: { name: deploymentName, labels: { ...this.podLabels } },

@@ -112,5 +112,7 @@ export class RetrainingCronJob extends Construct {
       .map(([resource, value]) => [resource, kplus.k8s.Quantity.fromString(value)]));
     api.addJsonPatch(JsonPatch.replace(`${pod}/containers/0/resources`, { limits: figures, requests: figures }));
     for (const [field, value] of Object.entries(podPlacement(k8s))) api.addJsonPatch(JsonPatch.add(`${pod}/${field}`, value));
+    // The training pods' own identity: they write where the servers only read.
+    if (k8s.retrainingServiceAccountName) api.addJsonPatch(JsonPatch.add(`${pod}/serviceAccountName`, k8s.retrainingServiceAccountName));
   }
 }

@@ -90,6 +90,8 @@ const nodeExpression = {
 const kubernetesSpec = v.strictObject({
   namespace: v.optional(dnsLabel),
   imagePullSecrets: v.optional(v.array(subdomainName, 'must be a list of Secret names')),
+  serviceAccountName: v.optional(subdomainName),
+  retrainingServiceAccountName: v.optional(subdomainName),
   nodeSelector: v.optional(v.record(qualifiedName, labelValue)),
   tolerations: v.optional(v.array(v.strictObject({
     key: v.optional(qualifiedName),

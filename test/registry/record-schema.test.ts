@@ -121,3 +121,11 @@ describe('a version\'s origin', () => {
     expect(refuse(t)).toContain(`${F}: versions[0].origin: "Commit" must start with a lower-case letter`);
   });
 });
+
+describe('ServiceAccount names', () => {
+  it('are DNS-1123 subdomains', () => {
+    const t = text.replace('    namespace: ml-serving\n', '    namespace: ml-serving\n    serviceAccountName: Fare_API\n');
+    expect(t).not.toBe(text);
+    expect(refuse(t)).toContain(`${F}: deploy.kubernetes.serviceAccountName: must be a DNS-1123 subdomain, not "Fare_API"`);
+  });
+});
