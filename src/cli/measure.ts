@@ -174,7 +174,7 @@ async function measurement(ctx: CliContext, opts: MeasureFlags, at: string, who:
       provenance: measured('measure --endpoint', {
         host: url.host, path: url.pathname, method: opts.body ? 'POST' : 'GET', requests: r.requests, concurrency,
         ...(opts.rate !== undefined ? {
-          loop: 'open', ratePerSecond: opts.rate, queued: r.queued ?? 0, maxSendLagMs: r.maxSendLagMs ?? 0,
+          loop: 'open', ratePerSecond: opts.rate, queued: r.queued ?? 0, dropped: r.dropped ?? 0, maxSendLagMs: r.maxSendLagMs ?? 0,
           ...(r.achievedRate !== undefined ? { achievedRatePerSecond: r.achievedRate } : {}),
         } : { loop: 'closed' }),
         warmup: opts.warmup, errors: r.errors, timeoutMs: opts.timeoutMs,

@@ -36,3 +36,10 @@ export function modelNameProblem(name: string): string | undefined {
  * (labels, env, aliases, metrics) the value would be lost, not stored.
  */
 export const JS_RESERVED_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A Kubernetes object name such as a ServiceAccount's: a DNS-1123 subdomain of at most 253 characters. */
+export function isDnsSubdomain(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= 253 && DNS_SUBDOMAIN.test(value);
+}

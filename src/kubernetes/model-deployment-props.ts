@@ -1,4 +1,4 @@
-import { modelNameProblem } from '../core/names';
+import { isDnsSubdomain, modelNameProblem } from '../core/names';
 import { cpuMillis, memoryMiB } from '../core/quantities';
 import { GPU_VENDORS } from '../core/record';
 import { secretEnvProblems } from '../core/secret-env';
@@ -15,7 +15,6 @@ import type { ModelDeploymentProps } from './model-deployment';
 const show = (value: unknown): string => (typeof value === 'number' ? String(value) : JSON.stringify(value) ?? String(value));
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const PLAIN_PATH = /^\/\S*$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** What the deployment sets itself: a user's value would be silently replaced. */
 const RESERVED_ENV = new Set(['MODEL_DIR', 'MODEL_VERSION', 'MODEL_DIGEST']);
@@ -87,9 +86,9 @@ export function modelDeploymentPropsProblems(props: ModelDeploymentProps): strin
     if (RESERVED_ENV.has(key)) add(`serving.env.${key}`, 'is set by the deployment itself (the verified model); choose another name');
     else if (!ENV_NAME.test(key)) add(`serving.env.${JSON.stringify(key)}`, 'is not an environment variable name');
   }
-  for (const [field, problem] of secretEnvProblems('serving.secretEnv', s?.secretEnv, s?.env, (name) => RESERVED_ENV.has(name) || name.startsWith('MODELSHIP_'))) add(field, problem);
+  for (const [field, problem] of secretEnvProblems('serving.secretEnv', s?.secretEnv, s?.env, (name) => RESERVED_ENV.has(name) || name.startsWith('MODELSHIP_') || name === 'TMPDIR')) add(field, problem);
   const account = props.kubernetes?.serviceAccountName;
-  if (account !== undefined && !(typeof account === 'string' && account.length <= 253 && DNS_SUBDOMAIN.test(account))) {
+  if (account !== undefined && !isDnsSubdomain(account)) {
     add('kubernetes.serviceAccountName', `must be a ServiceAccount name (a DNS-1123 subdomain), not ${show(account)}`);
   }
   if (props.initResources !== undefined) {

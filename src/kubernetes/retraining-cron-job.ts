@@ -9,6 +9,7 @@ import { hardenedContainer } from './hardened-container';
 import { LabelSelectedCronJob } from './label-selected-workload';
 import { kubeletLiteral } from './kubelet-literal';
 import { podPlacement } from './pod-placement';
+import { isDnsSubdomain } from '../core/names';
 import { secretEnvValues } from './secret-env-values';
 import { ANNOTATION_RETRAIN_ON_DRIFT, LABEL_COMPONENT, LABEL_MANAGED_BY, LABEL_NAME, LABEL_PART_OF } from './labels';
 import { requireUniqueObjects } from './unique-objects';
@@ -113,6 +114,10 @@ export class RetrainingCronJob extends Construct {
     api.addJsonPatch(JsonPatch.replace(`${pod}/containers/0/resources`, { limits: figures, requests: figures }));
     for (const [field, value] of Object.entries(podPlacement(k8s))) api.addJsonPatch(JsonPatch.add(`${pod}/${field}`, value));
     // The training pods' own identity: they write where the servers only read.
-    if (k8s.retrainingServiceAccountName) api.addJsonPatch(JsonPatch.add(`${pod}/serviceAccountName`, k8s.retrainingServiceAccountName));
+    const account = k8s.retrainingServiceAccountName;
+    if (account !== undefined) {
+      if (!isDnsSubdomain(account)) throw new Error(`${r.name}: kubernetes.retrainingServiceAccountName must be a ServiceAccount name (a DNS-1123 subdomain), not ${JSON.stringify(account)}`);
+      api.addJsonPatch(JsonPatch.add(`${pod}/serviceAccountName`, account));
+    }
   }
 }

@@ -57,6 +57,8 @@ export interface LatencyResult {
   readonly achievedRate?: number;
   /** Open loop only: the longest a request was sent after it was due, in ms (the client's own lag, counted as latency). */
   readonly maxSendLagMs?: number;
+  /** Open loop only: requests not sent because too many were pending (counted in `errors`, as taking the timeout). */
+  readonly dropped?: number;
   /** The first error seen, to tell the user what went wrong. */
   readonly firstError?: string;
 }
@@ -149,6 +151,7 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
   /** What the client did, beside what the server answered: the rate it sent at and its worst lag. */
   interface Schedule { readonly achievedRate?: number; readonly maxSendLagMs: number }
   const maxPending = o.maxPending ?? 10_000;
+  let dropped = 0;
   async function runAtRate(total: number, rate: number, record: (r: { ok: boolean; ms: number; error?: string }) => void): Promise<Schedule> {
     const t0 = process.hrtime.bigint();
     const sent: Promise<void>[] = [];
@@ -160,13 +163,16 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
     for (let i = 0; i < total && stop === undefined; i++) {
       const due = t0 + BigInt(Math.round((i * 1e9) / rate));
       const wait = Number(due - process.hrtime.bigint()) / 1e6;
-      if (wait >= 1) await new Promise((r) => setTimeout(r, wait));
+      // Behind schedule, still give the answers a turn: without it no response is read, and
+      // every request would look pending until the loop ends.
+      await new Promise((r) => (wait >= 1 ? setTimeout(r, wait) : setImmediate(r)));
       // A timer may fire a little early: a request sent before it was due is timed from when it was sent.
       const now = process.hrtime.bigint();
       const start = now < due ? now : due;
       maxSendLagMs = Math.max(maxSendLagMs, Number(now - due) / 1e6);
       last = now;
       if (busy >= maxPending) {
+        dropped++;
         record({ ok: false, ms: o.timeoutMs, error: `dropped: ${busy} requests were pending (the client holds at most ${maxPending})` });
         continue;
       }
@@ -204,7 +210,8 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
     const rate = errors / o.requests;
     if (rate > o.maxErrorRate || errors === o.requests) {
       throw new PolicyError(
-        `--endpoint: ${errors} of ${o.requests} requests to ${o.url} failed (${(rate * 100).toFixed(1)}% > ${(o.maxErrorRate * 100).toFixed(1)}% allowed; first: ${firstError}); no latency recorded`,
+        `--endpoint: ${errors} of ${o.requests} requests to ${o.url} failed${dropped ? ` (${dropped} of them dropped by the client, not sent)` : ''} `
+        + `(${(rate * 100).toFixed(1)}% > ${(o.maxErrorRate * 100).toFixed(1)}% allowed; first: ${firstError}); no latency recorded`,
       );
     }
     const round = (n: number) => Math.round(n * 100) / 100;
@@ -219,6 +226,7 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
       errors,
       ...(schedule ? {
         queued,
+        dropped,
         ...(schedule.achievedRate !== undefined ? { achievedRate: round(schedule.achievedRate) } : {}),
         maxSendLagMs: round(schedule.maxSendLagMs),
       } : {}),

@@ -235,7 +235,8 @@ const secretEnvSchema = (reserved: RegExp, reservedRule: string) => v.record(
 const { monitoringSchema, retrainingSchema } = loopSchemas({
   cpu: cpuQuantity, memory: memoryQuantity, imageRef: IMAGE_REF,
   // The contract's names: its values are modelship's, and which one would win differs between the targets.
-  secretEnv: secretEnvSchema(/^MODELSHIP_/, 'is a name of the environment contract (MODELSHIP_*); choose another name'),
+  // TMPDIR: modelship points it at the pod's or task's writable scratch; a secret holds no path.
+  secretEnv: secretEnvSchema(/^(MODELSHIP_.*|TMPDIR)$/, 'is set by modelship itself (the environment contract MODELSHIP_*, TMPDIR); choose another name'),
 });
 
 const recordSchema = v.strictObject({
@@ -267,7 +268,7 @@ const recordSchema = v.strictObject({
       ),
       v.string('must be a string (quote numbers and booleans)'),
     )),
-    secretEnv: v.optional(secretEnvSchema(RESERVED_ENV, 'is set by modelship itself (MODEL_DIR, MODEL_VERSION, MODEL_DIGEST, MODELSHIP_*); choose another name')),
+    secretEnv: v.optional(secretEnvSchema(/^(MODEL_DIR|MODEL_VERSION|MODEL_DIGEST|MODELSHIP_.*|TMPDIR)$/, 'is set by modelship itself (MODEL_DIR, MODEL_VERSION, MODEL_DIGEST, MODELSHIP_*, TMPDIR); choose another name')),
     command: v.optional(v.pipe(stringList, v.minLength(1, 'must name a program'))),
     args: v.optional(stringList),
     servicePort: v.optional(port),

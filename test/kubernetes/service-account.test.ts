@@ -38,4 +38,9 @@ describe('ServiceAccounts for a cloud workload identity', () => {
     expect(build('churn-api')).not.toThrow();
     expect(build('Churn_API')).toThrow('kubernetes.serviceAccountName must be a ServiceAccount name (a DNS-1123 subdomain), not "Churn_API"');
   });
+
+  it('a program\'s RetrainingCronJob checks its ServiceAccount name too', () => {
+    expect(() => renderManifest(withAccounts({ retrainingServiceAccountName: 'Bad_Trainer!' })))
+      .toThrow('taxi-fare: kubernetes.retrainingServiceAccountName must be a ServiceAccount name (a DNS-1123 subdomain), not "Bad_Trainer!"');
+  });
 });

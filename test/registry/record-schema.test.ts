@@ -110,7 +110,10 @@ describe('secretEnv in the record', () => {
 
   it('refuses a contract name in retraining.secretEnv, whose value is modelship\'s', () => {
     const t = `${text.replace(/\nversions:/, '\nretraining:\n  schedule: "0 3 * * 1"\n  image: registry.example.com/train/x:1.0.0\n  secretEnv:\n    MODELSHIP_NEXT_VERSION: { secret: db, key: k }\nversions:')}`;
-    expect(refuse(t)).toContain(`${F}: retraining.secretEnv.MODELSHIP_NEXT_VERSION: MODELSHIP_NEXT_VERSION is a name of the environment contract (MODELSHIP_*); choose another name`);
+    expect(refuse(t)).toContain(`${F}: retraining.secretEnv.MODELSHIP_NEXT_VERSION: MODELSHIP_NEXT_VERSION is set by modelship itself (the environment contract MODELSHIP_*, TMPDIR); choose another name`);
+    // TMPDIR points at the pod's writable scratch: its root file system is read-only.
+    expect(refuse(t.replace('MODELSHIP_NEXT_VERSION:', 'TMPDIR:'))).toContain(`${F}: retraining.secretEnv.TMPDIR: TMPDIR is set by modelship itself`);
+    expect(refuse(withSecretEnv('    TMPDIR: { secret: db, key: k }\n'))).toContain(`${F}: serving.secretEnv.TMPDIR: TMPDIR is set by modelship itself`);
   });
 });
 
