@@ -143,15 +143,15 @@ export async function measureLatency(o: LatencyOptions): Promise<LatencyResult> 
     await Promise.all(Array.from({ length: Math.min(o.concurrency, total) }, worker));
   }
 
+  /** What the client did, beside what the server answered: the rate it sent at and its worst lag. */
+  interface Schedule { readonly achievedRate?: number; readonly maxSendLagMs: number }
+  const maxPending = o.maxPending ?? 10_000;
+  let dropped = 0;
   /**
    * The open loop (wrk2's, k6's constant arrival rate): request i is due at i/rate seconds and
    * is timed from then, so a stall delays every request due during it, as it delays every user.
    * A closed loop would send nothing while its workers wait, and count one slow request per worker.
    */
-  /** What the client did, beside what the server answered: the rate it sent at and its worst lag. */
-  interface Schedule { readonly achievedRate?: number; readonly maxSendLagMs: number }
-  const maxPending = o.maxPending ?? 10_000;
-  let dropped = 0;
   async function runAtRate(total: number, rate: number, record: (r: { ok: boolean; ms: number; error?: string }) => void): Promise<Schedule> {
     const t0 = process.hrtime.bigint();
     const sent: Promise<void>[] = [];
