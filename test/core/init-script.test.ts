@@ -191,14 +191,20 @@ describe.each(shells)('init script under %s', (_name, shell) => {
   // The heartbeat's timing under one shell (busybox runs it too, started and stopped, in every shared-volume test above and below).
   const timing = shell[0] === BUSYBOX ? it.skip : it;
 
-  timing('on a shared volume the holder keeps its claim fresh while it copies, so a long copy is never taken for a dead one', async () => {
+  /** A run on a shared volume (a beat a second) whose hashing takes `hashSeconds`, once it holds its claim. */
+  async function claimHolder(hashSeconds: number) {
     const { src, dest } = setup();
     const { digest } = await treeDigest(src);
     const claim = path.join(path.dirname(dest), '.model.modelship-claim');
     const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest, MODELSHIP_STALE_MINUTES: '2', MODELSHIP_HEARTBEAT_SECONDS: '1' };
-    const holder = spawn(shell[0], [...shell.slice(1), '-c', INIT_SCRIPT], { env: { ...env, PATH: slowHashPath(3) }, stdio: 'ignore' });
+    const holder = spawn(shell[0], [...shell.slice(1), '-c', INIT_SCRIPT], { env: { ...env, PATH: slowHashPath(hashSeconds) }, stdio: 'ignore' });
     const code = new Promise<number>((resolve) => holder.on('close', (c) => resolve(c ?? -1)));
     while (!fs.existsSync(path.join(claim, 'owner'))) await new Promise((resolve) => setTimeout(resolve, 50));
+    return { dest, claim, env, holder, code };
+  }
+
+  timing('on a shared volume the holder keeps its claim fresh while it copies, so a long copy is never taken for a dead one', async () => {
+    const { dest, claim, code } = await claimHolder(3);
     // Made to look two hours old mid-copy: the holder's next beat makes it young again.
     const old = new Date(Date.now() - 2 * 3600 * 1000);
     fs.utimesSync(claim, old, old);
@@ -209,16 +215,10 @@ describe.each(shells)('init script under %s', (_name, shell) => {
   }, 30_000);
 
   timing('on a shared volume a holder killed outright stops touching its claim, so it grows stale', async () => {
-    const { src, dest } = setup();
-    const { digest } = await treeDigest(src);
-    const claim = path.join(path.dirname(dest), '.model.modelship-claim');
-    const env = { MODELSHIP_SRC: src, MODELSHIP_DEST: dest, MODELSHIP_VERSION: '1.2.0', MODELSHIP_DIGEST: digest, MODELSHIP_STALE_MINUTES: '2', MODELSHIP_HEARTBEAT_SECONDS: '1' };
-    const holder = spawn(shell[0], [...shell.slice(1), '-c', INIT_SCRIPT], { env: { ...env, PATH: slowHashPath(4) }, stdio: 'ignore' });
-    const closed = new Promise((resolve) => holder.on('close', resolve));
-    while (!fs.existsSync(path.join(claim, 'owner'))) await new Promise((resolve) => setTimeout(resolve, 50));
+    const { claim, env, holder, code } = await claimHolder(4);
     // The shell alone, as an OOM kill takes it: its heartbeat sees it gone and stops.
     holder.kill('SIGKILL');
-    await closed;
+    await code;
     await new Promise((resolve) => setTimeout(resolve, 1200));
     const old = new Date(Date.now() - 3 * 60 * 1000);
     fs.utimesSync(claim, old, old);
